@@ -1,0 +1,72 @@
+"""Command line: build | check | serve. The only place that turns ContentErrors into exit code 1."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Optional, TextIO
+
+from .config import Paths
+from .errors import ContentError, ContentErrors
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for build.py."""
+    parser = argparse.ArgumentParser(
+        prog="python build.py",
+        description="Build the election-results microsite from content/ into dist/.")
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve"],
+                        help="build (default): write dist/; check: validate and render in memory, "
+                             "write nothing; serve: preview with live reload")
+    parser.add_argument("--content", type=Path, metavar="DIR", help="content folder (default content/)")
+    parser.add_argument("--output", type=Path, metavar="DIR", help="output folder (default dist/)")
+    parser.add_argument("--host", default="127.0.0.1", help="serve: address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000)")
+    parser.add_argument("--open", action="store_true", help="serve: open the site in a browser")
+    return parser
+
+
+def report(errors: list[ContentError], out: TextIO) -> None:
+    """Print one line per error or warning."""
+    for error in errors:
+        print(error.format(), file=out)
+
+
+def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO) -> int:
+    """Build (or only check) once and report; return the exit code."""
+    from .pipeline import build, render_build
+    started = time.perf_counter()
+    try:
+        result = build(paths) if write else render_build(paths)
+    except ContentErrors as exc:
+        report(exc.errors, err)
+        print(exc.summary(), file=err)
+        return EXIT_CONTENT
+    report(result.warnings, err)
+    seconds = time.perf_counter() - started
+    pages = sum(1 for name in result.files if name.endswith(".html"))
+    if write:
+        print(f"Wrote {pages} pages and {len(result.files) - pages} other files to "
+              f"{paths.display(paths.dist)}/ in {seconds:.2f} s.", file=out)
+    else:
+        print(f"Checked {len(result.results.seats)} constituencies and {pages} pages: "
+              f"no errors ({seconds:.2f} s).", file=out)
+    return EXIT_OK
+
+
+def main(argv: list[str], root: Optional[Path] = None, out: TextIO = sys.stdout,
+         err: TextIO = sys.stderr) -> int:
+    """Run build.py with `argv`; return the exit code (0 ok, 1 content errors, 2 usage)."""
+    try:
+        args = make_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage message
+        return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    paths = Paths.from_root(root or PROJECT_ROOT, args.content, args.output)
+    if args.command == "serve":
+        from .serve import serve
+        return serve(paths, host=args.host, port=args.port, open_browser=args.open, out=out, err=err)
+    return run_build(paths, write=args.command == "build", out=out, err=err)

@@ -1,0 +1,255 @@
+"""Pure results arithmetic: shares, change, majority, turnout, swing, labels and the seat tally.
+
+No I/O, no clock, no globals. Every figure is computed exactly with Fractions; rounding happens
+once, in `round_pct`, and unrounded values feed every later sum.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Optional
+
+from .config import DEPOSIT_THRESHOLD_PCT
+from .model import Candidate, Constituency, Party, Site
+
+
+def round_pct(value: Fraction, places: int = 1) -> Decimal:
+    """Return `value` rounded half up (away from zero at .x5) to `places` decimals, exactly."""
+    scale = 10 ** places
+    magnitude = abs(value) * scale
+    rounded = int(magnitude + Fraction(1, 2))  # floor(x + 1/2) for x >= 0
+    sign = -1 if value < 0 else 1
+    return (Decimal(sign * rounded) / scale).quantize(Decimal(1).scaleb(-places))
+
+
+def pct(part: int, whole: int) -> Fraction:
+    """Return part / whole as an exact percentage (0 when whole is 0)."""
+    return Fraction(100 * part, whole) if whole else Fraction(0)
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    """One candidate's figures. Shares and changes are exact; *_pct/_pp fields are rounded."""
+
+    name: str
+    party: str
+    description: Optional[str]
+    votes: Optional[int]
+    share: Optional[Fraction]            # exact % of valid votes
+    change: Optional[Fraction]           # exact percentage-point change vs previous share
+    elected: bool = False
+    lost_deposit: bool = False
+    position: Optional[int] = None       # 1 = winner
+
+    @property
+    def share_pct(self) -> Optional[Decimal]:
+        """Return the share rounded to 1 dp."""
+        return None if self.share is None else round_pct(self.share)
+
+    @property
+    def change_pp(self) -> Optional[Decimal]:
+        """Return the change rounded to 1 dp (None when the party is new or the seat awaited)."""
+        return None if self.change is None else round_pct(self.change)
+
+    @property
+    def is_new(self) -> bool:
+        """Return True when the party had no previous share here (CONTENT.md: shown as 'new')."""
+        return self.share is not None and self.change is None
+
+
+@dataclass(frozen=True)
+class Swing:
+    """Butler swing between two parties: half the difference of their changes, positive."""
+
+    from_party: str
+    to_party: str
+    points: Fraction
+
+    @property
+    def points_pp(self) -> Decimal:
+        """Return the swing rounded to 1 dp."""
+        return round_pct(self.points)
+
+
+@dataclass(frozen=True)
+class SeatResult:
+    """A constituency with every computed figure. Figures are None while the result is awaited."""
+
+    seat: Constituency
+    candidates: tuple[CandidateResult, ...]   # by votes when declared, by surname when awaited
+    valid_votes: Optional[int] = None
+    turnout: Optional[Fraction] = None
+    majority: Optional[int] = None
+    majority_share: Optional[Fraction] = None
+    winner: Optional[CandidateResult] = None
+    is_gain: bool = False
+    label: str = "Result awaited"
+    swing: Optional[Swing] = None
+
+    @property
+    def is_declared(self) -> bool:
+        """Return True when the result has been declared."""
+        return self.winner is not None
+
+    @property
+    def status(self) -> str:
+        """Return 'declared' or 'awaited'."""
+        return "declared" if self.is_declared else "awaited"
+
+    @property
+    def turnout_pct(self) -> Optional[Decimal]:
+        """Return turnout rounded to 1 dp."""
+        return None if self.turnout is None else round_pct(self.turnout)
+
+    @property
+    def majority_pct(self) -> Optional[Decimal]:
+        """Return the majority as a % of valid votes, rounded to 1 dp."""
+        return None if self.majority_share is None else round_pct(self.majority_share)
+
+
+@dataclass(frozen=True)
+class TallyRow:
+    """Seats one party held before and won now."""
+
+    party: str
+    before: int
+    after: int
+    gains: int = 0  # seats won that another party held before
+
+    @property
+    def holds(self) -> int:
+        """Return seats won that the party held before."""
+        return self.after - self.gains
+
+    @property
+    def change(self) -> int:
+        """Return seats won minus seats held before."""
+        return self.after - self.before
+
+
+@dataclass(frozen=True)
+class Results:
+    """The whole site's computed results."""
+
+    site: Site
+    seats: tuple[SeatResult, ...]
+    tally: tuple[TallyRow, ...]
+
+    @property
+    def declared(self) -> int:
+        """Return how many seats have declared."""
+        return sum(1 for s in self.seats if s.is_declared)
+
+    @property
+    def leader(self) -> Optional[TallyRow]:
+        """Return the party with the most seats won so far (None before any declaration)."""
+        return self.tally[0] if self.tally and self.tally[0].after else None
+
+    def seat(self, slug: str) -> SeatResult:
+        """Return one seat's result by slug."""
+        return next(s for s in self.seats if s.seat.slug == slug)
+
+
+def compute_valid_votes(candidates: list[Candidate]) -> int:
+    """Return the valid votes: the sum of every candidate's votes."""
+    return sum(c.votes or 0 for c in candidates)
+
+
+def compute_turnout(valid: int, rejected: Optional[int], electorate: int) -> Fraction:
+    """Return turnout: ballot papers counted (valid + rejected) as a % of the electorate.
+
+    This matches the turnout returning officers publish (e.g. Erewash 2024: 60.39%).
+    """
+    return pct(valid + (rejected or 0), electorate)
+
+
+def has_lost_deposit(votes: int, valid: int) -> bool:
+    """Return True when a candidate won under 5% of the valid votes (deposit forfeited)."""
+    return votes * 100 < DEPOSIT_THRESHOLD_PCT * valid
+
+
+def rank_candidates(seat: Constituency) -> list[Candidate]:
+    """Return candidates by votes, most first; a lot-drawn winner first among the tied; then by name."""
+    lot = seat.facts.winner_by_lot
+    return sorted(seat.facts.candidates, key=lambda c: (-(c.votes or 0), c.name != lot, c.name))
+
+
+def sort_by_surname(candidates: list[Candidate]) -> list[Candidate]:
+    """Return candidates in ballot-paper order: by surname, then full name."""
+    return sorted(candidates, key=lambda c: (c.name.split()[-1].casefold(), c.name.casefold()))
+
+
+def compute_seat(seat: Constituency, parties: dict[str, Party]) -> SeatResult:
+    """Return every figure for one constituency."""
+    facts = seat.facts
+    if not seat.is_declared():
+        awaited = tuple(CandidateResult(c.name, c.party, c.description, None, None, None)
+                        for c in sort_by_surname(facts.candidates))
+        return SeatResult(seat, awaited)
+    valid = compute_valid_votes(facts.candidates)
+    previous = {pid: Fraction(share) for pid, share in facts.previous.shares.items()}
+    ranked = []
+    for position, cand in enumerate(rank_candidates(seat), start=1):
+        share = pct(cand.votes or 0, valid)
+        change = share - previous[cand.party] if cand.party in previous else None
+        ranked.append(CandidateResult(cand.name, cand.party, cand.description, cand.votes, share,
+                                      change, position == 1,
+                                      has_lost_deposit(cand.votes or 0, valid), position))
+    winner = ranked[0]
+    runner_up = ranked[1] if len(ranked) > 1 else None
+    majority = winner.votes - (runner_up.votes if runner_up else 0)
+    gain = winner.party != facts.previous.winner
+    return SeatResult(
+        seat=seat, candidates=tuple(ranked), valid_votes=valid,
+        turnout=compute_turnout(valid, facts.rejected, facts.electorate),
+        majority=majority, majority_share=pct(majority, valid), winner=winner, is_gain=gain,
+        label=result_label(winner.party, facts.previous.winner, parties),
+        swing=compute_swing(ranked, facts.previous.winner, gain),
+    )
+
+
+def result_label(winner: str, previous_winner: str, parties: dict[str, Party]) -> str:
+    """Return 'Labour GAIN from Conservative' or 'Labour HOLD'."""
+    if winner == previous_winner:
+        return f"{parties[winner].name} HOLD"
+    return f"{parties[winner].name} GAIN from {parties[previous_winner].name}"
+
+
+def compute_swing(ranked: list[CandidateResult], previous_winner: str, gain: bool) -> Optional[Swing]:
+    """Return the swing between the winner and, on a gain, the previous winner, else the runner-up.
+
+    Swing = (change of the gaining party - change of the other) / 2, reported as a positive number
+    from the party that fell back to the party that gained. None when either party has no
+    previous share (a new party) or did not stand.
+    """
+    winner = ranked[0]
+    if gain:
+        other = next((c for c in ranked if c.party == previous_winner), None)
+    else:
+        other = next((c for c in ranked[1:] if c.party != winner.party), None)
+    if other is None or winner.change is None or other.change is None:
+        return None
+    points = (winner.change - other.change) / 2
+    if points >= 0:
+        return Swing(other.party, winner.party, points)
+    return Swing(winner.party, other.party, -points)
+
+
+def compute_tally(seats: list[SeatResult]) -> tuple[TallyRow, ...]:
+    """Return seats per party before (previous winners of all seats) and after (declared winners).
+
+    Ordered by seats won, then seats held before, then party id.
+    """
+    before = Counter(s.seat.facts.previous.winner for s in seats)
+    after = Counter(s.winner.party for s in seats if s.winner)
+    gains = Counter(s.winner.party for s in seats if s.winner and s.is_gain)
+    rows = [TallyRow(p, before[p], after[p], gains[p]) for p in set(before) | set(after)]
+    return tuple(sorted(rows, key=lambda r: (-r.after, -r.before, r.party)))
+
+
+def compute_results(site: Site) -> Results:
+    """Return the computed results for every constituency and the county tally."""
+    seats = [compute_seat(seat, site.parties) for seat in site.constituencies]
+    return Results(site, tuple(seats), compute_tally(seats))

@@ -1,0 +1,46 @@
+"""The one place for paths and site-wide constants."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+# A constituency's slug, which is also its file name and its URL folder.
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Content files larger than this are refused (a results file is a few KB).
+MAX_CONTENT_BYTES = 1_000_000
+# UK parliamentary deposit rule: returned at 5% or more of the valid votes.
+DEPOSIT_THRESHOLD_PCT = 5
+# Previous shares are rounded, so their total may exceed 100 a little.
+MAX_PREVIOUS_SHARES_TOTAL = 100.5
+ASSET_HASH_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where content is read from and where the site is written."""
+
+    root: Path
+    content: Path
+    templates: Path
+    static: Path
+    dist: Path
+
+    @classmethod
+    def from_root(cls, root: Path, content: Path | None = None, dist: Path | None = None) -> "Paths":
+        """Return the standard layout under `root`; `content` and `dist` may be moved."""
+        root = Path(root).resolve()
+        return cls(
+            root=root,
+            content=Path(content).resolve() if content else root / "content",
+            templates=root / "templates",
+            static=root / "static",
+            dist=Path(dist).resolve() if dist else root / "dist",
+        )
+
+    def display(self, path: Path) -> str:
+        """Return `path` relative to the project root when it is inside it, for messages."""
+        try:
+            return Path(path).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return Path(path).as_posix()

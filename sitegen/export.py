@@ -1,0 +1,93 @@
+"""Machine-readable results: results.json and results.csv as text (columns: docs/DATA.md)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any, Optional
+
+from .compute import CandidateResult, Results, SeatResult
+
+CSV_COLUMNS = ["constituency_slug", "constituency", "status", "position", "candidate", "party_id",
+               "party", "description", "votes", "share_pct", "change_pp", "new_party", "elected",
+               "lost_deposit", "valid_votes", "electorate", "turnout_pct", "majority", "result"]
+
+
+def _number(value: Optional[Decimal]) -> Optional[float]:
+    # 1-dp Decimals print back exactly as floats (37.0, 10.2), which JSON readers expect.
+    return None if value is None else float(value)
+
+
+def candidate_record(c: CandidateResult) -> dict[str, Any]:
+    """Return one candidate's figures as plain JSON values."""
+    return {"name": c.name, "party": c.party, "description": c.description, "votes": c.votes,
+            "share_pct": _number(c.share_pct), "change_pp": _number(c.change_pp),
+            "new_party": c.is_new, "elected": c.elected, "lost_deposit": c.lost_deposit,
+            "position": c.position}
+
+
+def seat_record(s: SeatResult) -> dict[str, Any]:
+    """Return one constituency's facts and computed figures as plain JSON values."""
+    facts = s.seat.facts
+    return {
+        "slug": s.seat.slug, "name": facts.name, "url": f"{s.seat.slug}/", "status": s.status,
+        "electorate": facts.electorate, "rejected": facts.rejected, "valid_votes": s.valid_votes,
+        "turnout_pct": _number(s.turnout_pct), "majority": s.majority,
+        "majority_pct": _number(s.majority_pct), "result": s.label if s.is_declared else None,
+        "gain": s.is_gain if s.is_declared else None,
+        "winner": {"name": s.winner.name, "party": s.winner.party} if s.winner else None,
+        "swing": None if s.swing is None else {"from": s.swing.from_party, "to": s.swing.to_party,
+                                               "points_pp": _number(s.swing.points_pp)},
+        "declared_at": facts.declared_at.isoformat() if facts.declared_at else None,
+        "previous": {"winner": facts.previous.winner, "mp": facts.previous.mp,
+                     "shares_pct": {k: _number(v) for k, v in facts.previous.shares.items()}},
+        "hex": {"q": facts.hex.q, "r": facts.hex.r} if facts.hex else None,
+        "candidates": [candidate_record(c) for c in s.candidates],
+    }
+
+
+def results_document(results: Results) -> dict[str, Any]:
+    """Return the whole results.json document."""
+    info = results.site.info
+    return {
+        "site": {"title": info.title, "election": info.election, "area": info.area,
+                 "polling_day": info.polling_day.isoformat(),
+                 "previous_election": info.previous_election, "base_url": info.base_url},
+        "parties": {pid: {"name": p.name, "short": p.short, "colour": p.colour}
+                    for pid, p in results.site.parties.items()},
+        "seats": len(results.seats), "declared": results.declared,
+        "tally": [{"party": t.party, "before": t.before, "after": t.after, "change": t.change}
+                  for t in results.tally],
+        "constituencies": [seat_record(s) for s in results.seats],
+    }
+
+
+def render_results_json(results: Results) -> str:
+    """Return results.json: stable key order, UTF-8, one trailing newline."""
+    return json.dumps(results_document(results), ensure_ascii=False, indent=1) + "\n"
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return str(value)
+    return "" if value is None else value
+
+
+def render_results_csv(results: Results) -> str:
+    """Return results.csv: one row per candidate, columns as CSV_COLUMNS."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    parties = results.site.parties
+    for s in results.seats:
+        facts = s.seat.facts
+        for c in s.candidates:
+            row = [s.seat.slug, facts.name, s.status, c.position, c.name, c.party,
+                   parties[c.party].name, c.description, c.votes, c.share_pct, c.change_pp,
+                   c.is_new, c.elected, c.lost_deposit, s.valid_votes, facts.electorate,
+                   s.turnout_pct, s.majority, s.label if s.is_declared else ""]
+            writer.writerow([_csv_value(v) for v in row])
+    return buffer.getvalue()

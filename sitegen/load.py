@@ -1,0 +1,239 @@
+"""Read content/: YAML facts and Markdown blurbs, with the line and column of every value."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .config import MAX_CONTENT_BYTES, SLUG_RE, Paths
+from .errors import ContentError
+
+# libyaml's composer is several times faster; the constructors stay in Python either way.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Loc = tuple  # a path into the data, e.g. ("candidates", 2, "party")
+
+
+@dataclass
+class Marks:
+    """Line and column (1-based) of each value and each mapping key, by path."""
+
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def find(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Return the position of `loc`, or of its nearest enclosing value."""
+        if key and loc in self.keys:
+            return self.keys[loc]
+        for n in range(len(loc), -1, -1):
+            if loc[:n] in self.values:
+                return self.values[loc[:n]]
+        return (1, 1)
+
+
+@dataclass
+class YamlFile:
+    """One parsed YAML file: its data and where each value was written."""
+
+    path: str
+    data: Any
+    marks: Marks
+
+
+@dataclass
+class TextFile:
+    """One Markdown file as text."""
+
+    path: str
+    text: str
+
+
+@dataclass
+class RawContent:
+    """Everything read from content/, before validation, plus what could not be read."""
+
+    site: YamlFile | None = None
+    parties: YamlFile | None = None
+    overview: TextFile | None = None
+    constituencies: dict[str, YamlFile] = field(default_factory=dict)
+    blurbs: dict[str, TextFile] = field(default_factory=dict)
+    errors: list[ContentError] = field(default_factory=list)
+
+
+class _Refused(Exception):
+    """A YAML construct we do not accept, with its position."""
+
+    def __init__(self, message: str, mark: yaml.Mark):
+        super().__init__(message)
+        self.message, self.mark = message, mark
+
+
+class _Loader(_BaseLoader):
+    """Safe loader that keeps decimals exact."""
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    value = loader.construct_yaml_float(node)
+    # Keep the digits the editor typed (63.8 stays 63.8, not 63.79999...).
+    if value != value or value in (float("inf"), float("-inf")):
+        return value
+    return Decimal(node.value.replace("_", ""))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+def _pos(mark: yaml.Mark) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+def _build(loader: _Loader, node: yaml.Node, loc: Loc, marks: Marks, seen: set[int]) -> Any:
+    """Return the Python value of `node`, recording marks; refuse aliases and duplicate keys."""
+    if id(node) in seen:
+        raise _Refused("YAML anchors and aliases (&name, *name) are not allowed; "
+                       "write the value out in full", node.start_mark)
+    seen.add(id(node))
+    marks.values[loc] = _pos(node.start_mark)
+    if isinstance(node, yaml.MappingNode):
+        if node.tag != "tag:yaml.org,2002:map" or any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
+            raise _Refused("YAML merge keys (<<) are not allowed; write the fields out in full",
+                           node.start_mark)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _build(loader, key_node, loc + ("<key>",), marks, seen)
+            if not isinstance(key, (str, int)):
+                raise _Refused(f"a key must be a plain word, got {key_node.value!r}", key_node.start_mark)
+            if key in result:
+                raise _Refused(f"{key!r} appears twice in the same block; keep only one",
+                               key_node.start_mark)
+            marks.keys[loc + (key,)] = _pos(key_node.start_mark)
+            result[key] = _build(loader, value_node, loc + (key,), marks, seen)
+        marks.values.pop(loc + ("<key>",), None)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(loader, item, loc + (i,), marks, seen) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+def parse_yaml(text: str, path: str) -> tuple[YamlFile | None, ContentError | None]:
+    """Return the parsed file, or the first syntax error in it (YAML stops at the first)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        marks = Marks()
+        data = None if node is None else _build(loader, node, (), marks, set())
+        return YamlFile(path, data, marks), None
+    except _Refused as refused:
+        line, col = _pos(refused.mark)
+        return None, ContentError(path, line, col, refused.message)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = _pos(mark) if mark else (0, 0)
+        problem = exc.problem or exc.context or "not valid YAML"
+        return None, ContentError(path, line, col, f"YAML syntax error: {problem}{_yaml_hint(problem)}")
+    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
+        return None, ContentError(path, 0, 0, f"YAML error: {exc}")
+    finally:
+        loader.dispose()
+
+
+def _yaml_hint(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return " (a value containing ': ' needs quotes, or a line is indented wrongly)"
+    if "could not find expected ':'" in problem:
+        return " (is a ':' missing after a field name?)"
+    if "found character '\\t'" in problem or "found a tab" in problem:
+        return " (use spaces, not tabs, for indentation)"
+    if "constructor for the tag" in problem:
+        return " (YAML tags like !!python are not allowed)"
+    return ""
+
+
+def read_text(path: Path, paths: Paths, errors: list[ContentError]) -> str | None:
+    """Return the file's text (UTF-8, BOM and CRLF accepted), or None after recording why not."""
+    shown = paths.display(path)
+    real = path.resolve()
+    if path.is_symlink() and not real.is_relative_to(paths.content.resolve()):
+        errors.append(ContentError(shown, 0, 0, "is a symbolic link to a file outside content/; "
+                                   "copy the file in instead"))
+        return None
+    if not real.is_file():
+        errors.append(ContentError(shown, 0, 0, "is not a regular file"))
+        return None
+    size = real.stat().st_size
+    if size > MAX_CONTENT_BYTES:
+        errors.append(ContentError(shown, 0, 0, f"file is {size:,} bytes; content files are limited "
+                                   f"to {MAX_CONTENT_BYTES:,} bytes"))
+        return None
+    data = real.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        errors.append(ContentError(shown, line, 0, f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                                   "save the file as UTF-8"))
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_yaml(path: Path, paths: Paths, errors: list[ContentError]) -> YamlFile | None:
+    """Return one YAML file parsed with marks, or None after recording why not."""
+    text = read_text(path, paths, errors)
+    if text is None:
+        return None
+    parsed, error = parse_yaml(text, paths.display(path))
+    if error:
+        errors.append(error)
+    return parsed
+
+
+def load_markdown(path: Path, paths: Paths, errors: list[ContentError]) -> TextFile | None:
+    """Return one Markdown file, or None after recording why not."""
+    text = read_text(path, paths, errors)
+    return None if text is None else TextFile(paths.display(path), text)
+
+
+def load_content(paths: Paths) -> RawContent:
+    """Read every file under content/; never raises for content mistakes."""
+    raw = RawContent()
+    content = paths.content
+    if not content.is_dir():
+        raw.errors.append(ContentError(paths.display(content), 0, 0, "content folder not found"))
+        return raw
+    for name in ("site.yml", "parties.yml"):
+        if (content / name).exists() or (content / name).is_symlink():
+            setattr(raw, name[:-4], load_yaml(content / name, paths, raw.errors))
+        else:
+            raw.errors.append(ContentError(paths.display(content / name), 0, 0, "file not found"))
+    if (content / "overview.md").exists():
+        raw.overview = load_markdown(content / "overview.md", paths, raw.errors)
+    folder = content / "constituencies"
+    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+        _load_constituency_file(path, paths, raw)
+    return raw
+
+
+def _load_constituency_file(path: Path, paths: Paths, raw: RawContent) -> None:
+    shown = paths.display(path)
+    if path.name.startswith(".") or path.name.endswith("~"):
+        return  # editor swap and backup files
+    slug, dot, ext = path.name.rpartition(".")
+    if ext not in ("yml", "md") or not dot:
+        hint = " (rename it to .yml)" if ext == "yaml" else ""
+        raw.errors.append(ContentError(shown, 0, 0, f"unexpected file in constituencies/; expected "
+                                       f"<slug>.yml or <slug>.md{hint}"))
+    elif not SLUG_RE.match(slug):
+        suggestion = "-".join("".join(c if c.isalnum() else " " for c in slug.lower()).split())
+        raw.errors.append(ContentError(shown, 0, 0, f"file name {slug!r} is not a valid slug "
+                                       f"(lowercase a-z, 0-9 and '-'); try {suggestion + '.' + ext!r}"))
+    elif ext == "yml":
+        loaded = load_yaml(path, paths, raw.errors)
+        if loaded:
+            raw.constituencies[slug] = loaded
+    else:
+        blurb = load_markdown(path, paths, raw.errors)
+        if blurb:
+            raw.blurbs[slug] = blurb

@@ -1,0 +1,56 @@
+"""Gather, then write: load, validate, compute and render everything before touching dist/."""
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+
+from jinja2 import TemplateError, TemplateSyntaxError
+
+from .assets import collect_assets
+from .compute import Results, compute_results
+from .config import Paths
+from .errors import ContentError, ContentErrors
+from .load import load_content
+from .render import Output, make_environment, render_site
+from .validate import collect_warnings, validate
+from .write import write_site
+
+
+@dataclass(frozen=True)
+class Build:
+    """A rendered site held in memory, with the warnings found on the way."""
+
+    results: Results
+    files: Output
+    warnings: list[ContentError]
+
+
+def template_error(exc: TemplateError, paths: Paths) -> ContentError:
+    """Return a template mistake located at its file and line in templates/."""
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return ContentError(paths.display(exc.filename), exc.lineno or 0, 0,
+                            f"template syntax error: {exc.message}")
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if str(paths.templates) in f.filename]
+    where = (paths.display(frames[-1].filename), frames[-1].lineno or 0) if frames else (
+        paths.display(paths.templates), 0)
+    return ContentError(where[0], where[1], 0, f"template error: {exc}")
+
+
+def render_build(paths: Paths) -> Build:
+    """Return the whole site rendered in memory, or raise ContentErrors; writes nothing."""
+    site = validate(load_content(paths))
+    results = compute_results(site)
+    try:
+        env = make_environment(paths.templates)
+        files = render_site(results, env, collect_assets(paths.static))
+    except TemplateError as exc:
+        raise ContentErrors([template_error(exc, paths)]) from None
+    return Build(results, files, collect_warnings(site))
+
+
+def build(paths: Paths) -> Build:
+    """Render the site and, only if everything rendered, replace dist/ with it."""
+    result = render_build(paths)
+    write_site(result.files, paths.dist)
+    return result

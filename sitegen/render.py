@@ -1,0 +1,155 @@
+"""Jinja environment, Markdown -> safe Markup, and page contexts -> HTML strings (no filesystem)."""
+from __future__ import annotations
+
+import posixpath
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Union
+
+import markdown
+import nh3
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .assets import Asset
+from .charts import seat_bars, share_bars
+from .compute import Results, SeatResult
+from .export import render_results_csv, render_results_json
+
+Output = dict[str, Union[str, bytes]]
+
+# What blurbs may contain: prose, lists, tables, links. No scripts, styles, frames or handlers.
+ALLOWED_TAGS = {"p", "br", "hr", "em", "strong", "b", "i", "a", "ul", "ol", "li", "blockquote",
+                "h2", "h3", "h4", "code", "pre", "table", "thead", "tbody", "tr", "th", "td",
+                "abbr", "sup", "sub", "del", "ins", "q", "cite", "small"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set()}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+class MarkdownRenderer:
+    """One reused Markdown converter whose output passes through the sanitiser."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=["sane_lists", "smarty"], output_format="html")
+
+    def __call__(self, text: str | None) -> Markup:
+        """Return sanitised HTML for Markdown `text`; the one place Markdown becomes Markup."""
+        if not text:
+            return Markup("")
+        html = self._md.reset().convert(text)
+        clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                          url_schemes=ALLOWED_URL_SCHEMES, link_rel="noopener noreferrer")
+        return Markup(clean)
+
+
+def format_number(value: int) -> str:
+    """Return 15746 as '15,746'."""
+    return f"{value:,}"
+
+
+def format_pct(value: Decimal) -> str:
+    """Return a rounded percentage as '37.0%'."""
+    return f"{value}%"
+
+
+def format_signed(value: Union[Decimal, int]) -> str:
+    """Return '+10.2', '−38.6' (a true minus sign) or '0.0'."""
+    if value > 0:
+        return f"+{value}"
+    if value < 0:
+        return f"\u2212{-value}"
+    return f"{value}"
+
+
+def format_day(value: date) -> str:
+    """Return a date as '4 July 2024'."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def text_colour_on(fill: str) -> str:
+    """Return black or white, whichever contrasts more with the `#rrggbb` fill (WCAG formula)."""
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(fill[i:i + 2], 16) for i in (1, 3, 5))
+    lum = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def relative_url(target: str, page: str) -> str:
+    """Return a link from the output file `page` to `target` (a dist/ path; folders end in '/')."""
+    start = posixpath.dirname(page) or "."
+    rel = posixpath.relpath(target or ".", start)
+    if target.endswith("/") or target == "":
+        rel = "./" if rel == "." else rel + "/"
+    return rel
+
+
+def make_environment(templates: Path) -> Environment:
+    """Return the Jinja environment: autoescape on, undefined names are errors."""
+    env = Environment(loader=FileSystemLoader(str(templates)),
+                      autoescape=select_autoescape(["html", "xml"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters.update(num=format_number, pct=format_pct, signed=format_signed, day=format_day,
+                       text_on=text_colour_on)
+    return env
+
+
+def _page_globals(page: str, assets: dict[str, Asset]) -> dict[str, Callable[[str], str]]:
+    return {
+        "page_path": page,
+        "relurl": lambda target: relative_url(target, page),
+        "asset": lambda name: relative_url(assets[name].output, page),
+    }
+
+
+def seat_path(seat: SeatResult) -> str:
+    """Return the output file of a constituency page."""
+    return f"{seat.seat.slug}/index.html"
+
+
+def render_overview(results: Results, env: Environment, assets: dict[str, Asset],
+                    md: MarkdownRenderer) -> str:
+    """Return the county overview page."""
+    page = "index.html"
+    return env.get_template("overview.html").render(
+        results=results, site=results.site.info, parties=results.site.parties,
+        blurb=md(results.site.overview), canonical=results.site.info.base_url,
+        seat_bars=seat_bars(results, f"Before: {results.site.info.previous_election}",
+                            f"After: {results.site.info.polling_day.year}"),
+        **_page_globals(page, assets))
+
+
+def render_constituency(results: Results, index: int, env: Environment,
+                        assets: dict[str, Asset], md: MarkdownRenderer) -> str:
+    """Return one constituency page; `index` is its place in the alphabetical list."""
+    seats = results.seats
+    seat = seats[index]
+    page = seat_path(seat)
+    return env.get_template("constituency.html").render(
+        results=results, seat=seat, facts=seat.seat.facts, site=results.site.info,
+        parties=results.site.parties, blurb=md(seat.seat.blurb), bars=share_bars(seat),
+        previous_seat=seats[index - 1] if index > 0 else None,
+        next_seat=seats[index + 1] if index + 1 < len(seats) else None,
+        canonical=f"{results.site.info.base_url}{seat.seat.slug}/",
+        **_page_globals(page, assets))
+
+
+def render_site(results: Results, env: Environment, assets: dict[str, Asset]) -> Output:
+    """Return every output file of the site, path -> text or bytes."""
+    md = MarkdownRenderer()
+    out: Output = {"index.html": render_overview(results, env, assets, md)}
+    for i, seat in enumerate(results.seats):
+        out[seat_path(seat)] = render_constituency(results, i, env, assets, md)
+    site = results.site.info
+    css = assets["style.css"].data.decode("utf-8") if "style.css" in assets else ""
+    out["404.html"] = env.get_template("404.html").render(site=site, inline_css=Markup(css))
+    out["sitemap.xml"] = env.get_template("sitemap.xml").render(results=results, site=site)
+    out["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n"
+    out["results.json"] = render_results_json(results)
+    out["results.csv"] = render_results_csv(results)
+    for asset in assets.values():
+        out[asset.output] = asset.data
+    return out

@@ -1,0 +1,305 @@
+"""Raw content -> Site, collecting every ContentError before raising them together."""
+from __future__ import annotations
+
+import difflib
+import typing
+from decimal import Decimal
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from .config import MAX_PREVIOUS_SHARES_TOTAL
+from .errors import ContentError, ContentErrors
+from .load import Loc, RawContent, YamlFile
+from .model import Constituency, ConstituencyFacts, Party, Site, SiteInfo
+
+PARTIES = TypeAdapter(dict[str, Party])
+_ADAPTERS = {SiteInfo: TypeAdapter(SiteInfo), ConstituencyFacts: TypeAdapter(ConstituencyFacts)}
+
+# What each kind of field expects, in words an editor can act on.
+_PATTERN_WORDS = {
+    "colour": "a colour like '#E4003B'",
+    "base_url": "a web address starting https:// and ending with '/'",
+    "url": "a web address starting https://",
+    "party": "a party id from parties.yml (lowercase a-z, 0-9 and '-')",
+    "winner": "a party id from parties.yml (lowercase a-z, 0-9 and '-')",
+    "shares": "a party id from parties.yml (lowercase a-z, 0-9 and '-')",
+    None: "a party id (lowercase a-z, 0-9 and '-')",
+}
+
+
+def validate(raw: RawContent) -> Site:
+    """Return the validated Site, or raise ContentErrors listing every problem found."""
+    errors = list(raw.errors)
+    info = _check_file(raw.site, SiteInfo, errors) if raw.site else None
+    parties = _check_parties(raw.parties, errors) if raw.parties else None
+    seats = []
+    for slug, file in sorted(raw.constituencies.items()):
+        facts = _check_file(file, ConstituencyFacts, errors)
+        if facts is not None:
+            blurb = raw.blurbs.get(slug)
+            seats.append(Constituency(slug, facts, file.path, blurb.text if blurb else None))
+            errors.extend(check_constituency(facts, file, parties))
+    errors.extend(_check_across_files(raw, seats))
+    if errors:
+        raise ContentErrors(errors)
+    assert info is not None and parties is not None
+    seats.sort(key=lambda c: (c.facts.name, c.slug))
+    return Site(info, parties, tuple(seats), raw.overview.text if raw.overview else None)
+
+
+def _check_file(file: YamlFile, model: type, errors: list[ContentError]) -> Any:
+    if not isinstance(file.data, dict):
+        errors.append(_not_a_mapping(file))
+        return None
+    try:
+        return _ADAPTERS[model].validate_python(file.data)
+    except ValidationError as exc:
+        errors.extend(schema_errors(exc, file, model))
+        return None
+
+
+def _check_parties(file: YamlFile, errors: list[ContentError]) -> dict[str, Party] | None:
+    if not isinstance(file.data, dict) or not file.data:
+        errors.append(_not_a_mapping(file))
+        return None
+    try:
+        return PARTIES.validate_python(file.data)
+    except ValidationError as exc:
+        errors.extend(schema_errors(exc, file, dict[str, Party]))
+        return None
+
+
+def _not_a_mapping(file: YamlFile) -> ContentError:
+    got = "an empty file" if file.data is None else _describe(file.data)
+    return ContentError(file.path, 1, 1, f"expected a block of 'field: value' lines, got {got}")
+
+
+def schema_errors(exc: ValidationError, file: YamlFile, model: Any) -> list[ContentError]:
+    """Return one ContentError per schema complaint, located through the file's marks."""
+    result = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        is_key = bool(loc) and loc[-1] == "[key]"
+        if is_key:
+            loc = loc[:-1]
+        kind = err["type"]
+        line, col = file.marks.find(loc, key=is_key or kind == "extra_forbidden")
+        message = _explain(kind, err, loc, model, is_key)
+        result.append(ContentError(file.path, line, col, f"{format_loc(loc)}: {message}"))
+    return result
+
+
+def format_loc(loc: Loc) -> str:
+    """Return a path like `candidates[2].party` for messages."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(file)"
+
+
+def _explain(kind: str, err: dict, loc: Loc, model: Any, is_key: bool) -> str:
+    """Return what was expected and what was found, in an editor's words."""
+    got = _describe(err.get("input"))
+    ctx = err.get("ctx") or {}
+    field = next((p for p in reversed(loc) if isinstance(p, str)), None)
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        known = _fields_at(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else f" (expected one of: {', '.join(known)})"
+        return f"unknown field {loc[-1]!r}{hint}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"expected a whole number, got {got}{_number_hint(err.get('input'))}"
+    if kind in ("greater_than_equal", "greater_than"):
+        sign = ">=" if kind == "greater_than_equal" else ">"
+        bound = ctx.get("ge", ctx.get("gt"))
+        what = "a percentage" if field == "shares" else "a whole number"
+        return f"expected {what} {sign} {bound}, got {got}"
+    if kind in ("less_than_equal", "finite_number"):
+        return f"expected a percentage between 0 and 100, got {got}"
+    if kind == "is_instance_of" and field == "shares":
+        return f"expected a percentage like 26.8, got {got}"
+    if kind == "string_type":
+        return f"expected text, got {got} (put it in quotes)"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_pattern_mismatch":
+        words = _PATTERN_WORDS.get("shares" if is_key else field, _PATTERN_WORDS[None])
+        return f"expected {words}, got {got}"
+    if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
+        return f"expected a date like 2024-07-04, got {got}"
+    if kind.startswith("datetime") or kind == "timezone_aware":
+        return (f"expected a date and time with its UTC offset, like "
+                f"2024-07-05T03:40:00+01:00, got {got}")
+    if kind in ("list_type", "tuple_type"):
+        return f"expected a list (one '- ' line per item), got {got}"
+    if kind == "too_short":
+        return "expected at least one entry"
+    if kind in ("dict_type", "dataclass_type", "model_type", "dataclass_exact_type"):
+        return f"expected a block of 'field: value' lines, got {got}"
+    return f"{err['msg']}, got {got}"
+
+
+def _number_hint(value: Any) -> str:
+    if isinstance(value, str) and value.replace(",", "").replace(" ", "").isdigit():
+        return " (write numbers without commas or spaces)"
+    return ""
+
+
+def _describe(value: Any) -> str:
+    """Return how a value looks in a message."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (yes/no/true/false mean true or false in YAML)"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, (int, Decimal, float)):
+        return str(value)
+    if isinstance(value, dict):
+        return "a block of fields"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _fields_at(model: Any, loc: Loc) -> list[str]:
+    """Return the field names allowed at `loc` inside `model`, for suggestions."""
+    current = model
+    for part in loc:
+        current = _unwrap(current)
+        fields = getattr(current, "__pydantic_fields__", None)
+        if fields and isinstance(part, str) and part in fields:
+            current = fields[part].annotation
+        elif typing.get_origin(current) in (list, dict):
+            current = typing.get_args(current)[-1]
+    fields = getattr(_unwrap(current), "__pydantic_fields__", {})
+    return sorted(fields)
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Optional and Annotated from a type."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            tp = next(a for a in typing.get_args(tp) if a is not type(None))
+        else:
+            return tp
+
+
+def _unknown(kind: str, value: str, known: typing.Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.5)
+    hint = f" (did you mean {close[0]!r}?)" if close else " (add it to parties.yml)"
+    return f"unknown {kind} {value!r}{hint}"
+
+
+def check_constituency(facts: ConstituencyFacts, file: YamlFile,
+                       parties: dict[str, Party] | None) -> list[ContentError]:
+    """Return the errors in one constituency's facts that the schema alone cannot see."""
+    errors: list[ContentError] = []
+
+    def add(loc: Loc, message: str, *, key: bool = False) -> None:
+        line, col = file.marks.find(loc, key=key)
+        errors.append(ContentError(file.path, line, col, f"{format_loc(loc)}: {message}"))
+
+    if parties is not None:
+        for i, cand in enumerate(facts.candidates):
+            if cand.party not in parties:
+                add(("candidates", i, "party"), _unknown("party", cand.party, parties))
+        if facts.previous.winner not in parties:
+            add(("previous", "winner"), _unknown("party", facts.previous.winner, parties))
+        for pid in facts.previous.shares:
+            if pid not in parties:
+                add(("previous", "shares", pid), _unknown("party", pid, parties), key=True)
+    _check_candidates(facts, add)
+    _check_previous(facts, add)
+    return errors
+
+
+def _check_candidates(facts: ConstituencyFacts, add: Any) -> None:
+    seen: set[str] = set()
+    for i, cand in enumerate(facts.candidates):
+        if cand.name.casefold() in seen:
+            add(("candidates", i, "name"), f"{cand.name!r} is listed twice")
+        seen.add(cand.name.casefold())
+    with_votes = [c.votes is not None for c in facts.candidates]
+    if any(with_votes) and not all(with_votes):
+        i = with_votes.index(False)
+        add(("candidates", i), "has no votes while others do; give every candidate votes "
+            "(declared) or none (awaited)")
+        return
+    if not all(with_votes):
+        return
+    if len(facts.candidates) < 2:
+        add(("candidates",), "a declared result needs at least two candidates")
+    valid = sum(c.votes or 0 for c in facts.candidates)
+    counted = valid + (facts.rejected or 0)
+    if counted > facts.electorate:
+        add(("electorate",), f"valid votes {valid:,} plus rejected {facts.rejected or 0:,} make "
+            f"{counted:,}, more than the electorate of {facts.electorate:,}; check the figures")
+    _check_tie(facts, add)
+
+
+def _check_tie(facts: ConstituencyFacts, add: Any) -> None:
+    top = max(c.votes or 0 for c in facts.candidates)
+    tied = [c.name for c in facts.candidates if c.votes == top]
+    lot = facts.winner_by_lot
+    if len(tied) > 1 and lot not in tied:
+        if lot is None:
+            add(("candidates",), f"tie for first place between {' and '.join(tied)} on {top:,} votes; "
+                "add 'winner_by_lot: <name>' with the candidate the returning officer's lot chose")
+        else:
+            add(("winner_by_lot",), f"{lot!r} is not one of the tied candidates "
+                f"({', '.join(tied)})")
+    elif lot is not None and len(tied) == 1:
+        add(("winner_by_lot",), f"there is no tie for first place; remove winner_by_lot")
+
+
+def _check_previous(facts: ConstituencyFacts, add: Any) -> None:
+    shares = facts.previous.shares
+    total = sum(shares.values(), Decimal(0))
+    if total > Decimal(str(MAX_PREVIOUS_SHARES_TOTAL)):
+        add(("previous", "shares"), f"shares add up to {total}%, more than "
+            f"{MAX_PREVIOUS_SHARES_TOTAL}%; check the figures")
+    if shares:
+        best = max(shares.values())
+        leaders = [pid for pid, share in shares.items() if share == best]
+        if facts.previous.winner not in leaders:
+            add(("previous", "winner"), f"{facts.previous.winner!r} does not have the largest "
+                f"previous share; {leaders[0]!r} has {best}%")
+
+
+def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[ContentError]:
+    """Return the errors that involve more than one file."""
+    errors = []
+    for slug, blurb in sorted(raw.blurbs.items()):
+        if slug not in raw.constituencies:
+            close = difflib.get_close_matches(slug, list(raw.constituencies), n=1)
+            hint = f" (did you mean {close[0] + '.md'!r}?)" if close else ""
+            errors.append(ContentError(blurb.path, 1, 0, f"blurb has no matching {slug}.yml{hint}"))
+    names: dict[str, Constituency] = {}
+    for seat in seats:
+        key = seat.facts.name.casefold()
+        if key in names:
+            errors.append(ContentError(seat.path, 1, 1, f"name: {seat.facts.name!r} is also the name "
+                                       f"of {names[key].path}"))
+        names.setdefault(key, seat)
+    if raw.constituencies == {} and not raw.errors:
+        errors.append(ContentError("content/constituencies", 0, 0, "no constituency files found"))
+    return errors
+
+
+def collect_warnings(site: Site) -> list[ContentError]:
+    """Return things worth a look that do not stop the build: awaited results, missing blurbs."""
+    warnings = []
+    for seat in site.constituencies:
+        if not seat.is_declared():
+            warnings.append(ContentError(seat.path, 0, 0, "result awaited (no votes yet)", warning=True))
+        if seat.blurb is None:
+            warnings.append(ContentError(seat.path, 0, 0, f"has no blurb; add {seat.slug}.md "
+                                         "beside it to describe the result", warning=True))
+    return warnings
