@@ -103,15 +103,14 @@ def _build(loader: _Loader, node: yaml.Node, loc: Loc, marks: Marks, seen: set[i
                            node.start_mark)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _build(loader, key_node, loc + ("<key>",), marks, seen)
-            if not isinstance(key, (str, int)):
-                raise _Refused(f"a key must be a plain word, got {key_node.value!r}", key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Refused("a field name must be a plain word", key_node.start_mark)
+            key = key_node.value  # the text as typed: `2019:` and `yes:` stay strings
             if key in result:
                 raise _Refused(f"{key!r} appears twice in the same block; keep only one",
                                key_node.start_mark)
             marks.keys[loc + (key,)] = _pos(key_node.start_mark)
             result[key] = _build(loader, value_node, loc + (key,), marks, seen)
-        marks.values.pop(loc + ("<key>",), None)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, loc + (i,), marks, seen) for i, item in enumerate(node.value)]

@@ -84,7 +84,8 @@ def schema_errors(exc: ValidationError, file: YamlFile, model: Any) -> list[Cont
         if is_key:
             loc = loc[:-1]
         kind = err["type"]
-        line, col = file.marks.find(loc, key=is_key or kind == "extra_forbidden")
+        unknown = kind in ("extra_forbidden", "unexpected_keyword_argument")
+        line, col = file.marks.find(loc, key=is_key or unknown)
         message = _explain(kind, err, loc, model, is_key)
         result.append(ContentError(file.path, line, col, f"{format_loc(loc)}: {message}"))
     return result
@@ -105,7 +106,10 @@ def _explain(kind: str, err: dict, loc: Loc, model: Any, is_key: bool) -> str:
     field = next((p for p in reversed(loc) if isinstance(p, str)), None)
     if kind == "missing":
         return "required field is missing"
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
+        if str(loc[-1]).isdigit():
+            return (f"unknown field {loc[-1]!r}: a number with a comma splits in two inside "
+                    "{...}; write numbers without commas (17224, not 17,224)")
         known = _fields_at(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]!r}?)" if close else f" (expected one of: {', '.join(known)})"

@@ -1,0 +1,70 @@
+"""Shared fixtures: project paths, fixture trees, and builds held in memory."""
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sitegen.config import Paths
+from sitegen.pipeline import Build, render_build
+
+PROJECT = Path(__file__).resolve().parent.parent
+FIXTURES = PROJECT / "tests" / "fixtures"
+
+
+def project_paths(content: Path, dist: Path, root: Path = PROJECT) -> Paths:
+    """Return Paths using the project's templates and static files with other content and dist."""
+    return Paths(root=root, content=content, templates=PROJECT / "templates",
+                 static=PROJECT / "static", dist=dist)
+
+
+def write_files(folder: Path, files: dict[str, str | bytes]) -> Path:
+    """Create `files` (relative path -> text, dedented, or bytes) under `folder`; return it."""
+    for name, data in files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            target.write_text(textwrap.dedent(data).lstrip("\n"), encoding="utf-8")
+    return folder
+
+
+def copy_content(source: Path, target: Path) -> Path:
+    """Copy a content tree to `target` (tests never write into the real content/)."""
+    shutil.copytree(source, target)
+    return target
+
+
+def parse(html: str | bytes) -> BeautifulSoup:
+    """Return the page parsed by a real HTML parser."""
+    return BeautifulSoup(html, "html.parser")
+
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The real Derbyshire content rendered in memory."""
+    return render_build(project_paths(PROJECT / "content", tmp_path_factory.mktemp("real") / "dist"))
+
+
+@pytest.fixture(scope="session")
+def small_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The two-seat fixture site rendered in memory."""
+    return render_build(project_paths(FIXTURES / "small", tmp_path_factory.mktemp("small") / "dist"))
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the project's content, templates and static files to build and break freely."""
+    for name in ("content", "templates", "static"):
+        shutil.copytree(PROJECT / name, tmp_path / name)
+    return tmp_path
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """Return every file under `folder` by relative path, for before/after comparisons."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

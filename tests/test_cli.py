@@ -1,0 +1,72 @@
+"""The command line: exit codes, output, and what it writes."""
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+from sitegen.cli import main
+from tests.conftest import PROJECT, read_tree
+
+
+def run(argv: list[str], root: Path) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(argv, root=root, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_build_writes_dist_and_reports(project_copy: Path) -> None:
+    code, out, err = run([], project_copy)
+    assert code == 0 and err == ""
+    assert out.startswith("Wrote 13 pages and 5 other files to dist/ in ")
+    assert (project_copy / "dist" / "derbyshire-dales" / "index.html").is_file()
+
+
+def test_check_writes_nothing(project_copy: Path) -> None:
+    code, out, err = run(["check"], project_copy)
+    assert code == 0 and err == ""
+    assert out.startswith("Checked 11 constituencies and 13 pages: no errors")
+    assert not (project_copy / "dist").exists()
+
+
+def test_content_error_exits_1_and_leaves_dist_as_it_was(project_copy: Path) -> None:
+    assert run([], project_copy)[0] == 0
+    before = read_tree(project_copy / "dist")
+    seat = project_copy / "content" / "constituencies" / "erewash.yml"
+    seat.write_text(seat.read_text().replace("votes: 17224", "votes: 17,224"))
+    code, out, err = run([], project_copy)
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        "content/constituencies/erewash.yml:12:49: candidates[0].224: unknown field '224': a number with a "
+        "comma splits in two inside {...}; write numbers without commas (17224, not 17,224)",
+        "1 error in 1 file; nothing written.",
+    ]
+    assert read_tree(project_copy / "dist") == before
+
+
+def test_usage_error_exits_2(project_copy: Path, capsys) -> None:
+    assert run(["publish"], project_copy)[0] == 2
+    assert "invalid choice: 'publish'" in capsys.readouterr().err
+
+
+def test_help_describes_every_command_and_option(capsys) -> None:
+    assert main(["--help"]) == 0
+    text = capsys.readouterr().out
+    for word in ("build", "check", "serve", "--content", "--output", "--port", "--host", "--open"):
+        assert word in text
+
+
+def test_build_py_entry_point_runs_from_anywhere(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "check"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "no errors" in result.stdout
+
+
+def test_content_and_output_options(project_copy: Path, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere"
+    code, out, _ = run(["--content", str(PROJECT / "tests" / "fixtures" / "small"),
+                        "--output", str(target)], project_copy)
+    assert code == 0
+    assert sorted(p.name for p in target.iterdir() if p.is_dir()) == ["amber-valley", "assets", "chesterfield"]

@@ -1,0 +1,49 @@
+"""Golden output: the two-seat fixture site must render exactly as tests/golden/small/.
+
+After an intended change to the output, regenerate and review the diff in the same commit:
+    UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+"""
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+import pytest
+
+from sitegen.pipeline import Build, build
+from tests.conftest import PROJECT, project_paths, read_tree
+
+GOLDEN = PROJECT / "tests" / "golden" / "small"
+
+
+def pinned(files: dict) -> dict[str, str]:
+    """Return the text outputs that the golden copy pins (assets are pinned by their hashed names)."""
+    return {name: body for name, body in files.items() if not name.startswith("assets/")}
+
+
+def test_small_site_matches_golden(small_build: Build) -> None:
+    outputs = pinned(small_build.files)
+    if os.environ.get("UPDATE_GOLDEN"):
+        for name, body in outputs.items():
+            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / name).write_text(body, encoding="utf-8")
+    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
+                for p in sorted(GOLDEN.rglob("*")) if p.is_file()}
+    assert sorted(outputs) == sorted(expected), "the set of output files changed"
+    for name in sorted(outputs):
+        if outputs[name] != expected[name]:
+            diff = "".join(difflib.unified_diff(expected[name].splitlines(True), outputs[name].splitlines(True),
+                                                f"golden/{name}", f"built/{name}"))
+            pytest.fail(f"{name} differs from the golden copy "
+                        f"(UPDATE_GOLDEN=1 to accept after review):\n{diff}")
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = project_paths(PROJECT / "content", tmp_path / "one")
+    second = project_paths(PROJECT / "content", tmp_path / "two")
+    build(first)
+    build(second)
+    assert read_tree(first.dist) == read_tree(second.dist)
+    build(first)  # rebuilding over an existing dist/ changes nothing either
+    assert read_tree(first.dist) == read_tree(second.dist)

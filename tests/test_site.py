@@ -1,0 +1,173 @@
+"""The real Derbyshire site: every figure checked by hand, in the HTML, results.json and results.csv."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from xml.etree import ElementTree
+
+import pytest
+
+from sitegen.pipeline import Build
+from tests.conftest import parse
+
+# Worked by hand from shared/data/derbyshire-2024 (valid = sum of votes; turnout includes rejected).
+HAND = {
+    # Chesterfield: valid 41,555; 19,316 - 8,496 = 10,820 = 26.04%; (41,555 + 135) / 71,645 = 58.19%
+    "chesterfield": dict(result="Labour HOLD", winner="Toby Perkins", votes="19,316", valid=41555, majority=10820,
+                         majority_pct="26.0%", turnout="58.2%", share="46.5%", change="+6.3",
+                         summary="Toby Perkins held Chesterfield for Labour with a majority of 10,820 "
+                                 "(26.0%) on a turnout of 58.2%."),
+    # Amber Valley: valid 42,531; 3,554 = 8.36%; (42,531 + 105) / 71,546 = 59.59%; 37.02 - 26.8 = +10.2
+    "amber-valley": dict(result="Labour GAIN from Conservative", winner="Linsey Farnsworth", votes="15,746", valid=42531,
+                         majority=3554, majority_pct="8.4%", turnout="59.6%", share="37.0%",
+                         change="+10.2",
+                         summary="Linsey Farnsworth won Amber Valley for Labour, a gain from the "
+                                 "Conservatives, with a majority of 3,554 (8.4%) on a turnout of 59.6%."),
+    # Derbyshire Dales: valid 51,272; 350 = 0.68%; (51,272 + 173) / 73,324 = 70.16%; 34.64 - 24.1 = +10.5
+    "derbyshire-dales": dict(result="Labour GAIN from Conservative", winner="John Whitby", votes="17,759", valid=51272,
+                             majority=350, majority_pct="0.7%", turnout="70.2%", share="34.6%",
+                             change="+10.5",
+                             summary="John Whitby won Derbyshire Dales for Labour, a gain from the "
+                                     "Conservatives, with a majority of 350 (0.7%) on a turnout of 70.2%."),
+}
+
+
+def text(node) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+def test_builds_every_page_and_data_file(real_build: Build) -> None:
+    names = set(real_build.files)
+    slugs = ["amber-valley", "bolsover", "chesterfield", "derby-north", "derby-south",
+             "derbyshire-dales", "erewash", "high-peak", "mid-derbyshire", "north-east-derbyshire",
+             "south-derbyshire"]
+    assert {f"{s}/index.html" for s in slugs} | {"index.html", "404.html", "results.json",
+                                                  "results.csv", "sitemap.xml", "robots.txt"} <= names
+    assert any(n.startswith("assets/style.") and n.endswith(".css") for n in names)
+    assert real_build.warnings == []
+
+
+@pytest.mark.parametrize("slug", sorted(HAND))
+def test_seat_page_shows_hand_checked_figures(real_build: Build, slug: str) -> None:
+    want = HAND[slug]
+    page = parse(real_build.files[f"{slug}/index.html"])
+    assert text(page.find(class_="badge")) == want["result"]
+    assert text(page.find("p", class_="lead")) == want["summary"]
+    assert page.find("meta", attrs={"name": "description"})["content"] == want["summary"]
+    rows = page.find("table", class_="result").find("tbody").find_all("tr")
+    first = [text(cell) for cell in rows[0].find_all(["th", "td"])]
+    assert first[0].startswith(want["winner"]) and "Elected" in first[0]
+    assert first[2:] == [want["votes"], want["share"], want["change"]]
+    foot = text(page.find("table", class_="result").find("tfoot"))
+    assert f"Valid votes {want['valid']:,}" in foot
+    facts = {text(d.find("dt")): text(d.find("dd")) for d in page.find("dl", class_="facts").find_all("div")}
+    assert facts["Majority"] == f"{want['majority']:,} ({want['majority_pct']})"
+    assert facts["Turnout"] == want["turnout"]
+
+
+def test_results_table_lists_all_candidates_with_lost_deposits(real_build: Build) -> None:
+    page = parse(real_build.files["chesterfield/index.html"])
+    table = page.find("table", class_="result")
+    assert text(table.find("caption")) == "Chesterfield result"
+    assert [th["scope"] for th in table.find("thead").find_all("th")] == ["col"] * 5
+    rows = table.find("tbody").find_all("tr")
+    names = [text(r.find("th").contents[0]) for r in rows]
+    assert names == ["Toby Perkins", "Ben Flook", "Dan Price", "David Wadsworth", "Ian Barfield",
+                     "Kris Stone", "Julie Lowe"]
+    votes = [text(r.find_all("td")[1]) for r in rows]
+    assert votes == ["19,316", "8,496", "7,897", "2,682", "2,553", "363", "248"]
+    # Under 5% of 41,555 (2,077.75 votes) forfeits the deposit: Stone and Lowe only.
+    lost = [bool(r.find(string=" (lost deposit)")) for r in rows]
+    assert lost == [False] * 5 + [True, True]
+    changes = [text(r.find_all("td")[-1]) for r in rows]
+    assert changes[1] == "\u221216.6"    # Con 20.45% - 37.0
+    assert changes[5:] == ["new", "new"]
+
+
+def test_derby_south_shows_ballot_description_and_counts_as_labour(real_build: Build) -> None:
+    page = parse(real_build.files["derby-south/index.html"])
+    first = page.find("table", class_="result").find("tbody").find("tr")
+    assert "Labour and Co-operative" in text(first)
+    assert text(page.find(class_="badge")) == "Labour HOLD"
+
+
+def test_share_chart_has_a_text_alternative_matching_the_table(real_build: Build) -> None:
+    page = parse(real_build.files["amber-valley/index.html"])
+    svg = page.find("figure", class_="share-chart").find("svg")
+    assert svg["role"] == "img"
+    title = svg.find("title")
+    assert svg["aria-labelledby"] == title["id"]
+    assert text(title).startswith("Vote share in Amber Valley: Linsey Farnsworth, Labour, 37.0%; "
+                                  "Alex Stevenson, Reform UK, 28.7%;")
+    assert [r["fill"] for r in svg.find_all("rect")][:3] == ["#E4003B", "#12B6CF", "#0087DC"]
+
+
+def test_overview_headline_tally_and_table(real_build: Build) -> None:
+    page = parse(real_build.files["index.html"])
+    assert text(page.find("h1")) == "Labour won all 11 seats"
+    assert len(page.find_all("h1")) == 1
+    tally = {text(r.find("th")): [text(td) for td in r.find_all("td")]
+             for r in page.find("table", class_="tally").find("tbody").find_all("tr")}
+    assert tally == {"Labour": ["2", "11", "+9"], "Conservative": ["9", "0", "\u22129"]}
+    rows = page.find("table", class_="seats").find("tbody").find_all("tr")
+    assert len(rows) == 11
+    dales = next(r for r in rows if text(r.find("a")) == "Derbyshire Dales")
+    assert dales.find("a")["href"] == "derbyshire-dales/"
+    cells = [text(td) for td in dales.find_all("td")]
+    assert cells == ["John Whitby", "Labour", "Gain from Con", "350 (0.7%)", "70.2%"]
+    holds = [text(r.find("a")) for r in rows if "Hold" in [text(td) for td in r.find_all("td")]]
+    assert holds == ["Chesterfield", "Derby South"]
+    assert "notional" in text(page.find("footer"))
+
+
+def test_results_json_carries_computed_figures(real_build: Build) -> None:
+    data = json.loads(real_build.files["results.json"])
+    assert data["seats"] == 11 and data["declared"] == 11
+    assert data["tally"] == [{"party": "lab", "before": 2, "after": 11, "change": 9},
+                             {"party": "con", "before": 9, "after": 0, "change": -9}]
+    seats = {c["slug"]: c for c in data["constituencies"]}
+    for slug, want in HAND.items():
+        seat = seats[slug]
+        assert (seat["valid_votes"], seat["majority"]) == (want["valid"], want["majority"])
+        assert f"{seat['majority_pct']}%" == want["majority_pct"]
+        assert f"{seat['turnout_pct']}%" == want["turnout"]
+        assert seat["result"] == want["result"] and seat["status"] == "declared"
+        assert seat["winner"]["name"] == want["winner"]
+        assert f"{seat['candidates'][0]['share_pct']}%" == want["share"]
+    reform = seats["amber-valley"]["candidates"][1]
+    assert reform["change_pp"] is None and reform["new_party"] is True
+    assert seats["amber-valley"]["swing"] == {"from": "con", "to": "lab", "points_pp": 24.4}
+
+
+def test_results_csv_has_one_row_per_candidate(real_build: Build) -> None:
+    rows = list(csv.DictReader(io.StringIO(real_build.files["results.csv"])))
+    assert len(rows) == 67  # the candidates in candidates.csv
+    dales = [r for r in rows if r["constituency_slug"] == "derbyshire-dales"]
+    assert [(r["candidate"], r["votes"], r["share_pct"], r["change_pp"]) for r in dales[:2]] == [
+        ("John Whitby", "17759", "34.6", "10.5"), ("Sarah Dines", "17409", "34.0", "-25.0")]
+    assert dales[0]["majority"] == "350" and dales[0]["turnout_pct"] == "70.2"
+    assert dales[0]["elected"] == "true" and dales[1]["elected"] == "false"
+    assert {r["lost_deposit"] for r in dales[-2:]} == {"true"}
+
+
+def test_links_are_relative_and_neighbours_link_both_ways(real_build: Build) -> None:
+    page = parse(real_build.files["bolsover/index.html"])
+    pager = page.find("nav", class_="pager")
+    assert [a["href"] for a in pager.find_all("a")] == ["../amber-valley/", "../", "../chesterfield/"]
+    css = page.find("link", rel="stylesheet")["href"]
+    assert css.startswith("../assets/style.") and css[3:] in real_build.files
+    for name, body in real_build.files.items():
+        if name.endswith(".html") and name != "404.html":
+            for a in parse(body).find_all(["a", "link"], href=True):
+                href = a["href"]
+                assert not href.startswith("/"), (name, href)
+
+
+def test_sitemap_and_robots_use_the_base_url(real_build: Build) -> None:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    sitemap = ElementTree.fromstring(real_build.files["sitemap.xml"].encode())
+    locs = [loc.text for loc in sitemap.findall("s:url/s:loc", ns)]
+    assert locs[0] == "https://example.org/derbyshire-2024/" and len(locs) == 12
+    assert "https://example.org/derbyshire-2024/high-peak/" in locs
+    assert "Sitemap: https://example.org/derbyshire-2024/sitemap.xml" in real_build.files["robots.txt"]

@@ -1,0 +1,49 @@
+"""Writing dist/: complete swaps only, stale temporaries removed, nothing written outside."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.write import check_output_path, write_site
+from tests.conftest import read_tree
+
+
+def test_write_replaces_dist_exactly(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    write_site({"index.html": "one", "old/index.html": "stale"}, dist)
+    write_site({"index.html": "two", "a/b.txt": b"\x00bytes"}, dist)
+    assert read_tree(dist) == {"index.html": b"two", "a/b.txt": b"\x00bytes"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_failed_write_leaves_previous_dist_untouched(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    write_site({"index.html": "good"}, dist)
+
+    class Exploding(dict):
+        def __getitem__(self, key: str) -> str:
+            if key == "z.html":
+                raise RuntimeError("disk full")
+            return super().__getitem__(key)
+
+    with pytest.raises(RuntimeError):
+        write_site(Exploding({"a.html": "new", "z.html": "new"}), dist)
+    assert read_tree(dist) == {"index.html": b"good"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_stale_temporary_folders_are_removed(tmp_path: Path) -> None:
+    (tmp_path / ".dist-dist-new-999").mkdir()
+    (tmp_path / ".dist-dist-new-999" / "half.html").write_text("half")
+    write_site({"index.html": "ok"}, tmp_path / "dist")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+@pytest.mark.parametrize("name", ["../escape.html", "/etc/passwd", "a/../../b", "a\\..\\b", ""])
+def test_refuses_paths_outside_dist(name: str, tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        check_output_path(name)
+    with pytest.raises(ValueError):
+        write_site({name: "x"}, tmp_path / "dist")
+    assert not (tmp_path / "escape.html").exists()
