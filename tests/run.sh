@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The project's test command: install what the tests need, then run pytest.
+# Installs the Python packages (pyproject.toml [test]) and Debian's chromium for the browser tests.
+# Never runs `playwright install`: Playwright drives /usr/bin/chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+need_apt=()
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+exec python3 -m pytest "$@"
