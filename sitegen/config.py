@@ -1,6 +1,7 @@
 """The one place for paths and site-wide constants."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,6 @@ class Paths:
     def display(self, path: Path) -> str:
         """Return `path` relative to the project root when it is inside it, for messages."""
         try:
-            return Path(path).resolve().relative_to(self.root).as_posix()
+            return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
         except ValueError:
             return Path(path).as_posix()

@@ -59,6 +59,7 @@ class RawContent:
     parties: YamlFile | None = None
     overview: TextFile | None = None
     constituencies: dict[str, YamlFile] = field(default_factory=dict)
+    facts_files: set[str] = field(default_factory=set)  # slugs with a .yml, even an unreadable one
     blurbs: dict[str, TextFile] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
 
@@ -129,23 +130,32 @@ def parse_yaml(text: str, path: str) -> tuple[YamlFile | None, ContentError | No
         line, col = _pos(refused.mark)
         return None, ContentError(path, line, col, refused.message)
     except yaml.MarkedYAMLError as exc:
+        # An unclosed '{' or a missing ':' is noticed a line late; the context mark is where it began.
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and exc.problem_mark and exc.context_mark.line < exc.problem_mark.line:
+            mark = exc.context_mark
         line, col = _pos(mark) if mark else (0, 0)
         problem = exc.problem or exc.context or "not valid YAML"
-        return None, ContentError(path, line, col, f"YAML syntax error: {problem}{_yaml_hint(problem)}")
+        hint = _yaml_hint(problem, text.splitlines()[line - 1] if 0 < line <= text.count("\n") + 1 else "")
+        return None, ContentError(path, line, col, f"YAML syntax error: {problem}{hint}")
     except yaml.YAMLError as exc:  # e.g. a reader error on a control character
         return None, ContentError(path, 0, 0, f"YAML error: {exc}")
     finally:
         loader.dispose()
 
 
-def _yaml_hint(problem: str) -> str:
+def _yaml_hint(problem: str, line: str) -> str:
+    """Return a suggestion for a YAML syntax error, judged from the message and the line."""
+    if "\t" in line:
+        return " (this line has a tab; indent with spaces)"
+    if "expected ',' or '}'" in problem:
+        return " (a '{' here is not closed with '}' on the same line)"
+    if "expected ',' or ']'" in problem:
+        return " (a '[' here is not closed with ']')"
     if "mapping values are not allowed" in problem:
         return " (a value containing ': ' needs quotes, or a line is indented wrongly)"
     if "could not find expected ':'" in problem:
         return " (is a ':' missing after a field name?)"
-    if "found character '\\t'" in problem or "found a tab" in problem:
-        return " (use spaces, not tabs, for indentation)"
     if "constructor for the tag" in problem:
         return " (YAML tags like !!python are not allowed)"
     return ""
@@ -229,6 +239,7 @@ def _load_constituency_file(path: Path, paths: Paths, raw: RawContent) -> None:
         raw.errors.append(ContentError(shown, 0, 0, f"file name {slug!r} is not a valid slug "
                                        f"(lowercase a-z, 0-9 and '-'); try {suggestion + '.' + ext!r}"))
     elif ext == "yml":
+        raw.facts_files.add(slug)
         loaded = load_yaml(path, paths, raw.errors)
         if loaded:
             raw.constituencies[slug] = loaded

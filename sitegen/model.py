@@ -25,7 +25,14 @@ def _whole_to_decimal(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, Strict(), StringConstraints(min_length=1)]
+def _number_to_text(value: Any) -> Any:
+    """Let a text field hold a number as typed (`previous_election: 2019`); bools stay errors."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_number_to_text), Strict(), StringConstraints(min_length=1)]
 PartyId = Annotated[str, Strict(), StringConstraints(pattern=SLUG_RE.pattern)]
 Colour = Annotated[str, Strict(), StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 WebAddress = Annotated[str, Strict(), StringConstraints(pattern=r"^https?://[^\s/]+\S*$")]

@@ -13,6 +13,7 @@ from .errors import ContentError, ContentErrors
 from .load import load_content
 from .render import Output, make_environment, render_site
 from .validate import collect_warnings, validate
+from .verify import verify_output
 from .write import write_site
 
 
@@ -46,6 +47,9 @@ def render_build(paths: Paths) -> Build:
         files = render_site(results, env, collect_assets(paths.static))
     except TemplateError as exc:
         raise ContentErrors([template_error(exc, paths)]) from None
+    problems = verify_output(files)
+    if problems:
+        raise ContentErrors(problems)
     return Build(results, files, collect_warnings(site))
 
 

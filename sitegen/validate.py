@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import difflib
 import typing
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from .config import MAX_PREVIOUS_SHARES_TOTAL
+from .config import MAX_PREVIOUS_SHARES_TOTAL, SLUG_RE
 from .errors import ContentError, ContentErrors
 from .load import Loc, RawContent, YamlFile
-from .model import Constituency, ConstituencyFacts, Party, Site, SiteInfo
+from .model import Constituency, ConstituencyFacts, Party, PartyId, Site, SiteInfo
 
-PARTIES = TypeAdapter(dict[str, Party])
+PARTIES = TypeAdapter(dict[PartyId, Party])
 _ADAPTERS = {SiteInfo: TypeAdapter(SiteInfo), ConstituencyFacts: TypeAdapter(ConstituencyFacts)}
 
 # What each kind of field expects, in words an editor can act on.
@@ -36,10 +37,12 @@ def validate(raw: RawContent) -> Site:
     seats = []
     for slug, file in sorted(raw.constituencies.items()):
         facts = _check_file(file, ConstituencyFacts, errors)
+        if parties is not None:
+            errors.extend(check_party_references(file, parties))
         if facts is not None:
             blurb = raw.blurbs.get(slug)
             seats.append(Constituency(slug, facts, file.path, blurb.text if blurb else None))
-            errors.extend(check_constituency(facts, file, parties))
+            errors.extend(check_constituency(facts, file))
     errors.extend(_check_across_files(raw, seats))
     if errors:
         raise ContentErrors(errors)
@@ -86,7 +89,7 @@ def schema_errors(exc: ValidationError, file: YamlFile, model: Any) -> list[Cont
         kind = err["type"]
         unknown = kind in ("extra_forbidden", "unexpected_keyword_argument")
         line, col = file.marks.find(loc, key=is_key or unknown)
-        message = _explain(kind, err, loc, model, is_key)
+        message = _explain(kind, err, loc, model)
         result.append(ContentError(file.path, line, col, f"{format_loc(loc)}: {message}"))
     return result
 
@@ -99,11 +102,13 @@ def format_loc(loc: Loc) -> str:
     return out or "(file)"
 
 
-def _explain(kind: str, err: dict, loc: Loc, model: Any, is_key: bool) -> str:
+def _explain(kind: str, err: dict, loc: Loc, model: Any) -> str:
     """Return what was expected and what was found, in an editor's words."""
     got = _describe(err.get("input"))
     ctx = err.get("ctx") or {}
     field = next((p for p in reversed(loc) if isinstance(p, str)), None)
+    if "shares" in loc[-2:]:  # values and keys of previous.shares are named by party id
+        field = "shares"
     if kind == "missing":
         return "required field is missing"
     if kind in ("extra_forbidden", "unexpected_keyword_argument"):
@@ -126,11 +131,11 @@ def _explain(kind: str, err: dict, loc: Loc, model: Any, is_key: bool) -> str:
     if kind == "is_instance_of" and field == "shares":
         return f"expected a percentage like 26.8, got {got}"
     if kind == "string_type":
-        return f"expected text, got {got} (put it in quotes)"
+        return f"expected text, got {got}; put it in quotes"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_pattern_mismatch":
-        words = _PATTERN_WORDS.get("shares" if is_key else field, _PATTERN_WORDS[None])
+        words = _PATTERN_WORDS.get(field, _PATTERN_WORDS[None])
         return f"expected {words}, got {got}"
     if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
         return f"expected a date like 2024-07-04, got {got}"
@@ -157,7 +162,9 @@ def _describe(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):
-        return f"{str(value).lower()} (yes/no/true/false mean true or false in YAML)"
+        return f"{str(value).lower()} (YAML reads yes, no, true and false as true or false)"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, (int, Decimal, float)):
@@ -201,24 +208,47 @@ def _unknown(kind: str, value: str, known: typing.Iterable[str]) -> str:
     return f"unknown {kind} {value!r}{hint}"
 
 
-def check_constituency(facts: ConstituencyFacts, file: YamlFile,
-                       parties: dict[str, Party] | None) -> list[ContentError]:
-    """Return the errors in one constituency's facts that the schema alone cannot see."""
-    errors: list[ContentError] = []
-
+def _adder(file: YamlFile, errors: list[ContentError]) -> Any:
+    """Return add(loc, message, key=False), which records an error at loc's line and column."""
     def add(loc: Loc, message: str, *, key: bool = False) -> None:
         line, col = file.marks.find(loc, key=key)
         errors.append(ContentError(file.path, line, col, f"{format_loc(loc)}: {message}"))
+    return add
 
-    if parties is not None:
-        for i, cand in enumerate(facts.candidates):
-            if cand.party not in parties:
-                add(("candidates", i, "party"), _unknown("party", cand.party, parties))
-        if facts.previous.winner not in parties:
-            add(("previous", "winner"), _unknown("party", facts.previous.winner, parties))
-        for pid in facts.previous.shares:
-            if pid not in parties:
-                add(("previous", "shares", pid), _unknown("party", pid, parties), key=True)
+
+def _is_unknown_id(value: Any, parties: dict[str, Party]) -> bool:
+    # Ids that are not even well-formed get the schema's message instead.
+    return isinstance(value, str) and bool(SLUG_RE.match(value)) and value not in parties
+
+
+def check_party_references(file: YamlFile, parties: dict[str, Party]) -> list[ContentError]:
+    """Return an error for each party id in the raw file that parties.yml lacks.
+
+    Works on the raw data so it reports even when the schema rejected something else in the file.
+    """
+    errors: list[ContentError] = []
+    add = _adder(file, errors)
+    data = file.data if isinstance(file.data, dict) else {}
+    candidates = data.get("candidates") if isinstance(data.get("candidates"), list) else []
+    for i, cand in enumerate(candidates):
+        party = cand.get("party") if isinstance(cand, dict) else None
+        if _is_unknown_id(party, parties):
+            add(("candidates", i, "party"), _unknown("party", party, parties))
+    previous = data.get("previous") if isinstance(data.get("previous"), dict) else {}
+    winner = previous.get("winner")
+    if _is_unknown_id(winner, parties):
+        add(("previous", "winner"), _unknown("party", winner, parties))
+    shares = previous.get("shares") if isinstance(previous.get("shares"), dict) else {}
+    for pid in shares:
+        if _is_unknown_id(pid, parties):
+            add(("previous", "shares", pid), _unknown("party", pid, parties), key=True)
+    return errors
+
+
+def check_constituency(facts: ConstituencyFacts, file: YamlFile) -> list[ContentError]:
+    """Return the errors in one constituency's facts that the schema alone cannot see."""
+    errors: list[ContentError] = []
+    add = _adder(file, errors)
     _check_candidates(facts, add)
     _check_previous(facts, add)
     return errors
@@ -281,7 +311,7 @@ def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[Cont
     """Return the errors that involve more than one file."""
     errors = []
     for slug, blurb in sorted(raw.blurbs.items()):
-        if slug not in raw.constituencies:
+        if slug not in raw.facts_files:
             close = difflib.get_close_matches(slug, list(raw.constituencies), n=1)
             hint = f" (did you mean {close[0] + '.md'!r}?)" if close else ""
             errors.append(ContentError(blurb.path, 1, 0, f"blurb has no matching {slug}.yml{hint}"))
@@ -289,8 +319,9 @@ def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[Cont
     for seat in seats:
         key = seat.facts.name.casefold()
         if key in names:
-            errors.append(ContentError(seat.path, 1, 1, f"name: {seat.facts.name!r} is also the name "
-                                       f"of {names[key].path}"))
+            line, col = raw.constituencies[seat.slug].marks.find(("name",))
+            errors.append(ContentError(seat.path, line, col, f"name: {seat.facts.name!r} is also the "
+                                       f"name of {names[key].path}"))
         names.setdefault(key, seat)
     if raw.constituencies == {} and not raw.errors:
         errors.append(ContentError("content/constituencies", 0, 0, "no constituency files found"))

@@ -18,11 +18,16 @@ def check_output_path(name: str) -> PurePosixPath:
 
 
 def remove_stale_temporaries(dist: Path) -> None:
-    """Delete temporary folders left beside dist/ by a build that was interrupted."""
+    """Tidy up after a build that was interrupted: restore dist/ if it was mid-swap, delete the rest."""
     parent = dist.parent
-    if parent.is_dir():
-        for leftover in parent.glob(f"{TEMP_PREFIX}{dist.name}-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+    if not parent.is_dir():
+        return
+    if not dist.exists():
+        previous = sorted(parent.glob(f"{TEMP_PREFIX}{dist.name}-old-*"))
+        if previous:
+            os.rename(previous[0], dist)
+    for leftover in parent.glob(f"{TEMP_PREFIX}{dist.name}-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def write_tree(files: Mapping[str, Union[str, bytes]], folder: Path) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.write import check_output_path, write_site
+from sitegen.write import check_output_path, remove_stale_temporaries, write_site
 from tests.conftest import read_tree
 
 
@@ -37,6 +37,15 @@ def test_stale_temporary_folders_are_removed(tmp_path: Path) -> None:
     (tmp_path / ".dist-dist-new-999").mkdir()
     (tmp_path / ".dist-dist-new-999" / "half.html").write_text("half")
     write_site({"index.html": "ok"}, tmp_path / "dist")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_a_swap_interrupted_halfway_is_undone(tmp_path: Path) -> None:
+    write_site({"index.html": "published"}, tmp_path / "dist")
+    (tmp_path / "dist").rename(tmp_path / ".dist-dist-old-4242")  # killed between the two renames
+    (tmp_path / ".dist-dist-new-4242").mkdir()
+    remove_stale_temporaries(tmp_path / "dist")
+    assert read_tree(tmp_path / "dist") == {"index.html": b"published"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 

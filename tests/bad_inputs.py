@@ -1,0 +1,216 @@
+"""Bad inputs an editor (or an attacker) could commit, applied to a copy of the small fixture site.
+
+Each case changes the tree under `root` (which holds content/, templates/ and static/).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+SEAT = "content/constituencies/amber-valley.yml"
+HOLD = "content/constituencies/chesterfield.yml"
+
+
+def replace(path: str, old: str, new: str) -> Callable[[Path], None]:
+    """Return a change that replaces the first `old` with `new` in `path`."""
+    def change(root: Path) -> None:
+        file = root / path
+        text = file.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {path}"
+        file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return change
+
+
+def write(path: str, data: str | bytes) -> Callable[[Path], None]:
+    """Return a change that writes `data` to `path`."""
+    def change(root: Path) -> None:
+        file = root / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return change
+
+
+def remove(path: str) -> Callable[[Path], None]:
+    return lambda root: (root / path).unlink()
+
+
+def symlink_outside(root: Path) -> None:
+    secret = root.parent / "secret.yml"
+    secret.write_text("name: secret\n")
+    (root / "content/constituencies/amber-valley.yml").unlink()
+    os.symlink(secret, root / "content/constituencies/amber-valley.yml")
+
+
+def both(*changes: Callable[[Path], None]) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        for c in changes:
+            c(root)
+    return change
+
+
+ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b]\n"
+
+# id -> (change, expected stderr lines without the summary)
+BAD = {
+    "yaml-unclosed-flow": (replace(SEAT, "votes: 15746}", "votes: 15746"), [
+        "content/constituencies/amber-valley.yml:11:5: YAML syntax error: did not find expected ',' or '}' (a '{' here is not closed with '}' on the same line)",
+    ]),
+    "yaml-tab-indent": (replace(SEAT, "  winner: con", "\twinner: con"), [
+        'content/constituencies/amber-valley.yml:7:1: YAML syntax error: found character that cannot start any token (this line has a tab; indent with spaces)',
+    ]),
+    "yaml-missing-colon": (replace(SEAT, "rejected: 105", "rejected 105"), [
+        "content/constituencies/amber-valley.yml:4:1: YAML syntax error: could not find expected ':' (is a ':' missing after a field name?)",
+    ]),
+    "yaml-unquoted-colon": (replace(SEAT, "name: Amber Valley", "name: Amber: Valley"), [
+        "content/constituencies/amber-valley.yml:2:12: YAML syntax error: mapping values are not allowed in this context (a value containing ': ' needs quotes, or a line is indented wrongly)",
+    ]),
+    "yaml-duplicate-key": (replace(SEAT, "rejected: 105", "rejected: 105\nrejected: 106"), [
+        "content/constituencies/amber-valley.yml:5:1: 'rejected' appears twice in the same block; keep only one",
+    ]),
+    "yaml-python-tag": (replace(SEAT, "rejected: 105", "rejected: !!python/object:os.system 105"), [
+        "content/constituencies/amber-valley.yml:4:11: YAML syntax error: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object:os.system' (YAML tags like !!python are not allowed)",
+    ]),
+    "yaml-alias-bomb": (write("content/constituencies/bomb.yml", ALIAS_BOMB), [
+        'content/constituencies/bomb.yml:1:4: YAML anchors and aliases (&name, *name) are not allowed; write the value out in full',
+    ]),
+    "yaml-merge-key": (replace(SEAT, "hex: {q: 2, r: 2}", "base: &b {q: 2}\nhex: {<<: *b, r: 2}"), [
+        'content/constituencies/amber-valley.yml:6:6: YAML merge keys (<<) are not allowed; write the fields out in full',
+    ]),
+    "type-word-for-number": (replace(SEAT, "electorate: 71546", "electorate: lots"), [
+        "content/constituencies/amber-valley.yml:3:13: electorate: expected a whole number, got 'lots'",
+    ]),
+    "type-comma-in-number": (replace(SEAT, "electorate: 71546", "electorate: 71,546"), [
+        "content/constituencies/amber-valley.yml:3:13: electorate: expected a whole number, got '71,546' (write numbers without commas or spaces)",
+    ]),
+    "type-decimal-votes": (replace(SEAT, "votes: 12192", "votes: 12192.5"), [
+        'content/constituencies/amber-valley.yml:12:50: candidates[1].votes: expected a whole number, got 12192.5',
+    ]),
+    "type-bool-name": (replace(SEAT, "name: Amber Valley", "name: yes"), [
+        'content/constituencies/amber-valley.yml:2:7: name: expected text, got true (YAML reads yes, no, true and false as true or false); put it in quotes',
+    ]),
+    "type-share-text": (replace(SEAT, "lab: 26.8", "lab: lots"), [
+        "content/constituencies/amber-valley.yml:9:28: previous.shares.lab: expected a percentage like 26.8, got 'lots'",
+    ]),
+    "type-candidates-not-list": (replace(SEAT, "candidates:\n", "candidates: none\nx:\n"), [
+        "content/constituencies/amber-valley.yml:10:13: candidates: expected a list (one '- ' line per item), got 'none'",
+        "content/constituencies/amber-valley.yml:11:1: x: unknown field 'x' (expected one of: candidates, declared_at, electorate, hex, name, previous, rejected, sources, winner_by_lot)",
+    ]),
+    "type-empty-file": (write(SEAT, ""), [
+        "content/constituencies/amber-valley.yml:1:1: expected a block of 'field: value' lines, got an empty file",
+    ]),
+    "key-unknown-typo": (replace(SEAT, "votes: 15746", "votess: 15746"), [
+        "content/constituencies/amber-valley.yml:11:43: candidates[0].votess: unknown field 'votess' (did you mean 'votes'?)",
+    ]),
+    "key-unknown-top-level": (replace(SEAT, "electorate: 71546", "electorat: 71546"), [
+        'content/constituencies/amber-valley.yml:2:1: electorate: required field is missing',
+        "content/constituencies/amber-valley.yml:3:1: electorat: unknown field 'electorat' (did you mean 'electorate'?)",
+    ]),
+    "key-missing-required": (replace(SEAT, "electorate: 71546\n", ""), [
+        'content/constituencies/amber-valley.yml:2:1: electorate: required field is missing',
+    ]),
+    "party-unknown": (replace(SEAT, "party: reform", "party: refrom"), [
+        "content/constituencies/amber-valley.yml:12:35: candidates[1].party: unknown party 'refrom' (did you mean 'reform'?)",
+    ]),
+    "party-unknown-previous-share": (replace(SEAT, "ld: 6.3", "lib: 6.3"), [
+        "content/constituencies/amber-valley.yml:9:34: previous.shares.lib: unknown party 'lib' (did you mean 'lab'?)",
+    ]),
+    "party-bad-id": (replace("content/parties.yml", "lab: {", "Lab: {"), [
+        "content/parties.yml:1:1: Lab: expected a party id (lowercase a-z, 0-9 and '-'), got 'Lab'",
+    ]),
+    "party-bad-colour": (replace("content/parties.yml", '"#E4003B"', "red"), [
+        "content/parties.yml:1:41: lab.colour: expected a colour like '#E4003B', got 'red'",
+    ]),
+    "number-negative-votes": (replace(SEAT, "votes: 12192", "votes: -3"), [
+        'content/constituencies/amber-valley.yml:12:50: candidates[1].votes: expected a whole number >= 0, got -3',
+    ]),
+    "number-zero-electorate": (replace(SEAT, "electorate: 71546", "electorate: 0"), [
+        'content/constituencies/amber-valley.yml:3:13: electorate: expected a whole number > 0, got 0',
+    ]),
+    "number-too-many-votes": (replace(SEAT, "electorate: 71546", "electorate: 40000"), [
+        'content/constituencies/amber-valley.yml:3:13: electorate: valid votes 42,531 plus rejected 105 make 42,636, more than the electorate of 40,000; check the figures',
+    ]),
+    "number-shares-over-100": (replace(SEAT, "lab: 26.8", "lab: 46.8"), [
+        'content/constituencies/amber-valley.yml:9:11: previous.shares: shares add up to 119.9%, more than 100.5%; check the figures',
+    ]),
+    "number-share-over-100": (replace(SEAT, "con: 63.8", "con: 163.8"), [
+        'content/constituencies/amber-valley.yml:9:17: previous.shares.con: expected a percentage between 0 and 100, got 163.8',
+    ]),
+    "previous-winner-not-largest": (replace(SEAT, "winner: con", "winner: lab"), [
+        "content/constituencies/amber-valley.yml:7:11: previous.winner: 'lab' does not have the largest previous share; 'con' has 63.8%",
+    ]),
+    "mixed-declared-awaited": (replace(SEAT, ", votes: 12192", ""), [
+        'content/constituencies/amber-valley.yml:12:5: candidates[1]: has no votes while others do; give every candidate votes (declared) or none (awaited)',
+    ]),
+    "declared-one-candidate": (write(SEAT, "name: Amber Valley\nelectorate: 100\nprevious: {winner: con, shares: {con: 60}}\ncandidates:\n  - {name: A, party: lab, votes: 10}\n"), [
+        'content/constituencies/amber-valley.yml:5:3: candidates: a declared result needs at least two candidates',
+    ]),
+    "duplicate-candidate": (replace(SEAT, "Kate Smith", "Linsey Farnsworth"), [
+        "content/constituencies/amber-valley.yml:15:12: candidates[4].name: 'Linsey Farnsworth' is listed twice",
+    ]),
+    "tie-without-lot": (replace(SEAT, "votes: 12192", "votes: 15746"), [
+        "content/constituencies/amber-valley.yml:11:3: candidates: tie for first place between Linsey Farnsworth and Alex Stevenson on 15,746 votes; add 'winner_by_lot: <name>' with the candidate the returning officer's lot chose",
+    ]),
+    "tie-lot-not-tied": (both(replace(SEAT, "votes: 12192", "votes: 15746"),
+                              replace(SEAT, "rejected: 105", "rejected: 105\nwinner_by_lot: Kate Smith")), [
+        "content/constituencies/amber-valley.yml:5:16: winner_by_lot: 'Kate Smith' is not one of the tied candidates (Linsey Farnsworth, Alex Stevenson)",
+    ]),
+    "duplicate-constituency-name": (replace(HOLD, "name: Chesterfield", "name: Amber Valley"), [
+        "content/constituencies/chesterfield.yml:2:7: name: 'Amber Valley' is also the name of content/constituencies/amber-valley.yml",
+    ]),
+    "site-base-url-no-slash": (replace("content/site.yml", "https://example.org/test/", "https://example.org/test"), [
+        "content/site.yml:5:11: base_url: expected a web address starting https:// and ending with '/', got 'https://example.org/test'",
+    ]),
+    "site-date-in-words": (replace("content/site.yml", "2024-07-04", "4 July 2024"), [
+        "content/site.yml:3:14: polling_day: expected a date like 2024-07-04, got '4 July 2024'",
+    ]),
+    "site-missing": (remove("content/site.yml"), [
+        'content/site.yml: file not found',
+    ]),
+    "declared-at-no-offset": (replace(SEAT, "rejected: 105", "rejected: 105\ndeclared_at: 2024-07-05T03:40:00"), [
+        'content/constituencies/amber-valley.yml:5:14: declared_at: expected a date and time with its UTC offset, like 2024-07-05T03:40:00+01:00, got 2024-07-05T03:40:00',
+    ]),
+    "source-javascript-url": (replace(SEAT, 'url: "https://commonslibrary', 'url: "javascript:alert(1)//'), [
+        "content/constituencies/amber-valley.yml:17:89: sources[0].url: expected a web address starting https://, got 'javascript:alert(1)//.parliament.uk/research-briefings/cbp-10009/'",
+    ]),
+    "file-orphan-blurb": (write("content/constituencies/amber-valey.md", "Hello"), [
+        "content/constituencies/amber-valey.md:1: blurb has no matching amber-valey.yml (did you mean 'amber-valley.md'?)",
+    ]),
+    "file-bad-slug": (write("content/constituencies/Bolsover Seat.yml", "name: Bolsover\n"), [
+        "content/constituencies/Bolsover Seat.yml: file name 'Bolsover Seat' is not a valid slug (lowercase a-z, 0-9 and '-'); try 'bolsover-seat.yml'",
+    ]),
+    "file-yaml-extension": (write("content/constituencies/bolsover.yaml", "name: Bolsover\n"), [
+        'content/constituencies/bolsover.yaml: unexpected file in constituencies/; expected <slug>.yml or <slug>.md (rename it to .yml)',
+    ]),
+    "file-symlink-outside": (symlink_outside, [
+        'content/constituencies/amber-valley.yml: is a symbolic link to a file outside content/; copy the file in instead',
+    ]),
+    "file-oversized": (write("content/overview.md", "word " * 250_000), [
+        'content/overview.md: file is 1,250,000 bytes; content files are limited to 1,000,000 bytes',
+    ]),
+    "file-not-utf8": (write("content/constituencies/amber-valley.md", "Caf\xe9 line\nsecond \xe9".encode("latin-1")), [
+        'content/constituencies/amber-valley.md:1: is not UTF-8 text (byte 0xe9); save the file as UTF-8',
+    ]),
+    "template-syntax-error": (replace("templates/constituency.html", "{% if blurb %}", "{% if blurb %"), [
+        "templates/constituency.html:78: template syntax error: unexpected '<'",
+    ]),
+    "template-undefined-variable": (replace("templates/constituency.html", "{{ facts.name }}</h1>", "{{ facts.nmae }}</h1>"), [
+        "templates/constituency.html:11: template error: 'sitegen.model.ConstituencyFacts object' has no attribute 'nmae'",
+    ]),
+    "template-broken-link": (replace("templates/constituency.html", "relurl('')", "relurl('nowhere/')"), [
+        "dist/amber-valley/index.html: link '../nowhere/' points to a missing file",
+        "dist/chesterfield/index.html: link '../nowhere/' points to a missing file",
+    ]),
+}
+
+# Valid but hostile content: the build succeeds and nothing executable reaches the output.
+HOSTILE = {
+    "script-in-candidate-name": replace(SEAT, "name: Kate Smith", "name: \"<script>alert('x')</script>\""),
+    "handler-in-party-name": replace("content/parties.yml", "name: Reform UK", "name: '\"><svg onload=alert(1)>'"),
+    "quotes-in-source-title": replace(SEAT, 'title: "House', 'title: "\\" onmouseover=\\"alert(1) House'),
+    "script-in-blurb": write("content/overview.md", "Hi <script>alert(1)</script> there\n\n<style>body{display:none}</style>\n"),
+    "handler-in-blurb": write("content/overview.md", '<img src=x onerror="alert(1)"> <p onclick="alert(1)">x</p>\n'),
+    "javascript-link-in-blurb": write("content/overview.md", "[click](javascript:alert(1)) and <a href=\"data:text/html,<script>alert(1)</script>\">d</a>\n"),
+    "iframe-in-blurb": write("content/overview.md", '<iframe src="https://evil.example"></iframe>\n'),
+    "bom-and-crlf": write(SEAT.replace(".yml", ".md"), "\ufeffFirst line\r\nsecond line\r\n"),
+}

@@ -1,0 +1,110 @@
+"""Every kind of bad input: exact messages with file:line:col, exit 1, no traceback, dist/ untouched."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+from tests.bad_inputs import BAD, HOSTILE
+from tests.conftest import FIXTURES, PROJECT, parse, read_tree
+
+SUMMARY = re.compile(r"^\d+ errors? in \d+ files?; nothing written\.$")
+
+
+@pytest.fixture
+def small_project(tmp_path: Path) -> Path:
+    """A project root with the small fixture as content/, built once so dist/ exists."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "small", root / "content")
+    for name in ("templates", "static"):
+        shutil.copytree(PROJECT / name, root / name)
+    assert main([], root=root, out=io.StringIO(), err=io.StringIO()) == 0
+    return root
+
+
+def run(root: Path, *argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), root=root, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_there_are_enough_cases() -> None:
+    assert len(BAD) >= 30
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_input_is_reported_and_nothing_is_written(small_project: Path, case: str) -> None:
+    change, expected = BAD[case]
+    before = read_tree(small_project / "dist")
+    change(small_project)
+    for command in ("check", "build"):
+        code, out, err = run(small_project, command)
+        lines = err.splitlines()
+        assert (code, out) == (1, "")
+        assert "Traceback" not in err
+        assert lines[:-1] == expected
+        assert SUMMARY.match(lines[-1]), lines[-1]
+    assert read_tree(small_project / "dist") == before
+    assert sorted(p.name for p in small_project.iterdir()) == ["content", "dist", "static", "templates"]
+
+
+def test_errors_are_all_reported_at_once_sorted_by_file_and_line(small_project: Path) -> None:
+    BAD["party-unknown"][0](small_project)
+    BAD["number-negative-votes"][0](small_project)
+    BAD["file-orphan-blurb"][0](small_project)
+    BAD["site-date-in-words"][0](small_project)
+    code, _, err = run(small_project, "check")
+    assert code == 1
+    assert err.splitlines() == [
+        "content/constituencies/amber-valey.md:1: blurb has no matching amber-valey.yml (did you mean 'amber-valley.md'?)",
+        "content/constituencies/amber-valley.yml:12:35: candidates[1].party: unknown party 'refrom' (did you mean 'reform'?)",
+        "content/constituencies/amber-valley.yml:12:50: candidates[1].votes: expected a whole number >= 0, got -3",
+        "content/site.yml:3:14: polling_day: expected a date like 2024-07-04, got '4 July 2024'",
+        "4 errors in 3 files; nothing written.",
+    ]
+
+
+def assert_nothing_executable(files: dict[str, bytes]) -> None:
+    for name, body in files.items():
+        if not name.endswith(".html"):
+            continue
+        page = parse(body)
+        assert page.find_all(["script", "iframe", "object", "embed"]) == [], name
+        styles = page.find_all("style")
+        assert name == "404.html" or styles == [], name
+        for tag in page.find_all(True):
+            for attribute, value in tag.attrs.items():
+                assert not attribute.lower().startswith("on"), (name, tag)
+                if attribute in ("href", "src"):
+                    assert not value.strip().lower().startswith(("javascript:", "data:", "vbscript:")), (name, tag)
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_content_builds_but_nothing_executable_reaches_the_output(small_project: Path, case: str) -> None:
+    HOSTILE[case](small_project)
+    code, _, err = run(small_project, "build")
+    assert code == 0, err
+    files = read_tree(small_project / "dist")
+    assert_nothing_executable(files)
+    if case == "script-in-candidate-name":
+        page = parse(files["amber-valley/index.html"])
+        names = [row.find("th").contents[0].strip() for row in page.select("table.result tbody tr")]
+        assert "<script>alert('x')</script>" in names  # shown as text, not run
+        assert "<script>alert('x')</script>" in files["results.json"].decode()
+    if case == "handler-in-party-name":
+        assert '"><svg onload=alert(1)>' in parse(files["amber-valley/index.html"]).get_text()
+    if case == "bom-and-crlf":
+        prose = parse(files["amber-valley/index.html"]).find("section", class_="prose")
+        assert prose.find("p").get_text() == "First line\nsecond line"
+
+
+def test_links_in_blurbs_open_safely(small_project: Path) -> None:
+    code, _, _ = run(small_project, "build")
+    page = parse((small_project / "dist" / "index.html").read_bytes())
+    link = page.find("section", class_="prose").find("a")
+    assert link["href"] == "https://example.org/data"
+    assert "noopener" in link["rel"]
