@@ -64,3 +64,102 @@ def seat_bars(results: Results, before_label: str, after_label: str) -> tuple[St
     before = _segments([(t.party, t.before) for t in results.tally], total)
     after = _segments([(t.party, t.after) for t in results.tally], total)
     return (StackedBar(before_label, before), StackedBar(after_label, after))
+
+
+# Pointy-topped hexes: the radius is centre to corner; a tile is sqrt(3) radii wide.
+HEX_RADIUS = 50
+SQRT3 = 1.7320508075688772
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One constituency on the hex map."""
+
+    seat: SeatResult
+    points: str            # the hexagon's corners for <polygon points>
+    x: str                 # centre, for labels
+    y: str
+    lines: tuple[str, ...]  # the name broken over lines that fit a tile
+
+
+@dataclass(frozen=True)
+class HexMap:
+    """Every tile and the size of the drawing."""
+
+    tiles: tuple[Tile, ...]
+    width: str
+    height: str
+
+
+def _num(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def split_label(name: str, width: int = 10) -> tuple[str, ...]:
+    """Return `name` broken into lines of about `width` characters at spaces."""
+    lines: list[str] = []
+    for word in name.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return tuple(lines)
+
+
+def hex_map(results: Results) -> HexMap | None:
+    """Return the county tile map (HexJSON odd-r: rows count upwards, odd rows shift right).
+
+    None when no seat has a tile position.
+    """
+    placed = [s for s in results.seats if s.seat.facts.hex is not None]
+    if not placed:
+        return None
+    qs = [s.seat.facts.hex.q for s in placed]  # type: ignore[union-attr]
+    rs = [s.seat.facts.hex.r for s in placed]  # type: ignore[union-attr]
+    r_top, q_min = max(rs), min(qs)
+    w, radius = SQRT3 * HEX_RADIUS, HEX_RADIUS
+    corners = [(0, -radius), (w / 2, -radius / 2), (w / 2, radius / 2), (0, radius),
+               (-w / 2, radius / 2), (-w / 2, -radius / 2)]
+    tiles = []
+    for seat in placed:
+        q, r = seat.seat.facts.hex.q, seat.seat.facts.hex.r  # type: ignore[union-attr]
+        cx = w * (q - q_min) + w / 2 + (w / 2 if r % 2 else 0)
+        cy = 1.5 * radius * (r_top - r) + radius
+        points = " ".join(f"{_num(cx + dx)},{_num(cy + dy)}" for dx, dy in corners)
+        tiles.append(Tile(seat, points, _num(cx), _num(cy), split_label(seat.seat.facts.name)))
+    width = w * (max(qs) - q_min + 1) + w / 2
+    height = 1.5 * radius * (r_top - min(rs)) + 2 * radius
+    return HexMap(tuple(tiles), _num(width), _num(height))
+
+
+@dataclass(frozen=True)
+class ChangeBar:
+    """One party's change in share, drawn either side of a centre line at 50%."""
+
+    candidate: CandidateResult
+    x_pct: Decimal       # where the bar starts
+    width_pct: Decimal
+    value_x_pct: Decimal  # where its label goes
+    anchor: str           # 'start' or 'end': which side of value_x the label sits
+
+
+CHANGE_HALF_PCT = 38  # the largest change reaches this far from the centre line
+
+
+def change_bars(seat: SeatResult) -> tuple[ChangeBar, ...]:
+    """Return a diverging bar per candidate: right for a rise, left for a fall, none when new."""
+    if not seat.is_declared:
+        return ()
+    changes = [abs(c.change) for c in seat.candidates if c.change is not None]
+    top = max(changes, default=Fraction(0)) or Fraction(1)
+    bars = []
+    for c in seat.candidates:
+        size = abs(c.change or 0) / top * CHANGE_HALF_PCT
+        width = round_pct(size, 2)
+        if c.change is not None and c.change < 0:
+            start = round_pct(50 - size, 2)
+            bars.append(ChangeBar(c, start, width, start, "end"))
+        else:
+            end = round_pct(50 + size, 2)
+            bars.append(ChangeBar(c, round_pct(Fraction(50), 2), width, end, "start"))
+    return tuple(bars)

@@ -68,6 +68,22 @@ def render_results_json(results: Results) -> str:
     return json.dumps(results_document(results), ensure_ascii=False, indent=1) + "\n"
 
 
+def hexjson_name(area: str) -> str:
+    """Return the tile-map file name for an area: 'Derbyshire' -> 'derbyshire.hexjson'."""
+    return "-".join("".join(c if c.isalnum() else " " for c in area.lower()).split()) + ".hexjson"
+
+
+def render_hexjson(results: Results) -> str:
+    """Return the tile map as HexJSON (odd-r), each hex with its name, status and winning party."""
+    hexes = {}
+    for s in results.seats:
+        tile = s.seat.facts.hex
+        if tile is not None:
+            hexes[s.seat.slug] = {"q": tile.q, "r": tile.r, "n": s.seat.facts.name, "status": s.status,
+                                  "party": s.winner.party if s.winner else None}
+    return json.dumps({"layout": "odd-r", "hexes": hexes}, ensure_ascii=False, indent=1) + "\n"
+
+
 def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"

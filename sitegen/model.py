@@ -55,6 +55,7 @@ class SiteInfo:
     area: Text
     base_url: SiteAddress
     previous_election: Text
+    updated: Optional[Day] = None  # when the content last changed, for sitemap lastmod
 
 
 @dataclass(config=_FILE)
@@ -119,6 +120,7 @@ class ConstituencyFacts:
     declared_at: Optional[Moment] = None
     hex: Optional[Hex] = None
     winner_by_lot: Optional[Text] = None  # the tied candidate the returning officer's lot chose
+    updated: Optional[Day] = None  # when this page's content last changed, for sitemap lastmod
     sources: list[Source] = Field(default_factory=list)
 
 

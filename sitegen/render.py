@@ -13,9 +13,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from .assets import Asset
-from .charts import seat_bars, share_bars
+from .charts import change_bars, hex_map, seat_bars, share_bars
 from .compute import Results, SeatResult
-from .export import render_results_csv, render_results_json
+from .export import hexjson_name, render_hexjson, render_results_csv, render_results_json
 
 Output = dict[str, Union[str, bytes]]
 
@@ -117,6 +117,7 @@ def render_overview(results: Results, env: Environment, assets: dict[str, Asset]
     return env.get_template("overview.html").render(
         results=results, site=results.site.info, parties=results.site.parties,
         blurb=md(results.site.overview), canonical=results.site.info.base_url,
+        map=hex_map(results),
         seat_bars=seat_bars(results, f"Before: {results.site.info.previous_election}",
                             f"After: {results.site.info.polling_day.year}"),
         **_page_globals(page, assets))
@@ -131,10 +132,28 @@ def render_constituency(results: Results, index: int, env: Environment,
     return env.get_template("constituency.html").render(
         results=results, seat=seat, facts=seat.seat.facts, site=results.site.info,
         parties=results.site.parties, blurb=md(seat.seat.blurb), bars=share_bars(seat),
+        change_bars=change_bars(seat),
         previous_seat=seats[index - 1] if index > 0 else None,
         next_seat=seats[index + 1] if index + 1 < len(seats) else None,
         canonical=f"{results.site.info.base_url}{seat.seat.slug}/",
         **_page_globals(page, assets))
+
+
+def page_dates(results: Results) -> dict[str, str]:
+    """Return each page's last-modified date, from the content and never the clock.
+
+    A seat's date is its `updated`, else the day it was declared, else the site's `updated`, else
+    polling day; the overview ('' key) takes the latest of them all.
+    """
+    info = results.site.info
+    fallback = info.updated or info.polling_day
+    dates = {}
+    for s in results.seats:
+        facts = s.seat.facts
+        declared = facts.declared_at.date() if facts.declared_at else None
+        dates[s.seat.slug] = facts.updated or declared or fallback
+    dates[""] = max([fallback, *dates.values()])
+    return {key: day.isoformat() for key, day in dates.items()}
 
 
 def render_site(results: Results, env: Environment, assets: dict[str, Asset]) -> Output:
@@ -146,10 +165,13 @@ def render_site(results: Results, env: Environment, assets: dict[str, Asset]) ->
     site = results.site.info
     css = assets["style.css"].data.decode("utf-8") if "style.css" in assets else ""
     out["404.html"] = env.get_template("404.html").render(site=site, inline_css=Markup(css))
-    out["sitemap.xml"] = env.get_template("sitemap.xml").render(results=results, site=site)
+    out["sitemap.xml"] = env.get_template("sitemap.xml").render(results=results, site=site,
+                                                                lastmod=page_dates(results))
     out["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n"
     out["results.json"] = render_results_json(results)
     out["results.csv"] = render_results_csv(results)
+    if any(s.seat.facts.hex for s in results.seats):
+        out[hexjson_name(site.area)] = render_hexjson(results)
     for asset in assets.values():
         out[asset.output] = asset.data
     return out

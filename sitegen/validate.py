@@ -323,6 +323,15 @@ def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[Cont
             errors.append(ContentError(seat.path, line, col, f"name: {seat.facts.name!r} is also the "
                                        f"name of {names[key].path}"))
         names.setdefault(key, seat)
+    tiles: dict[tuple[int, int], Constituency] = {}
+    for seat in seats:
+        hex_ = seat.facts.hex
+        if hex_ is not None and (hex_.q, hex_.r) in tiles:
+            line, col = raw.constituencies[seat.slug].marks.find(("hex",))
+            errors.append(ContentError(seat.path, line, col, f"hex: q {hex_.q}, r {hex_.r} is already "
+                                       f"{tiles[(hex_.q, hex_.r)].facts.name}'s tile; pick a free one"))
+        elif hex_ is not None:
+            tiles[(hex_.q, hex_.r)] = seat
     if raw.constituencies == {} and not raw.errors:
         errors.append(ContentError("content/constituencies", 0, 0, "no constituency files found"))
     return errors
@@ -334,6 +343,9 @@ def collect_warnings(site: Site) -> list[ContentError]:
     for seat in site.constituencies:
         if not seat.is_declared():
             warnings.append(ContentError(seat.path, 0, 0, "result awaited (no votes yet)", warning=True))
+        if seat.facts.hex is None and any(s.facts.hex for s in site.constituencies):
+            warnings.append(ContentError(seat.path, 0, 0, "has no hex position, so it is left off the "
+                                         "map; add 'hex: {q: ..., r: ...}'", warning=True))
         if seat.blurb is None:
             warnings.append(ContentError(seat.path, 0, 0, f"has no blurb; add {seat.slug}.md "
                                          "beside it to describe the result", warning=True))

@@ -94,7 +94,7 @@ BAD = {
     ]),
     "type-candidates-not-list": (replace(SEAT, "candidates:\n", "candidates: none\nx:\n"), [
         "content/constituencies/amber-valley.yml:10:13: candidates: expected a list (one '- ' line per item), got 'none'",
-        "content/constituencies/amber-valley.yml:11:1: x: unknown field 'x' (expected one of: candidates, declared_at, electorate, hex, name, previous, rejected, sources, winner_by_lot)",
+        "content/constituencies/amber-valley.yml:11:1: x: unknown field 'x' (expected one of: candidates, declared_at, electorate, hex, name, previous, rejected, sources, updated, winner_by_lot)",
     ]),
     "type-empty-file": (write(SEAT, ""), [
         "content/constituencies/amber-valley.yml:1:1: expected a block of 'field: value' lines, got an empty file",
@@ -192,7 +192,7 @@ BAD = {
         'content/constituencies/amber-valley.md:1: is not UTF-8 text (byte 0xe9); save the file as UTF-8',
     ]),
     "template-syntax-error": (replace("templates/constituency.html", "{% if blurb %}", "{% if blurb %"), [
-        "templates/constituency.html:78: template syntax error: unexpected '<'",
+        "templates/constituency.html:98: template syntax error: unexpected '<'",
     ]),
     "template-undefined-variable": (replace("templates/constituency.html", "{{ facts.name }}</h1>", "{{ facts.nmae }}</h1>"), [
         "templates/constituency.html:11: template error: 'sitegen.model.ConstituencyFacts object' has no attribute 'nmae'",

@@ -68,3 +68,15 @@ def read_tree(folder: Path) -> dict[str, bytes]:
     """Return every file under `folder` by relative path, for before/after comparisons."""
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config) -> None:  # noqa: ANN001
+    """Report the weight of every page measured by the browser tests."""
+    try:
+        from tests.test_browser import PAGE_BUDGET_BYTES, PAGE_WEIGHTS
+    except ImportError:
+        return
+    if PAGE_WEIGHTS:
+        terminalreporter.section("page weight (HTML + CSS + JS + inline SVG, uncompressed)")
+        for page, size in sorted(PAGE_WEIGHTS.items()):
+            terminalreporter.write_line(f"{page:<24} {size / 1024:6.1f} KB (budget {PAGE_BUDGET_BYTES // 1024} KB)")

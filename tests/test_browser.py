@@ -1,6 +1,7 @@
 """The built site in a real browser (Debian's Chromium via Playwright), served from a sub-path."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -19,6 +20,10 @@ PAGES = ["", "amber-valley/", "bolsover/", "chesterfield/", "derby-north/", "der
          "derbyshire-dales/", "erewash/", "high-peak/", "mid-derbyshire/", "north-east-derbyshire/",
          "south-derbyshire/"]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+# 1280 px at 400% zoom lays out like a 320 px screen (WCAG 1.4.10 Reflow).
+ZOOM_400 = {"width": 320, "height": 640}
+PAGE_BUDGET_BYTES = 60 * 1024
+PAGE_WEIGHTS: dict[str, int] = {}  # reported at the end of the run by conftest.py
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
@@ -76,6 +81,59 @@ def test_dark_mode_passes_axe(browser: Browser, site_url: str, path: str) -> Non
     page.close()
 
 
+@pytest.mark.parametrize("path", PAGES)
+def test_page_reflows_at_400_percent_zoom_and_stays_light(browser: Browser, site_url: str, path: str) -> None:
+    page = browser.new_page(viewport=ZOOM_400)
+    sizes: dict[str, int] = {}
+    page.on("response", lambda res: sizes.__setitem__(res.url, len(res.body())))
+    page.goto(site_url + path)
+    page.wait_for_load_state("networkidle")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow == 0, f"page scrolls sideways by {overflow}px at 320px"
+    host = site_url.split(PREFIX)[0]
+    assert all(url.startswith(host) for url in sizes), sorted(sizes)  # no request to any other host
+    total = sum(sizes.values())
+    PAGE_WEIGHTS[path or "index"] = total
+    assert total < PAGE_BUDGET_BYTES, f"{path or 'index'} weighs {total} bytes"
+    page.close()
+
+
+def test_sorting_the_overview_table(browser: Browser, site_url: str) -> None:
+    page, problems = open_page(browser, site_url, VIEWPORTS["desktop"])
+    names = lambda: page.locator("table.seats tbody th a").all_inner_texts()  # noqa: E731
+    alphabetical = names()
+    majority = page.get_by_role("button", name="Majority")
+    majority.click()
+    assert page.locator("th", has=majority).get_attribute("aria-sort") == "ascending"
+    assert names()[:3] == ["Derbyshire Dales", "North East Derbyshire", "Mid Derbyshire"]  # 350, 1,753, 1,878
+    majority.press("Enter")  # a keyboard user sorts the same way
+    assert page.locator("th", has=majority).get_attribute("aria-sort") == "descending"
+    assert names()[0] == "Chesterfield"  # 10,820
+    page.get_by_role("button", name="Turnout").click()
+    assert names()[0] == "Derby South" and names()[-1] == "Derbyshire Dales"  # 51.5% ... 70.2%
+    page.get_by_role("button", name="Constituency").click()
+    assert names() == alphabetical
+    assert problems == []
+
+
+def test_a_seat_page_prints_on_one_page(browser: Browser, site_url: str, tmp_path: Path) -> None:
+    page, _ = open_page(browser, site_url + "derbyshire-dales/", VIEWPORTS["desktop"])
+    page.emulate_media(media="print")
+    assert page.locator("header.masthead").is_hidden() and page.locator("nav.pager").is_hidden()
+    pdf = page.pdf(format="A4", print_background=True)
+    (tmp_path / "dales.pdf").write_bytes(pdf)
+    assert re.findall(rb"/Type /Pages\s*/Count (\d+)", pdf) == [b"1"]  # the page tree holds one page
+
+
+def test_reduced_motion_and_no_animation(browser: Browser, site_url: str) -> None:
+    page, _ = open_page(browser, site_url, VIEWPORTS["phone"], reduced_motion="reduce")
+    animated = page.evaluate("""() => [...document.querySelectorAll('*')].filter(e => {
+        const s = getComputedStyle(e);
+        return s.animationName !== 'none' || (s.transitionDuration !== '0s' && s.transitionProperty !== 'all');
+    }).length""")
+    assert animated == 0
+
+
 def test_every_link_resolves_from_a_sub_path(browser: Browser, site_url: str) -> None:
     page, problems = open_page(browser, site_url, VIEWPORTS["desktop"])
     seen, queue = set(), [site_url]
@@ -88,24 +146,27 @@ def test_every_link_resolves_from_a_sub_path(browser: Browser, site_url: str) ->
             assert page.request.get(url).status == 200, url
             continue
         assert page.goto(url).status == 200, url
-        hrefs = page.eval_on_selector_all("a[href], link[href]", "els => els.map(e => e.href)")
+        hrefs = page.eval_on_selector_all(
+            "a[href], link[href], script[src]",
+            "els => els.map(e => new URL(e.getAttribute('href') || e.getAttribute('src'), document.baseURI).href)")
         queue += [h.split("#")[0] for h in hrefs if h.startswith(site_url)]
     assert problems == []
     assert len([u for u in seen if u.endswith("/")]) == 12  # the overview and 11 seats
 
 
-def test_keyboard_reaches_every_link_in_order(browser: Browser, site_url: str) -> None:
-    page, _ = open_page(browser, site_url + "chesterfield/", VIEWPORTS["desktop"])
+@pytest.mark.parametrize("path", PAGES)
+def test_keyboard_reaches_every_link_in_order(browser: Browser, site_url: str, path: str) -> None:
+    page, _ = open_page(browser, site_url + path, VIEWPORTS["desktop"])
     expected = page.eval_on_selector_all(
-        "a[href], [tabindex='0']", "els => els.map(e => e.outerHTML.slice(0, 80))")
+        "a[href], button, [tabindex='0']", "els => els.map(e => e.outerHTML.slice(0, 80))")
+    assert len(expected) > 8
     reached = []
     for _ in expected:
         page.keyboard.press("Tab")
         reached.append(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
     assert reached == expected
     # the first Tab reaches the skip link, which moves focus to the main content
-    page.keyboard.press("Shift+Tab")  # back to the last element; start again from the top
-    page.goto(site_url + "chesterfield/")
+    page.goto(site_url + path)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"

@@ -171,3 +171,66 @@ def test_sitemap_and_robots_use_the_base_url(real_build: Build) -> None:
     assert locs[0] == "https://example.org/derbyshire-2024/" and len(locs) == 12
     assert "https://example.org/derbyshire-2024/high-peak/" in locs
     assert "Sitemap: https://example.org/derbyshire-2024/sitemap.xml" in real_build.files["robots.txt"]
+
+
+def test_hex_map_links_every_seat_with_an_accessible_name(real_build: Build) -> None:
+    page = parse(real_build.files["index.html"])
+    svg = page.find("figure", class_="hex-map").find("svg")
+    links = svg.find_all("a")
+    assert len(links) == 11
+    labels = {a["aria-label"]: a["href"] for a in links}
+    assert labels["Amber Valley: Labour gain from Conservative"] == "amber-valley/"
+    assert labels["Chesterfield: Labour hold"] == "chesterfield/"
+    assert {a.find("polygon")["fill"] for a in links} == {"#E4003B"}
+    assert [text(li) for li in page.find("ul", class_="legend").find_all("li")] == ["Labour 11"]
+
+
+def test_hex_layout_echoes_the_county_and_is_exported(real_build: Build) -> None:
+    hexes = json.loads(real_build.files["derbyshire.hexjson"])
+    assert hexes["layout"] == "odd-r" and len(hexes["hexes"]) == 11
+    pos = {slug: (h["q"], h["r"]) for slug, h in hexes["hexes"].items()}
+    # HexJSON rows count upwards: north has the larger r, west the smaller q.
+    assert pos["high-peak"][1] == max(r for _, r in pos.values())
+    assert pos["high-peak"][0] < pos["bolsover"][0]
+    assert pos["bolsover"][1] == pos["high-peak"][1]
+    assert pos["south-derbyshire"][1] == min(r for _, r in pos.values())
+    assert pos["derby-south"][1] < pos["amber-valley"][1]
+    assert hexes["hexes"]["erewash"] == {"q": 2, "r": 1, "n": "Erewash", "status": "declared", "party": "lab"}
+
+
+def test_change_chart_matches_the_table(real_build: Build) -> None:
+    page = parse(real_build.files["derby-south/index.html"])
+    title = text(page.find("figure", class_="change-chart").find("title"))
+    assert title == ("Change in vote share since 2019 (notional), in percentage points: Labour, \u221212.3; "
+                     "Reform UK, +16.9; Workers Party of Britain, new; Conservative, \u221223.0; "
+                     "Green Party, new; Liberal Democrats, \u22121.4; Independent, new.")
+    changes = [text(r.find_all("td")[-1]) for r in page.select("table.result tbody tr")]
+    assert changes == ["\u221212.3", "+16.9", "new", "\u221223.0", "new", "\u22121.4", "new"]
+
+
+def test_sharing_tags_use_the_summary_and_base_url(real_build: Build) -> None:
+    page = parse(real_build.files["high-peak/index.html"])
+    meta = {m.get("property") or m.get("name"): m["content"] for m in page.find_all("meta", content=True)}
+    assert meta["og:url"] == "https://example.org/derbyshire-2024/high-peak/"
+    assert meta["og:description"] == meta["description"] == text(page.find("p", class_="lead"))
+    assert meta["og:description"].startswith("Jon Pearce won High Peak for Labour, a gain from the Conservatives")
+    assert meta["og:title"] == text(page.find("title")) == "High Peak: Labour GAIN from Conservative – Derbyshire results 2024"
+    assert meta["twitter:card"] == "summary"
+
+
+def test_sitemap_lastmod_comes_from_the_content(real_build: Build) -> None:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    sitemap = ElementTree.fromstring(real_build.files["sitemap.xml"].encode())
+    lastmods = {u.find("s:loc", ns).text: u.find("s:lastmod", ns).text for u in sitemap.findall("s:url", ns)}
+    assert set(lastmods.values()) == {"2024-07-05"}  # site.yml `updated`, the declaration day
+
+
+def test_overview_table_is_sortable_without_losing_its_default_order(real_build: Build) -> None:
+    page = parse(real_build.files["index.html"])
+    table = page.find("table", class_="seats")
+    assert table.has_attr("data-sortable")
+    rows = table.find("tbody").find_all("tr")
+    assert [text(r.find("a")) for r in rows] == sorted(text(r.find("a")) for r in rows)
+    assert [r.find_all("td")[-2]["data-sort"] for r in rows][:3] == ["3554", "6323", "10820"]
+    script = page.find("script")
+    assert script["src"].startswith("assets/sort.") and script.has_attr("defer")
