@@ -143,7 +143,7 @@ class ChangeBar:
     anchor: str           # 'start' or 'end': which side of value_x the label sits
 
 
-CHANGE_HALF_PCT = 38  # the largest change reaches this far from the centre line
+CHANGE_HALF_PCT = 30  # the largest change reaches this far from the centre line
 
 
 def change_bars(seat: SeatResult) -> tuple[ChangeBar, ...]:

@@ -90,6 +90,12 @@ def test_page_reflows_at_400_percent_zoom_and_stays_light(browser: Browser, site
     page.wait_for_load_state("networkidle")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow == 0, f"page scrolls sideways by {overflow}px at 320px"
+    clipped = page.evaluate("""() => [...document.querySelectorAll('figure svg text')].filter(t => {
+        const svg = t.ownerSVGElement, box = t.getBBox();
+        const width = svg.viewBox.baseVal && svg.viewBox.baseVal.width || svg.getBoundingClientRect().width;
+        return box.x < -2 || box.x + box.width > width + 2;
+    }).map(t => t.textContent)""")
+    assert clipped == [], f"chart labels cut off at 320px: {clipped}"
     host = site_url.split(PREFIX)[0]
     assert all(url.startswith(host) for url in sizes), sorted(sizes)  # no request to any other host
     total = sum(sizes.values())
