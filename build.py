@@ -1,7 +1,9 @@
-"""Build the results microsite: `python build.py [check|serve]`."""
+"""Build the results microsite: `python build.py [check|serve]` (see --help)."""
 import sys
+from pathlib import Path
 
 from sitegen.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # The project is the folder holding this file: content/, templates/, static/ and dist/.
+    sys.exit(main(sys.argv[1:], root=Path(__file__).resolve().parent))

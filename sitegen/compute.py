@@ -147,6 +147,20 @@ class Results:
         """Return the party with the most seats won so far (None before any declaration)."""
         return self.tally[0] if self.tally and self.tally[0].after else None
 
+    @property
+    def awaited(self) -> tuple[SeatResult, ...]:
+        """Return the seats still to declare, in name order."""
+        return tuple(s for s in self.seats if not s.is_declared)
+
+    @property
+    def latest_declarations(self) -> tuple[SeatResult, ...]:
+        """Return declared seats whose declaration time is known, most recent first."""
+        timed = [s for s in self.seats if s.is_declared and s.seat.facts.declared_at is not None]
+        # most recent first; seats declared at the same moment by name
+        timed.sort(key=lambda s: s.seat.facts.name)
+        timed.sort(key=lambda s: s.seat.facts.declared_at, reverse=True)  # type: ignore[arg-type,return-value]
+        return tuple(timed)
+
     def seat(self, slug: str) -> SeatResult:
         """Return one seat's result by slug."""
         return next(s for s in self.seats if s.seat.slug == slug)

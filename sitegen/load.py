@@ -161,8 +161,12 @@ def _yaml_hint(problem: str, line: str) -> str:
     return ""
 
 
-def read_text(path: Path, paths: Paths, errors: list[ContentError]) -> str | None:
-    """Return the file's text (UTF-8, BOM and CRLF accepted), or None after recording why not."""
+# path -> (the file's bytes, what loading them gave, the errors found): reused while bytes match.
+LoadCache = dict[Path, tuple[bytes, Any, list[ContentError]]]
+
+
+def read_bytes(path: Path, paths: Paths, errors: list[ContentError]) -> bytes | None:
+    """Return a content file's bytes, or None after recording why it may not be read."""
     shown = paths.display(path)
     real = path.resolve()
     if path.is_symlink() and not real.is_relative_to(paths.content.resolve()):
@@ -177,7 +181,11 @@ def read_text(path: Path, paths: Paths, errors: list[ContentError]) -> str | Non
         errors.append(ContentError(shown, 0, 0, f"file is {size:,} bytes; content files are limited "
                                    f"to {MAX_CONTENT_BYTES:,} bytes"))
         return None
-    data = real.read_bytes()
+    return real.read_bytes()
+
+
+def decode_text(data: bytes, shown: str, errors: list[ContentError]) -> str | None:
+    """Return the text of a file's bytes (UTF-8, BOM and CRLF accepted), or None after recording why not."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -188,25 +196,53 @@ def read_text(path: Path, paths: Paths, errors: list[ContentError]) -> str | Non
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_yaml(path: Path, paths: Paths, errors: list[ContentError]) -> YamlFile | None:
-    """Return one YAML file parsed with marks, or None after recording why not."""
-    text = read_text(path, paths, errors)
+def _parse_yaml_file(data: bytes, shown: str, errors: list[ContentError]) -> YamlFile | None:
+    text = decode_text(data, shown, errors)
     if text is None:
         return None
-    parsed, error = parse_yaml(text, paths.display(path))
+    parsed, error = parse_yaml(text, shown)
     if error:
         errors.append(error)
     return parsed
 
 
-def load_markdown(path: Path, paths: Paths, errors: list[ContentError]) -> TextFile | None:
+def _parse_markdown_file(data: bytes, shown: str, errors: list[ContentError]) -> TextFile | None:
+    text = decode_text(data, shown, errors)
+    return None if text is None else TextFile(shown, text)
+
+
+def _load(path: Path, paths: Paths, errors: list[ContentError], parse: Any, cache: LoadCache | None) -> Any:
+    """Return `parse` of the file's bytes, reusing the cached result while the bytes are the same."""
+    data = read_bytes(path, paths, errors)
+    if data is None:
+        return None
+    if cache is not None and path in cache and cache[path][0] == data:
+        _, loaded, found = cache[path]
+    else:
+        found = []
+        loaded = parse(data, paths.display(path), found)
+        if cache is not None:
+            cache[path] = (data, loaded, found)
+    errors.extend(found)
+    return loaded
+
+
+def load_yaml(path: Path, paths: Paths, errors: list[ContentError], cache: LoadCache | None = None) -> YamlFile | None:
+    """Return one YAML file parsed with marks, or None after recording why not."""
+    return _load(path, paths, errors, _parse_yaml_file, cache)
+
+
+def load_markdown(path: Path, paths: Paths, errors: list[ContentError],
+                  cache: LoadCache | None = None) -> TextFile | None:
     """Return one Markdown file, or None after recording why not."""
-    text = read_text(path, paths, errors)
-    return None if text is None else TextFile(paths.display(path), text)
+    return _load(path, paths, errors, _parse_markdown_file, cache)
 
 
-def load_content(paths: Paths) -> RawContent:
-    """Read every file under content/; never raises for content mistakes."""
+def load_content(paths: Paths, cache: LoadCache | None = None) -> RawContent:
+    """Read every file under content/, reusing `cache` for files whose bytes are unchanged.
+
+    Never raises for content mistakes: they are collected in the result's errors.
+    """
     raw = RawContent()
     content = paths.content
     if not content.is_dir():
@@ -214,18 +250,18 @@ def load_content(paths: Paths) -> RawContent:
         return raw
     for name in ("site.yml", "parties.yml"):
         if (content / name).exists() or (content / name).is_symlink():
-            setattr(raw, name[:-4], load_yaml(content / name, paths, raw.errors))
+            setattr(raw, name[:-4], load_yaml(content / name, paths, raw.errors, cache))
         else:
             raw.errors.append(ContentError(paths.display(content / name), 0, 0, "file not found"))
     if (content / "overview.md").exists():
-        raw.overview = load_markdown(content / "overview.md", paths, raw.errors)
+        raw.overview = load_markdown(content / "overview.md", paths, raw.errors, cache)
     folder = content / "constituencies"
     for path in sorted(folder.iterdir()) if folder.is_dir() else ():
-        _load_constituency_file(path, paths, raw)
+        _load_constituency_file(path, paths, raw, cache)
     return raw
 
 
-def _load_constituency_file(path: Path, paths: Paths, raw: RawContent) -> None:
+def _load_constituency_file(path: Path, paths: Paths, raw: RawContent, cache: LoadCache | None) -> None:
     shown = paths.display(path)
     if path.name.startswith(".") or path.name.endswith("~"):
         return  # editor swap and backup files
@@ -240,10 +276,10 @@ def _load_constituency_file(path: Path, paths: Paths, raw: RawContent) -> None:
                                        f"(lowercase a-z, 0-9 and '-'); try {suggestion + '.' + ext!r}"))
     elif ext == "yml":
         raw.facts_files.add(slug)
-        loaded = load_yaml(path, paths, raw.errors)
+        loaded = load_yaml(path, paths, raw.errors, cache)
         if loaded:
             raw.constituencies[slug] = loaded
     else:
-        blurb = load_markdown(path, paths, raw.errors)
+        blurb = load_markdown(path, paths, raw.errors, cache)
         if blurb:
             raw.blurbs[slug] = blurb

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import posixpath
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Union
+from typing import Callable, Iterable, Optional, Union
 
 import markdown
 import nh3
@@ -67,6 +68,15 @@ def format_day(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+UK_TIME = ZoneInfo("Europe/London")
+
+
+def format_uk_time(value: datetime) -> str:
+    """Return a declaration time in UK time, as '03:40 BST, 5 July'."""
+    local = value.astimezone(UK_TIME)
+    return f"{local:%H:%M} {local.tzname()}, {local.day} {local:%B}"
+
+
 def text_colour_on(fill: str) -> str:
     """Return black or white, whichever contrasts more with the `#rrggbb` fill (WCAG formula)."""
     def channel(c: int) -> float:
@@ -93,7 +103,7 @@ def make_environment(templates: Path) -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters.update(num=format_number, pct=format_pct, signed=format_signed, day=format_day,
-                       text_on=text_colour_on)
+                       uk_time=format_uk_time, text_on=text_colour_on)
     return env
 
 
@@ -156,22 +166,31 @@ def page_dates(results: Results) -> dict[str, str]:
     return {key: day.isoformat() for key, day in dates.items()}
 
 
-def render_site(results: Results, env: Environment, assets: dict[str, Asset]) -> Output:
-    """Return every output file of the site, path -> text or bytes."""
-    md = MarkdownRenderer()
-    out: Output = {"index.html": render_overview(results, env, assets, md)}
-    for i, seat in enumerate(results.seats):
-        out[seat_path(seat)] = render_constituency(results, i, env, assets, md)
+def output_renderers(results: Results, env: Environment, assets: dict[str, Asset],
+                     md: MarkdownRenderer) -> dict[str, Callable[[], Union[str, bytes]]]:
+    """Return every output file of the site, each with a function that renders it."""
     site = results.site.info
+    renderers: dict[str, Callable[[], Union[str, bytes]]] = {
+        "index.html": lambda: render_overview(results, env, assets, md)}
+    for i, seat in enumerate(results.seats):
+        renderers[seat_path(seat)] = lambda i=i: render_constituency(results, i, env, assets, md)  # type: ignore[misc]
     css = assets["style.css"].data.decode("utf-8") if "style.css" in assets else ""
-    out["404.html"] = env.get_template("404.html").render(site=site, inline_css=Markup(css))
-    out["sitemap.xml"] = env.get_template("sitemap.xml").render(results=results, site=site,
-                                                                lastmod=page_dates(results))
-    out["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n"
-    out["results.json"] = render_results_json(results)
-    out["results.csv"] = render_results_csv(results)
+    renderers["404.html"] = lambda: env.get_template("404.html").render(site=site, inline_css=Markup(css))
+    renderers["sitemap.xml"] = lambda: env.get_template("sitemap.xml").render(
+        results=results, site=site, lastmod=page_dates(results))
+    renderers["robots.txt"] = lambda: f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n"
+    renderers["results.json"] = lambda: render_results_json(results)
+    renderers["results.csv"] = lambda: render_results_csv(results)
     if any(s.seat.facts.hex for s in results.seats):
-        out[hexjson_name(site.area)] = render_hexjson(results)
+        renderers[hexjson_name(site.area)] = lambda: render_hexjson(results)
     for asset in assets.values():
-        out[asset.output] = asset.data
-    return out
+        renderers[asset.output] = lambda asset=asset: asset.data  # type: ignore[misc]
+    return renderers
+
+
+def render_site(results: Results, env: Environment, assets: dict[str, Asset],
+                only: Optional[Iterable[str]] = None) -> Output:
+    """Return the site's output files, path -> text or bytes: all of them, or those named in `only`."""
+    renderers = output_renderers(results, env, assets, MarkdownRenderer())
+    names = renderers if only is None else [n for n in only if n in renderers]
+    return {name: renderers[name]() for name in names}

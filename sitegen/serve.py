@@ -1,34 +1,188 @@
-"""Preview server: build, serve dist/ with livereload, rebuild on every change to the sources."""
+"""Preview server: serve dist/ with live reload, rebuilding only what each save touches.
+
+livereload pushes reloads to open tabs; the pages themselves come from `Preview`, a small WSGI
+app that serves files only from inside dist/ and, while the content has errors, an error page
+listing them.
+"""
 from __future__ import annotations
 
-from typing import Callable, TextIO
+import html
+import logging
+import mimetypes
+from pathlib import Path
+from typing import Callable, Iterable, Optional, TextIO
 
 from .config import Paths
+from .errors import ContentError, ContentErrors
+from .rebuild import Rebuilder, describe_changes, source_snapshot
+
+POLL_MILLISECONDS = 100  # how often sources are checked; a save is rebuilt once it has settled
 
 
-def make_rebuilder(paths: Paths, out: TextIO, err: TextIO) -> Callable[[], bool]:
-    """Return a callable that rebuilds once, reports, and never raises for content errors.
-
-    A failed rebuild leaves the last good dist/ in place (write.py swaps only complete sites).
+def resolve_request(dist: Path, url_path: str) -> tuple[str, Optional[Path]]:
+    """Return what a request path maps to in dist/: ('file', path), ('redirect', None) for a folder
+    asked for without its '/', ('forbidden', None) for anything outside dist/, else ('missing', None).
     """
-    from .cli import run_build
+    if "\x00" in url_path or "\\" in url_path:
+        return "forbidden", None
+    parts = [part for part in url_path.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        return "forbidden", None
+    root = dist.resolve()
+    target = root.joinpath(*parts).resolve() if parts else root
+    if not target.is_relative_to(root):
+        return "forbidden", None  # e.g. a symbolic link pointing out of dist/
+    if target.is_dir():
+        if not url_path.endswith("/"):
+            return "redirect", None
+        target = target / "index.html"
+    return ("file", target) if target.is_file() else ("missing", None)
 
-    def rebuild() -> bool:
-        return run_build(paths, write=True, out=out, err=err) == 0
 
-    return rebuild
+def render_error_page(errors: list[ContentError], css: str) -> str:
+    """Return the page every open tab shows while the content has errors (no template needed)."""
+    items = "\n".join(
+        f"<li><code>{html.escape(e.format().split(': ', 1)[0])}</code>: "
+        f"{html.escape(e.format().split(': ', 1)[1] if ': ' in e.format() else '')}</li>"
+        for e in errors)
+    files = len({e.path for e in errors})
+    count = f"{len(errors)} error{'s' if len(errors) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    return f"""<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Build failed: {count}</title>
+<style>{css}
+.build-errors li {{ margin: 0.6rem 0; }}
+.build-errors code {{ font-weight: 700; overflow-wrap: anywhere; }}</style>
+</head>
+<body>
+<header class="masthead"><div class="wrap masthead-inner"><span class="site-name">Preview</span></div></header>
+<main id="main" class="wrap">
+<div class="hero">
+<h1>The site could not be built</h1>
+<p class="lead">{count}. Fix the file and line named below and save: this page returns to the
+site by itself. The last good build is unchanged.</p>
+</div>
+<section class="card" aria-labelledby="errors-heading">
+<h2 id="errors-heading">What to fix</h2>
+<ol class="build-errors">
+{items}
+</ol>
+</section>
+</main>
+</body>
+</html>
+"""
+
+
+class Preview:
+    """The preview's state: a rebuilder, the errors of the last attempt, and the WSGI app."""
+
+    def __init__(self, paths: Paths, out: TextIO, err: TextIO):
+        self.paths, self.out, self.err = paths, out, err
+        self.rebuilder = Rebuilder(paths)
+        self.errors: list[ContentError] = []
+        self._seen = source_snapshot(paths)
+        self._pending: Optional[dict] = None
+
+    def rebuild(self, changes: Iterable[str] = ()) -> bool:
+        """Rebuild once and print one line (or the errors); return True when the site built."""
+        what = ", ".join(changes) or "first build"
+        try:
+            report = self.rebuilder.rebuild()
+        except ContentErrors as exc:
+            self.errors = exc.errors
+            for error in exc.errors:
+                print(error.format(), file=self.err)
+            print(f"{what}: {exc.summary()[:-len('nothing written.')]}showing them in the browser.",
+                  file=self.err, flush=True)
+            return False
+        self.errors = []
+        kind = "full" if report.full else "incremental"
+        print(f"{what}: {kind} rebuild, {report.rendered} rendered, {report.written} written, "
+              f"{report.milliseconds:.0f} ms", file=self.out, flush=True)
+        return True
+
+    def poll(self) -> bool:
+        """Rebuild if a source changed and the change has settled; return True when it rebuilt."""
+        snapshot = source_snapshot(self.paths)
+        if snapshot == self._seen:
+            self._pending = None
+            return False
+        if snapshot != self._pending:  # still being written: look again next time
+            self._pending = snapshot
+            return False
+        changes = describe_changes(self._seen, snapshot, self.paths)
+        self._seen, self._pending = snapshot, None
+        self.rebuild(changes)
+        return True
+
+    def _error_css(self) -> str:
+        style = self.paths.static / "style.css"
+        return style.read_text(encoding="utf-8", errors="replace") if style.is_file() else ""
+
+    def __call__(self, environ: dict, start_response: Callable) -> list[bytes]:
+        """Serve a request: a file from dist/, a redirect, the error page, or 404."""
+        raw = environ.get("PATH_INFO", "/")
+        url_path = raw.encode("latin-1", "replace").decode("utf-8", "replace")
+        kind, target = resolve_request(self.paths.dist, url_path)
+        headers = [("Cache-Control", "no-store")]
+        if kind == "forbidden":
+            start_response("403 Forbidden", headers + [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"Forbidden: only files inside dist/ are served.\n"]
+        if kind == "redirect":
+            start_response("301 Moved Permanently", headers + [("Location", url_path + "/")])
+            return [b""]
+        is_page = target is None or target.suffix == ".html"
+        if self.errors and is_page:
+            body = render_error_page(self.errors, self._error_css()).encode("utf-8")
+            start_response("500 Internal Server Error", headers + [("Content-Type", "text/html; charset=utf-8")])
+            return [body]
+        if target is None:
+            not_found = self.paths.dist / "404.html"
+            body = not_found.read_bytes() if not_found.is_file() else b"Not found\n"
+            start_response("404 Not Found", headers + [("Content-Type", "text/html; charset=utf-8")])
+            return [body]
+        kind_of = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind_of.startswith("text/") or kind_of in ("application/json", "application/javascript"):
+            kind_of += "; charset=utf-8"
+        start_response("200 OK", headers + [("Content-Type", kind_of)])
+        return [target.read_bytes()]
 
 
 def serve(paths: Paths, *, host: str, port: int, open_browser: bool, out: TextIO, err: TextIO) -> int:
-    """Serve dist/ on host:port until interrupted, rebuilding when content, templates or static change."""
+    """Build, then serve dist/ on host:port until interrupted, rebuilding after every save."""
     from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+    from livereload.watcher import Watcher
+    from tornado.ioloop import PeriodicCallback
 
-    rebuild = make_rebuilder(paths, out, err)
-    if not rebuild() and not paths.dist.exists():
-        print("Fix the errors above and save; the preview starts once the site builds.", file=err)
-    server = Server()
-    for folder in (paths.content, paths.templates, paths.static):
-        server.watch(str(folder), rebuild)
-    print(f"Serving {paths.display(paths.dist)}/ at http://{host}:{port}/ (Ctrl+C to stop)", file=out)
-    server.serve(host=host, port=port, root=str(paths.dist), open_url_delay=0.5 if open_browser else None)
+    preview = Preview(paths, out, err)
+    preview.rebuild()
+
+    class SourcePoller(Watcher):
+        """Checks the sources itself and reloads the tabs as soon as a rebuild has finished."""
+
+        def start(self, callback: Callable) -> bool:
+            PeriodicCallback(self.tick, POLL_MILLISECONDS).start()
+            return True
+
+        def tick(self) -> None:
+            if preview.poll():
+                LiveReloadHandler.reload_waiters("*")
+
+    class QuietServer(Server):
+        def _setup_logging(self) -> None:  # keep the terminal to one line per rebuild
+            logging.getLogger("livereload").setLevel(logging.WARNING)
+            logging.getLogger("tornado.access").setLevel(logging.CRITICAL)
+
+    watcher = SourcePoller()
+    watcher.watch(str(paths.content))
+    server = QuietServer(app=preview, watcher=watcher)
+    print(f"Serving {paths.display(paths.dist)}/ at http://{host}:{port}/ with live reload "
+          "(Ctrl+C to stop)", file=out, flush=True)
+    server.serve(host=host, port=port, debug=False, open_url_delay=0.5 if open_browser else None)
     return 0
+

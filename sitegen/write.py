@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path, PurePosixPath
-from typing import Mapping, Union
+from typing import Mapping, Optional, Union
 
 TEMP_PREFIX = ".dist-"
 
@@ -54,3 +54,35 @@ def write_site(files: Mapping[str, Union[str, bytes]], dist: Path) -> None:
         os.rename(dist, old)
     os.rename(fresh, dist)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def replace_file(target: Path, data: bytes) -> None:
+    """Write `data` to `target` through a temporary file, so a reader never sees half of it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
+def sync_site(files: Mapping[str, Union[str, bytes]], dist: Path, keep: Optional[set[str]] = None) -> int:
+    """Update dist/ in place: write each file whose bytes changed; with `keep`, delete files not in it.
+
+    Used by the preview server, which must never serve a missing page mid-build. Returns how many
+    files were written.
+    """
+    written = 0
+    for name in sorted(files):
+        target = dist.joinpath(*check_output_path(name).parts)
+        data = files[name]
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        if not target.is_file() or target.read_bytes() != data:
+            replace_file(target, data)
+            written += 1
+    if keep is not None and dist.is_dir():
+        for path in sorted(dist.rglob("*"), reverse=True):
+            name = path.relative_to(dist).as_posix()
+            if path.is_file() and name not in keep:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return written

@@ -1,0 +1,145 @@
+"""Incremental rebuilds: the dependency map, and output identical to a full build."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.compute import compute_results
+from sitegen.config import Paths
+from sitegen.depends import affected_outputs, neighbours
+from sitegen.errors import ContentErrors
+from sitegen.load import load_content
+from sitegen.pipeline import build
+from sitegen.rebuild import Rebuilder, describe_changes, source_snapshot
+from sitegen.validate import validate
+from tests.conftest import PROJECT, read_tree
+
+SEAT = "content/constituencies/erewash.yml"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Paths:
+    for name in ("content", "templates", "static"):
+        shutil.copytree(PROJECT / name, tmp_path / name)
+    return Paths.from_root(tmp_path)
+
+
+def edit(paths: Paths, name: str, old: str, new: str) -> None:
+    file = paths.root / name
+    text = file.read_text()
+    assert old in text
+    file.write_text(text.replace(old, new, 1))
+
+
+def results_of(paths: Paths):
+    return compute_results(validate(load_content(paths)))
+
+
+def test_neighbours_are_the_seats_listed_either_side(project: Paths) -> None:
+    results = results_of(project)
+    assert neighbours(results, "erewash") == {"derbyshire-dales", "high-peak"}
+    assert neighbours(results, "amber-valley") == {"bolsover"}
+    assert neighbours(results, "south-derbyshire") == {"north-east-derbyshire"}
+
+
+@pytest.mark.parametrize("change, expected", [
+    ((SEAT, "votes: 17224", "votes: 17225"),
+     {"erewash/index.html", "derbyshire-dales/index.html", "high-peak/index.html", "index.html",
+      "results.json", "results.csv", "sitemap.xml", "derbyshire.hexjson"}),
+    (("content/constituencies/erewash.md", "Labour", "Labour's"),
+     {"erewash/index.html", "derbyshire-dales/index.html", "high-peak/index.html", "index.html",
+      "results.json", "results.csv", "sitemap.xml", "derbyshire.hexjson"}),
+    # renamed so it sorts first: its old and new neighbours all link to it
+    ((SEAT, "name: Erewash", "name: Aaa Erewash"),
+     {"erewash/index.html", "derbyshire-dales/index.html", "high-peak/index.html", "amber-valley/index.html",
+      "index.html", "results.json", "results.csv", "sitemap.xml", "derbyshire.hexjson"}),
+    (("content/overview.md", "Derbyshire", "Derbys"), {"index.html"}),
+    (("content/parties.yml", "#E4003B", "#E4003C"), None),
+    (("content/site.yml", "Derbyshire results 2024", "Derbyshire 2024"), None),
+])
+def test_affected_outputs(project: Paths, change: tuple, expected) -> None:
+    before = results_of(project)
+    edit(project, *change)
+    assert affected_outputs(before, results_of(project), code_changed=False) == expected
+
+
+def test_code_changes_touch_everything(project: Paths) -> None:
+    results = results_of(project)
+    assert affected_outputs(results, results, code_changed=True) is None
+    assert affected_outputs(results, results, code_changed=False) == set()
+
+
+@pytest.mark.parametrize("changes", [
+    [(SEAT, "votes: 17224", "votes: 27224")],
+    [(SEAT, "name: Erewash", "name: Aaa Erewash")],
+    [("content/constituencies/high-peak.md", "Jon Pearce", "Jon Pearce MP")],
+    [("content/overview.md", "entirely red", "red")],
+    [("content/parties.yml", "short: Lab", "short: Labour")],
+    [("templates/constituency.html", "Vote share</h2>", "Share of the vote</h2>")],
+    [("static/style.css", "--radius: 10px;", "--radius: 6px;")],
+    [(SEAT, "votes: 17224", "votes: 1"), (SEAT, "votes: 1}", "votes: 17224}")],  # and back
+])
+def test_incremental_output_is_byte_identical_to_a_full_build(project: Paths, tmp_path: Path, changes) -> None:
+    rebuilder = Rebuilder(project)
+    assert rebuilder.rebuild().full
+    for change in changes:
+        edit(project, *change)
+        rebuilder.rebuild()
+    fresh = Paths(project.root, project.content, project.templates, project.static, tmp_path / "fresh")
+    build(fresh)
+    assert read_tree(project.dist) == read_tree(fresh.dist)
+
+
+def test_a_one_seat_change_renders_only_what_it_touches(project: Paths) -> None:
+    rebuilder = Rebuilder(project)
+    rebuilder.rebuild()
+    edit(project, SEAT, "votes: 17224", "votes: 17225")
+    before = read_tree(project.dist)
+    report = rebuilder.rebuild()
+    after = read_tree(project.dist)
+    # 8 outputs depend on the seat; only those whose bytes changed are written
+    assert (report.full, report.rendered, report.written) == (False, 8, 4)
+    assert sorted(n for n in after if after[n] != before[n]) == [
+        "erewash/index.html", "index.html", "results.csv", "results.json"]
+
+
+def test_a_failed_rebuild_keeps_dist_and_the_next_one_recovers(project: Paths) -> None:
+    rebuilder = Rebuilder(project)
+    rebuilder.rebuild()
+    before = read_tree(project.dist)
+    edit(project, SEAT, "votes: 17224", "votes: lots")
+    with pytest.raises(ContentErrors):
+        rebuilder.rebuild()
+    assert read_tree(project.dist) == before
+    edit(project, SEAT, "votes: lots", "votes: 17000")
+    assert not rebuilder.rebuild().full
+    assert "17,000" in (project.dist / "erewash" / "index.html").read_text()
+
+
+def test_a_template_fixed_after_a_failure_is_applied_everywhere(project: Paths, tmp_path: Path) -> None:
+    rebuilder = Rebuilder(project)
+    rebuilder.rebuild()
+    edit(project, "templates/base.html", "Skip to main content", "{{ nope.nope }}")
+    with pytest.raises(ContentErrors):
+        rebuilder.rebuild()
+    edit(project, "templates/base.html", "{{ nope.nope }}", "Skip to the results")
+    assert rebuilder.rebuild().full
+    assert all("Skip to the results" in (project.dist / n).read_text() for n in ("index.html", "erewash/index.html"))
+
+
+def test_stale_files_are_removed_on_a_full_rebuild(project: Paths) -> None:
+    rebuilder = Rebuilder(project)
+    rebuilder.rebuild()
+    (project.root / SEAT).unlink()
+    (project.root / SEAT.replace(".yml", ".md")).unlink()
+    rebuilder.rebuild()
+    assert not (project.dist / "erewash").exists()
+
+
+def test_describe_changes(project: Paths) -> None:
+    before = source_snapshot(project)
+    edit(project, SEAT, "votes: 17224", "votes: 17225")
+    (project.content / "constituencies" / ".erewash.yml.swp").write_text("ignored")
+    assert describe_changes(before, source_snapshot(project), project) == [SEAT]

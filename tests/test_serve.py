@@ -1,0 +1,199 @@
+"""The preview server: safe paths, the error page, rebuilds that survive mistakes, and live reload
+in a real browser against the real server."""
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from sitegen.config import Paths
+from sitegen.errors import ContentError
+from sitegen.serve import Preview, render_error_page, resolve_request
+from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
+from tests.conftest import PROJECT, parse
+
+SEAT = "content/constituencies/erewash.yml"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Paths:
+    for name in ("content", "templates", "static"):
+        shutil.copytree(PROJECT / name, tmp_path / name)
+    return Paths.from_root(tmp_path)
+
+
+def edit(paths: Paths, name: str, old: str, new: str) -> None:
+    file = paths.root / name
+    text = file.read_text()
+    assert old in text, old
+    file.write_text(text.replace(old, new, 1))
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_resolve_request_stays_inside_dist(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    (dist / "seat").mkdir(parents=True)
+    (dist / "seat" / "index.html").write_text("x")
+    (dist / "index.html").write_text("x")
+    (tmp_path / "secret.txt").write_text("secret")
+    os.symlink(tmp_path / "secret.txt", dist / "link.txt")
+    assert resolve_request(dist, "/") == ("file", (dist / "index.html").resolve())
+    assert resolve_request(dist, "/seat/") == ("file", (dist / "seat" / "index.html").resolve())
+    assert resolve_request(dist, "/seat") == ("redirect", None)
+    assert resolve_request(dist, "/nope/") == ("missing", None)
+    for bad in ("/../secret.txt", "/seat/../../secret.txt", "/link.txt", "/a\x00b", "/..\\secret.txt"):
+        assert resolve_request(dist, bad) == ("forbidden", None), bad
+
+
+def test_error_page_lists_every_message_escaped() -> None:
+    page = parse(render_error_page([ContentError("content/a.yml", 3, 7, "name: <b>bad</b>"),
+                                    ContentError("content/b.yml", 1, 1, "x: y")], css=""))
+    assert page.find("h1").get_text() == "The site could not be built"
+    assert [li.get_text() for li in page.find("ol").find_all("li")] == [
+        "content/a.yml:3:7: name: <b>bad</b>", "content/b.yml:1:1: x: y"]
+    assert page.find("b") is None
+    assert page.find("title").get_text() == "Build failed: 2 errors in 2 files"
+
+
+def call(app: Preview, path: str) -> tuple[str, dict, bytes]:
+    seen: dict = {}
+    body = b"".join(app({"PATH_INFO": path}, lambda status, headers: seen.update(status=status, headers=dict(headers))))
+    return seen["status"], seen["headers"], body
+
+
+def test_a_failing_rebuild_keeps_serving_and_recovers(project: Paths) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    preview = Preview(project, out, err)
+    assert preview.rebuild()
+    assert call(preview, "/erewash/")[0] == "200 OK"
+    edit(project, SEAT, "votes: 17224", "votes: 17,224x")
+    assert not preview.poll()  # the first look only notices the change
+    assert preview.poll()      # once it has settled, it rebuilds
+    status, headers, body = call(preview, "/erewash/")
+    assert status.startswith("500") and headers["Cache-Control"] == "no-store"
+    assert "content/constituencies/erewash.yml:12:49" in parse(body).find("ol").get_text()
+    assert call(preview, "/assets/" + next(p.name for p in (project.dist / "assets").iterdir()))[0] == "200 OK"
+    assert "17,224" in (project.dist / "erewash" / "index.html").read_text()  # last good build kept
+    edit(project, SEAT, "votes: 17,224x", "votes: 17000")
+    preview.poll()
+    assert preview.poll()
+    status, _, body = call(preview, "/erewash/")
+    assert status == "200 OK" and b"17,000" in body
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("first build: full rebuild, 20 rendered, 20 written, ")
+    assert re.fullmatch(r"content/constituencies/erewash\.yml: incremental rebuild, 8 rendered, 4 written, \d+ ms",
+                        lines[-1])
+    assert err.getvalue().splitlines()[-1] == ("content/constituencies/erewash.yml: 1 error in 1 file; "
+                                               "showing them in the browser.")
+
+
+# --- the real server in a real browser ----------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def listening_addresses(port: int) -> set[str]:
+    """Return the local addresses with a listening TCP socket on `port` (from /proc/net/tcp*)."""
+    found = set()
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        if not os.path.exists(table):
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, port_hex = local.split(":")
+            if int(port_hex, 16) == port and state == "0A":  # LISTEN
+                if width == 8:
+                    found.add(".".join(str(int(address[i:i + 2], 16)) for i in (6, 4, 2, 0)))
+                else:
+                    found.add(address)
+    return found
+
+
+@pytest.fixture
+def server(project: Paths) -> Iterator[tuple[str, Paths, subprocess.Popen]]:
+    port = free_port()
+    shutil.copy(PROJECT / "build.py", project.root / "build.py")
+    process = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(port)],
+                               cwd=project.root, env={**os.environ, "PYTHONPATH": str(PROJECT)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/"
+
+    def up() -> bool:
+        try:
+            return urllib.request.urlopen(url, timeout=1).status == 200
+        except OSError:
+            return False
+
+    assert wait_for(up, 20), process.stderr.read() if process.poll() is not None else "server did not start"
+    try:
+        yield url, project, process
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.mark.browser
+def test_open_tabs_follow_every_save(server) -> None:
+    from playwright.sync_api import sync_playwright
+    url, project, process = server
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        seat, overview = browser.new_page(), browser.new_page()
+        seat.goto(url + "erewash/")
+        overview.goto(url)
+        # livereload's script has connected in both tabs before we start editing
+        for tab in (seat, overview):
+            tab.wait_for_function("() => window.LiveReload && window.LiveReload.connector && window.LiveReload.connector._connectionDesired")
+        time.sleep(0.3)
+
+        edit(project, SEAT, "votes: 17224", "votes: 18224")  # majority 6,859 of 44,006 valid votes = 15.59%
+        seat.wait_for_function("() => document.body.innerText.includes('18,224')", timeout=10_000)
+        overview.wait_for_function("() => document.body.innerText.includes('6,859 (15.6%)')", timeout=10_000)
+
+        edit(project, SEAT, "votes: 18224", "votes: lots")
+        for tab in (seat, overview):
+            tab.wait_for_function("() => document.querySelector('h1').innerText === 'The site could not be built'",
+                                  timeout=10_000)
+            assert "content/constituencies/erewash.yml:12:46" in tab.locator("ol").inner_text()
+
+        edit(project, SEAT, "votes: lots", "votes: 17224")
+        seat.wait_for_function("() => document.querySelector('h1').innerText === 'Erewash'", timeout=10_000)
+        overview.wait_for_function("() => document.querySelector('h1').innerText === 'Labour won all 11 seats'",
+                                   timeout=10_000)
+        assert "5,859 (13.6%)" in overview.locator("table.seats").inner_text()
+        browser.close()
+    assert process.poll() is None  # still serving
+
+
+def test_binds_to_loopback_by_default_and_refuses_paths_outside_dist(server) -> None:
+    url, project, _ = server
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    assert listening_addresses(port) == {"127.0.0.1"}
+    (project.root / "secret.txt").write_text("not for the web")
+    for path in ("../secret.txt", "%2e%2e/secret.txt", "erewash/../../secret.txt"):
+        with socket.create_connection(("127.0.0.1", port)) as conn:  # send the path exactly as written
+            conn.sendall(f"GET /{path} HTTP/1.0\r\nHost: localhost\r\n\r\n".encode())
+            reply = conn.makefile("rb").read()
+        assert reply.split(b"\r\n", 1)[0] in (b"HTTP/1.1 403 Forbidden", b"HTTP/1.1 400 Bad Request"), path
+        assert b"not for the web" not in reply
