@@ -19,9 +19,12 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python build.py",
         description="Build the election-results microsite from content/ into dist/.")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve"],
+    parser.add_argument("command", nargs="?", default="build",
+                        choices=["build", "check", "serve", "new", "schemas"],
                         help="build (default): write dist/; check: validate and render in memory, "
-                             "write nothing; serve: preview with live reload")
+                             "write nothing; serve: preview with live reload; new NAME: start a "
+                             "constituency's files; schemas: regenerate docs/schemas/ for editors")
+    parser.add_argument("name", nargs="?", help="new: the constituency's name, in quotes")
     parser.add_argument("--content", type=Path, metavar="DIR", help="content folder (default content/)")
     parser.add_argument("--output", type=Path, metavar="DIR", help="output folder (default dist/)")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to listen on (default 127.0.0.1)")
@@ -66,6 +69,17 @@ def main(argv: list[str], root: Optional[Path] = None, out: TextIO = sys.stdout,
     except SystemExit as exc:  # argparse has printed the usage message
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
     paths = Paths.from_root(root or PROJECT_ROOT, args.content, args.output)
+    if args.command == "new":
+        from .scaffold import create_constituency
+        return create_constituency(paths, args.name, out=out, err=err)
+    if args.name:
+        print(f"python build.py: error: unexpected argument {args.name!r}", file=err)
+        return EXIT_USAGE
+    if args.command == "schemas":
+        from .schema import write_schemas
+        for path in write_schemas(paths.root):
+            print(f"Wrote {paths.display(path)}", file=out)
+        return EXIT_OK
     if args.command == "serve":
         from .serve import serve
         return serve(paths, host=args.host, port=args.port, open_browser=args.open, out=out, err=err)

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Optional
 
-from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema
 from pydantic.dataclasses import dataclass
 
 from .config import SLUG_RE
@@ -32,7 +32,9 @@ def _number_to_text(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_number_to_text), Strict(), StringConstraints(min_length=1)]
+# Each type also states its JSON Schema, which editors' tools use (python build.py schemas).
+Text = Annotated[str, BeforeValidator(_number_to_text), Strict(), StringConstraints(min_length=1),
+                 WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1}, {"type": "number"}]})]
 PartyId = Annotated[str, Strict(), StringConstraints(pattern=SLUG_RE.pattern)]
 Colour = Annotated[str, Strict(), StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 WebAddress = Annotated[str, Strict(), StringConstraints(pattern=r"^https?://[^\s/]+\S*$")]
@@ -40,32 +42,41 @@ SiteAddress = Annotated[str, Strict(), StringConstraints(pattern=r"^https?://[^\
 Count = Annotated[int, Strict(), Field(ge=0)]
 Electorate = Annotated[int, Strict(), Field(gt=0)]
 SharePct = Annotated[Decimal, BeforeValidator(_whole_to_decimal), Strict(),
-                     Field(ge=0, le=100, allow_inf_nan=False)]
-Day = Annotated[date, Strict()]
-Moment = Annotated[AwareDatetime, Strict()]
+                     Field(ge=0, le=100, allow_inf_nan=False),
+                     WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})]
+Day = Annotated[date, Strict(), WithJsonSchema({"type": "string", "format": "date"})]
+Moment = Annotated[AwareDatetime, Strict(), WithJsonSchema({"type": "string", "format": "date-time"})]
+
+
+def doc(text: str) -> Any:
+    """Return field metadata describing a field to editors (shown in their editor's hover help)."""
+    return Field(description=text)
 
 
 @dataclass(config=_FILE)
 class SiteInfo:
     """site.yml: site-wide facts."""
 
-    title: Text
-    election: Text
-    polling_day: Day
-    area: Text
-    base_url: SiteAddress
-    previous_election: Text
-    updated: Optional[Day] = None  # when the content last changed, for sitemap lastmod
+    title: Annotated[Text, doc("Site name, in every page title and the masthead. Example: Derbyshire results 2024")]
+    election: Annotated[Text, doc("The election. Example: UK general election 2024")]
+    polling_day: Annotated[Day, doc("Polling day, YYYY-MM-DD. Example: 2024-07-04")]
+    area: Annotated[Text, doc("The area the site covers. Example: Derbyshire")]
+    base_url: Annotated[SiteAddress, doc("Where the site is published, ending in '/'; used for canonical "
+                                         "links and the sitemap. Example: https://example.org/derbyshire-2024/")]
+    previous_election: Annotated[Text, doc("What change figures compare with. Example: 2019 (notional)")]
+    updated: Annotated[Optional[Day], doc("When the content last changed, YYYY-MM-DD; the sitemap's "
+                                          "lastmod for pages without a date of their own")] = None
 
 
 @dataclass(config=_FILE)
 class Party:
     """One entry of parties.yml."""
 
-    name: Text
-    short: Text
-    colour: Colour
-    collective_name: Optional[Text] = None  # how a sentence names it: "the Conservatives"
+    name: Annotated[Text, doc("The party's name. Example: Liberal Democrats")]
+    short: Annotated[Text, doc("Short name for tight spaces. Example: LD")]
+    colour: Annotated[Colour, doc('Party colour as "#rrggbb", in quotes. Example: "#FAA61A"')]
+    collective_name: Annotated[Optional[Text], doc("How a sentence names the party as a group. "
+                                                   "Example: the Conservatives (default: the name)")] = None
 
     @property
     def called(self) -> str:
@@ -77,51 +88,56 @@ class Party:
 class Candidate:
     """One candidate on the ballot paper."""
 
-    name: Text
-    party: PartyId
-    votes: Optional[Count] = None
-    description: Optional[Text] = None  # ballot-paper description, e.g. "Labour and Co-operative"
+    name: Annotated[Text, doc("As on the ballot paper. Example: Linsey Farnsworth")]
+    party: Annotated[PartyId, doc("A party id from parties.yml. Example: lab")]
+    votes: Annotated[Optional[Count], doc("Votes won, without commas; leave out for every candidate "
+                                          "until the result is declared. Example: 15746")] = None
+    description: Annotated[Optional[Text], doc("Ballot-paper description when it differs from the party "
+                                               "name. Example: Labour and Co-operative")] = None
 
 
 @dataclass(config=_FILE)
 class Previous:
     """The notional result last time, on current boundaries."""
 
-    winner: PartyId
-    shares: dict[PartyId, SharePct]
-    mp: Optional[Text] = None
+    winner: Annotated[PartyId, doc("Party id of last time's winner; it must have the largest share. Example: con")]
+    shares: Annotated[dict[PartyId, SharePct], doc("Party id: % share last time. Example: {con: 63.8, lab: 26.8}")]
+    mp: Annotated[Optional[Text], doc("The MP before this election. Example: Nigel Mills")] = None
 
 
 @dataclass(config=_FILE)
 class Source:
     """Where a figure came from."""
 
-    title: Text
-    url: WebAddress
+    title: Annotated[Text, doc("What the source is. Example: House of Commons Library CBP-10009")]
+    url: Annotated[WebAddress, doc("Its web address, starting https://")]
 
 
 @dataclass(config=_FILE)
 class Hex:
     """Tile position on the county map (HexJSON-style columns and rows)."""
 
-    q: Annotated[int, Strict()]
-    r: Annotated[int, Strict()]
+    q: Annotated[int, Strict(), doc("Column, counted from the west")]
+    r: Annotated[int, Strict(), doc("Row, counted upwards from the south (HexJSON odd-r)")]
 
 
 @dataclass(config=_FILE)
 class ConstituencyFacts:
     """constituencies/<slug>.yml: the facts of one constituency."""
 
-    name: Text
-    electorate: Electorate
-    previous: Previous
-    candidates: Annotated[list[Candidate], Field(min_length=1)]
-    rejected: Optional[Count] = None
-    declared_at: Optional[Moment] = None
-    hex: Optional[Hex] = None
-    winner_by_lot: Optional[Text] = None  # the tied candidate the returning officer's lot chose
-    updated: Optional[Day] = None  # when this page's content last changed, for sitemap lastmod
-    sources: list[Source] = Field(default_factory=list)
+    name: Annotated[Text, doc("The constituency's name. Example: Amber Valley")]
+    electorate: Annotated[Electorate, doc("The electorate at this poll. Example: 71546")]
+    previous: Annotated[Previous, doc("The notional previous result on current boundaries")]
+    candidates: Annotated[list[Candidate], Field(min_length=1), doc("Every candidate, one '- {...}' line each")]
+    rejected: Annotated[Optional[Count], doc("Rejected ballot papers. Example: 105")] = None
+    declared_at: Annotated[Optional[Moment], doc("When the result was declared, with UTC offset. "
+                                                 "Example: 2024-07-05T03:40:00+01:00")] = None
+    hex: Annotated[Optional[Hex], doc("Tile position on the county map. Example: {q: 2, r: 2}")] = None
+    winner_by_lot: Annotated[Optional[Text], doc("After a tie for first place: the candidate the returning "
+                                                 "officer's lot chose")] = None
+    updated: Annotated[Optional[Day], doc("When this page's content last changed, YYYY-MM-DD "
+                                          "(sitemap lastmod)")] = None
+    sources: Annotated[list[Source], doc("Where the figures come from")] = Field(default_factory=list)
 
 
 @plain_dataclass(frozen=True)

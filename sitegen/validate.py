@@ -111,6 +111,8 @@ def _explain(kind: str, err: dict, loc: Loc, model: Any) -> str:
         field = "shares"
     if kind == "missing":
         return "required field is missing"
+    if err.get("input", "") is None and kind not in ("extra_forbidden", "unexpected_keyword_argument"):
+        return "is empty; fill it in (every field is described in docs/CONTENT.md)"
     if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         if str(loc[-1]).isdigit():
             return (f"unknown field {loc[-1]!r}: a number with a comma splits in two inside "

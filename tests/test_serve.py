@@ -89,7 +89,7 @@ def test_a_failing_rebuild_keeps_serving_and_recovers(project: Paths) -> None:
     assert preview.poll()      # once it has settled, it rebuilds
     status, headers, body = call(preview, "/erewash/")
     assert status.startswith("500") and headers["Cache-Control"] == "no-store"
-    assert "content/constituencies/erewash.yml:12:49" in parse(body).find("ol").get_text()
+    assert "content/constituencies/erewash.yml:13:49" in parse(body).find("ol").get_text()
     assert call(preview, "/assets/" + next(p.name for p in (project.dist / "assets").iterdir()))[0] == "200 OK"
     assert "17,224" in (project.dist / "erewash" / "index.html").read_text()  # last good build kept
     edit(project, SEAT, "votes: 17,224x", "votes: 17000")
@@ -175,7 +175,7 @@ def test_open_tabs_follow_every_save(server) -> None:
         for tab in (seat, overview):
             tab.wait_for_function("() => document.querySelector('h1').innerText === 'The site could not be built'",
                                   timeout=10_000)
-            assert "content/constituencies/erewash.yml:12:46" in tab.locator("ol").inner_text()
+            assert "content/constituencies/erewash.yml:13:46" in tab.locator("ol").inner_text()
 
         edit(project, SEAT, "votes: lots", "votes: 17224")
         seat.wait_for_function("() => document.querySelector('h1').innerText === 'Erewash'", timeout=10_000)

@@ -1,0 +1,62 @@
+"""`python build.py new "Name"`: start a constituency's facts and blurb files, never overwriting."""
+from __future__ import annotations
+
+from typing import Optional, TextIO
+
+from .config import SLUG_RE, Paths
+from .schema import modeline
+
+FACTS = """{modeline}
+# {name}: fill in each field marked REQUIRED, then run `python build.py check`.
+# Every field is described in docs/CONTENT.md.
+name: {name}
+electorate:            # REQUIRED: the electorate at this poll, without commas, e.g. 71546
+# rejected: 0          # rejected ballot papers, once the result is declared
+# declared_at: 2024-07-05T03:40:00+01:00   # when it was declared, with its UTC offset
+# hex: {{q: 0, r: 0}}    # tile on the county map: column from the west, row up from the south
+previous:              # REQUIRED: the notional previous result on these boundaries
+  winner:              # REQUIRED: party id of last time's winner, e.g. con
+  # mp: Name           # the MP before this election
+  shares: {{}}           # REQUIRED: party id: % share last time, e.g. {{con: 63.8, lab: 26.8}}
+candidates:            # REQUIRED: one line per candidate; add votes to every one when declared
+  - {{name: , party: }}  # e.g. {{name: Jane Smith, party: lab}}, later {{name: Jane Smith, party: lab, votes: 15746}}
+# sources:             # where the figures come from
+#   - {{title: "House of Commons Library CBP-10009", url: "https://commonslibrary.parliament.uk/research-briefings/cbp-10009/"}}
+"""
+
+BLURB = """<!-- {name}: a short blurb about the result, in Markdown (this comment is not shown).
+Write it in your own words: who won, from whom, anything notable about the count.
+**bold**, *italics*, [a link](https://example.org) and lists all work. -->
+"""
+
+
+def slug_for(name: str) -> str:
+    """Return the slug for a constituency name: 'North East Derbyshire' -> 'north-east-derbyshire'."""
+    return "-".join("".join(c if c.isascii() and c.isalnum() else " " for c in name.lower()).split())
+
+
+def create_constituency(paths: Paths, name: Optional[str], *, out: TextIO, err: TextIO) -> int:
+    """Write content/constituencies/<slug>.yml and .md for `name`; return the exit code."""
+    if not name or not name.strip():
+        print('python build.py: error: new needs the constituency\'s name, e.g. '
+              'python build.py new "Amber Valley"', file=err)
+        return 2
+    name = " ".join(name.split())
+    slug = slug_for(name)
+    if not SLUG_RE.match(slug):
+        print(f"python build.py: error: cannot make a file name from {name!r}; use letters and digits",
+              file=err)
+        return 2
+    folder = paths.content / "constituencies"
+    facts, blurb = folder / f"{slug}.yml", folder / f"{slug}.md"
+    existing = [p for p in (facts, blurb) if p.exists()]
+    if existing:
+        print(f"{paths.display(existing[0])}: already exists; nothing written (edit it, or choose "
+              "another name)", file=err)
+        return 1
+    folder.mkdir(parents=True, exist_ok=True)
+    facts.write_text(FACTS.format(name=name, modeline=modeline(f"constituencies/{slug}.yml")), encoding="utf-8")
+    blurb.write_text(BLURB.format(name=name), encoding="utf-8")
+    print(f"Wrote {paths.display(facts)} and {paths.display(blurb)}.\n"
+          f"Fill in the fields marked REQUIRED, then run: python build.py check", file=out)
+    return 0

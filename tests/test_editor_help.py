@@ -1,0 +1,103 @@
+"""Help in the editor: JSON Schemas kept in step with the validator, and `new` scaffolding."""
+from __future__ import annotations
+
+import datetime
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from sitegen.cli import main
+from sitegen.schema import SCHEMA_FOLDER, modeline, render_schemas
+from tests.conftest import PROJECT
+
+
+def test_schema_files_are_up_to_date() -> None:
+    for name, text in render_schemas().items():
+        committed = (PROJECT / SCHEMA_FOLDER / name).read_text(encoding="utf-8")
+        assert committed == text, f"{name} is stale: run `python build.py schemas` and commit the result"
+
+
+def as_json(value):  # YAML dates and times become the strings editors typed
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
+    return value
+
+
+def schema_for(path: Path) -> dict:
+    first_line = path.read_text(encoding="utf-8").splitlines()[0]
+    relative = path.relative_to(PROJECT / "content").as_posix()
+    assert first_line == modeline(relative)
+    target = (path.parent / first_line.split("$schema=")[1]).resolve()
+    return json.loads(target.read_text())
+
+
+def content_files() -> list[Path]:
+    content = PROJECT / "content"
+    return [content / "site.yml", content / "parties.yml", *sorted((content / "constituencies").glob("*.yml"))]
+
+
+@pytest.mark.parametrize("path", content_files(), ids=lambda p: p.name)
+def test_every_content_file_names_its_schema_and_passes_it(path: Path) -> None:
+    jsonschema.validate(as_json(yaml.safe_load(path.read_text())), schema_for(path))
+
+
+def test_the_schema_underlines_what_the_validator_rejects() -> None:
+    path = PROJECT / "content" / "constituencies" / "erewash.yml"
+    data = as_json(yaml.safe_load(path.read_text()))
+    data["candidates"][0]["votess"] = data["candidates"][0].pop("votes")
+    with pytest.raises(jsonschema.ValidationError, match="votess"):
+        jsonschema.validate(data, schema_for(path))
+    data = as_json(yaml.safe_load(path.read_text()))
+    data["candidates"][0]["votes"] = -3
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema_for(path))
+
+
+def test_fields_have_descriptions_for_hover_help() -> None:
+    schema = json.loads(render_schemas()["constituency.schema.json"])
+    assert "electorate at this poll" in schema["properties"]["electorate"]["description"]
+    assert "Votes won" in schema["$defs"]["Candidate"]["properties"]["votes"]["description"]
+
+
+def run(root: Path, *argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    return main(list(argv), root=root, out=out, err=err), out.getvalue(), err.getvalue()
+
+
+def test_new_scaffolds_both_files_and_check_names_what_to_fill_in(project_copy: Path) -> None:
+    code, out, _ = run(project_copy, "new", "Newtown & District")
+    assert code == 0
+    assert out.splitlines()[0] == ("Wrote content/constituencies/newtown-district.yml and "
+                                   "content/constituencies/newtown-district.md.")
+    facts = (project_copy / "content/constituencies/newtown-district.yml").read_text()
+    assert facts.splitlines()[0] == "# yaml-language-server: $schema=../../docs/schemas/constituency.schema.json"
+    for field in ("name:", "electorate:", "rejected:", "declared_at:", "hex:", "previous:", "winner:", "mp:",
+                  "shares:", "candidates:", "sources:"):
+        assert field in facts
+    code, _, err = run(project_copy, "check")
+    assert code == 1
+    assert err.splitlines()[0] == ("content/constituencies/newtown-district.yml:5:12: electorate: is empty; "
+                                   "fill it in (every field is described in docs/CONTENT.md)")
+    assert "Traceback" not in err
+
+
+def test_new_refuses_to_overwrite(project_copy: Path) -> None:
+    before = (project_copy / "content/constituencies/erewash.yml").read_bytes()
+    code, out, err = run(project_copy, "new", "Erewash")
+    assert (code, out) == (1, "")
+    assert err == ("content/constituencies/erewash.yml: already exists; nothing written "
+                   "(edit it, or choose another name)\n")
+    assert (project_copy / "content/constituencies/erewash.yml").read_bytes() == before
+
+
+def test_new_needs_a_name(project_copy: Path) -> None:
+    code, _, err = run(project_copy, "new")
+    assert code == 2 and "new needs the constituency's name" in err
