@@ -27,6 +27,10 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("name", nargs="?", help="new: the constituency's name, in quotes")
     parser.add_argument("--content", type=Path, metavar="DIR", help="content folder (default content/)")
     parser.add_argument("--output", type=Path, metavar="DIR", help="output folder (default dist/)")
+    parser.add_argument("--cache", type=Path, metavar="DIR",
+                        help="build cache folder (default .cache/; safe to delete)")
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="processes for rendering large sites (default: one per core)")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000)")
     parser.add_argument("--open", action="store_true", help="serve: open the site in a browser")
@@ -68,7 +72,7 @@ def main(argv: list[str], root: Optional[Path] = None, out: TextIO = sys.stdout,
         args = make_parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage message
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
-    paths = Paths.from_root(root or PROJECT_ROOT, args.content, args.output)
+    paths = Paths.from_root(root or PROJECT_ROOT, args.content, args.output, args.cache)
     if args.command == "new":
         from .scaffold import create_constituency
         return create_constituency(paths, args.name, out=out, err=err)

@@ -5,6 +5,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 # A constituency's slug, which is also its file name and its URL folder.
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -26,10 +27,13 @@ class Paths:
     templates: Path
     static: Path
     dist: Path
+    cache: Optional[Path] = None  # build cache; None: no cache
+
 
     @classmethod
-    def from_root(cls, root: Path, content: Path | None = None, dist: Path | None = None) -> "Paths":
-        """Return the standard layout under `root`; `content` and `dist` may be moved."""
+    def from_root(cls, root: Path, content: Path | None = None, dist: Path | None = None,
+                  cache: Path | None = None) -> "Paths":
+        """Return the standard layout under `root`; `content`, `dist` and `cache` may be moved."""
         root = Path(root).resolve()
         return cls(
             root=root,
@@ -37,6 +41,7 @@ class Paths:
             templates=root / "templates",
             static=root / "static",
             dist=Path(dist).resolve() if dist else root / "dist",
+            cache=Path(cache).resolve() if cache else root / ".cache",
         )
 
     def display(self, path: Path) -> str:
