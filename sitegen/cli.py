@@ -43,22 +43,36 @@ def report(errors: list[ContentError], out: TextIO) -> None:
         print(error.format(), file=out)
 
 
-def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO) -> int:
+def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Optional[int] = None) -> int:
     """Build (or only check) once and report; return the exit code."""
-    from .pipeline import build, render_build
     started = time.perf_counter()
+    fingerprint = None
+    if write:
+        from .cache import input_fingerprint, is_up_to_date, remember_build
+        fingerprint = input_fingerprint(paths)
+        record = is_up_to_date(paths, fingerprint)
+        if record is not None:
+            for line in record["warnings"]:
+                print(line, file=err)
+            print(f"Nothing changed since the last build: {paths.display(paths.dist)}/ is up to date "
+                  f"({record['files']} files, {time.perf_counter() - started:.2f} s).", file=out)
+            return EXIT_OK
+    from .pipeline import build, render_build
     try:
-        result = build(paths) if write else render_build(paths)
+        result = build(paths, jobs) if write else render_build(paths, jobs)
     except ContentErrors as exc:
         report(exc.errors, err)
         print(exc.summary(), file=err)
         return EXIT_CONTENT
     report(result.warnings, err)
+    if fingerprint is not None:
+        remember_build(paths, fingerprint, [w.format() for w in result.warnings], len(result.files))
     seconds = time.perf_counter() - started
     pages = sum(1 for name in result.files if name.endswith(".html"))
     if write:
-        print(f"Wrote {pages} pages and {len(result.files) - pages} other files to "
-              f"{paths.display(paths.dist)}/ in {seconds:.2f} s.", file=out)
+        print(f"Built {pages} pages and {len(result.files) - pages} other files into "
+              f"{paths.display(paths.dist)}/: {result.written} written, "
+              f"{len(result.files) - result.written} unchanged, {seconds:.2f} s.", file=out)
     else:
         print(f"Checked {len(result.results.seats)} constituencies and {pages} pages: "
               f"no errors ({seconds:.2f} s).", file=out)
@@ -87,4 +101,4 @@ def main(argv: list[str], root: Optional[Path] = None, out: TextIO = sys.stdout,
     if args.command == "serve":
         from .serve import serve
         return serve(paths, host=args.host, port=args.port, open_browser=args.open, out=out, err=err)
-    return run_build(paths, write=args.command == "build", out=out, err=err)
+    return run_build(paths, write=args.command == "build", out=out, err=err, jobs=args.jobs)

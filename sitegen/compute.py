@@ -6,7 +6,8 @@ once, in `round_pct`, and unrounded values feed every later sum.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from fractions import Fraction
 from typing import Optional
@@ -16,12 +17,14 @@ from .model import Candidate, Constituency, Party, Site
 
 
 def round_pct(value: Fraction, places: int = 1) -> Decimal:
-    """Return `value` rounded half up (away from zero at .x5) to `places` decimals, exactly."""
-    scale = 10 ** places
-    magnitude = abs(value) * scale
-    rounded = int(magnitude + Fraction(1, 2))  # floor(x + 1/2) for x >= 0
-    sign = -1 if value < 0 else 1
-    return (Decimal(sign * rounded) / scale).quantize(Decimal(1).scaleb(-places))
+    """Return `value` rounded half up (away from zero at .x5) to `places` decimals, exactly.
+
+    In integers: |n/d| * 10^places + 1/2, floored, is (2 * |n| * 10^places + d) // (2 * d).
+    """
+    numerator, denominator = value.numerator, value.denominator
+    rounded = (2 * abs(numerator) * 10 ** places + denominator) // (2 * denominator)
+    negative = numerator < 0 and rounded != 0  # -0.04 rounds to 0.0, never to -0.0
+    return Decimal((1 if negative else 0, tuple(map(int, str(rounded))), -places))
 
 
 def pct(part: int, whole: int) -> Fraction:
@@ -43,12 +46,12 @@ class CandidateResult:
     lost_deposit: bool = False
     position: Optional[int] = None       # 1 = winner
 
-    @property
+    @cached_property
     def share_pct(self) -> Optional[Decimal]:
         """Return the share rounded to 1 dp."""
         return None if self.share is None else round_pct(self.share)
 
-    @property
+    @cached_property
     def change_pp(self) -> Optional[Decimal]:
         """Return the change rounded to 1 dp (None when the party is new or the seat awaited)."""
         return None if self.change is None else round_pct(self.change)
@@ -67,7 +70,7 @@ class Swing:
     to_party: str
     points: Fraction
 
-    @property
+    @cached_property
     def points_pp(self) -> Decimal:
         """Return the swing rounded to 1 dp."""
         return round_pct(self.points)
@@ -87,6 +90,7 @@ class SeatResult:
     is_gain: bool = False
     label: str = "Result awaited"
     swing: Optional[Swing] = None
+    parties: Optional[dict] = field(default=None, compare=False, repr=False)  # what the labels used
 
     @property
     def is_declared(self) -> bool:
@@ -98,12 +102,12 @@ class SeatResult:
         """Return 'declared' or 'awaited'."""
         return "declared" if self.is_declared else "awaited"
 
-    @property
+    @cached_property
     def turnout_pct(self) -> Optional[Decimal]:
         """Return turnout rounded to 1 dp."""
         return None if self.turnout is None else round_pct(self.turnout)
 
-    @property
+    @cached_property
     def majority_pct(self) -> Optional[Decimal]:
         """Return the majority as a % of valid votes, rounded to 1 dp."""
         return None if self.majority_share is None else round_pct(self.majority_share)
@@ -201,7 +205,7 @@ def compute_seat(seat: Constituency, parties: dict[str, Party]) -> SeatResult:
     if not seat.is_declared():
         awaited = tuple(CandidateResult(c.name, c.party, c.description, None, None, None)
                         for c in sort_by_surname(facts.candidates))
-        return SeatResult(seat, awaited)
+        return SeatResult(seat, awaited, parties=parties)
     valid = compute_valid_votes(facts.candidates)
     previous = {pid: Fraction(share) for pid, share in facts.previous.shares.items()}
     ranked = []
@@ -220,7 +224,7 @@ def compute_seat(seat: Constituency, parties: dict[str, Party]) -> SeatResult:
         turnout=compute_turnout(valid, facts.rejected, facts.electorate),
         majority=majority, majority_share=pct(majority, valid), winner=winner, is_gain=gain,
         label=result_label(winner.party, facts.previous.winner, parties),
-        swing=compute_swing(ranked, facts.previous.winner, gain),
+        swing=compute_swing(ranked, facts.previous.winner, gain), parties=parties,
     )
 
 
@@ -263,7 +267,20 @@ def compute_tally(seats: list[SeatResult]) -> tuple[TallyRow, ...]:
     return tuple(sorted(rows, key=lambda r: (-r.after, -r.before, r.party)))
 
 
-def compute_results(site: Site) -> Results:
-    """Return the computed results for every constituency and the county tally."""
-    seats = [compute_seat(seat, site.parties) for seat in site.constituencies]
+def compute_results(site: Site, memo: Optional[dict[str, SeatResult]] = None) -> Results:
+    """Return the computed results for every constituency and the county tally.
+
+    With `memo` (slug -> last result), a seat given the same Constituency object and the same
+    parties is not computed again; the figures depend on nothing else.
+    """
+    seats = []
+    for seat in site.constituencies:
+        remembered = memo.get(seat.slug) if memo is not None else None
+        if remembered is not None and remembered.seat is seat and remembered.parties is site.parties:
+            seats.append(remembered)
+            continue
+        result = compute_seat(seat, site.parties)
+        if memo is not None:
+            memo[seat.slug] = result
+        seats.append(result)
     return Results(site, tuple(seats), compute_tally(seats))

@@ -46,7 +46,8 @@ class Paths:
 
     def display(self, path: Path) -> str:
         """Return `path` relative to the project root when it is inside it, for messages."""
-        try:
-            return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
-        except ValueError:
-            return Path(path).as_posix()
+        absolute = os.path.abspath(path)
+        root = str(self.root)
+        if absolute.startswith(root + os.sep):
+            return absolute[len(root) + 1:].replace(os.sep, "/")
+        return Path(path).as_posix()

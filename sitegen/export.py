@@ -47,8 +47,39 @@ def seat_record(s: SeatResult) -> dict[str, Any]:
     }
 
 
+def _dumps(value: Any) -> str:
+    # Compact separators keep json's C encoder in use (indent= falls back to pure Python).
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def seat_data(s: SeatResult, parties: dict, memo: Optional[dict]) -> tuple[str, str]:
+    """Return a seat's results.json record and results.csv rows as text, reusing `memo` for the same
+    seat result and parties."""
+    slug = s.seat.slug
+    if memo is not None and slug in memo and memo[slug][0] is s and memo[slug][1] is parties:
+        return memo[slug][2], memo[slug][3]
+    facts = s.seat.facts
+    rows = [[slug, facts.name, s.status, c.position, c.name, c.party, parties[c.party].name, c.description,
+             c.votes, c.share_pct, c.change_pp, c.is_new, c.elected, c.lost_deposit, s.valid_votes,
+             facts.electorate, s.turnout_pct, s.majority, s.label if s.is_declared else ""]
+            for c in s.candidates]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([[_csv_value(v) for v in row] for row in rows])
+    data = (_dumps(seat_record(s)), buffer.getvalue())
+    if memo is not None:
+        memo[slug] = (s, parties, *data)
+    return data
+
+
 def results_document(results: Results) -> dict[str, Any]:
-    """Return the whole results.json document."""
+    """Return the whole results.json document as plain values."""
+    document = results_summary(results)
+    document["constituencies"] = [seat_record(s) for s in results.seats]
+    return document
+
+
+def results_summary(results: Results) -> dict[str, Any]:
+    """Return results.json's fields before the list of constituencies."""
     info = results.site.info
     return {
         "site": {"title": info.title, "election": info.election, "area": info.area,
@@ -59,13 +90,18 @@ def results_document(results: Results) -> dict[str, Any]:
         "seats": len(results.seats), "declared": results.declared,
         "tally": [{"party": t.party, "before": t.before, "after": t.after, "change": t.change}
                   for t in results.tally],
-        "constituencies": [seat_record(s) for s in results.seats],
     }
 
 
-def render_results_json(results: Results) -> str:
-    """Return results.json: stable key order, UTF-8, one trailing newline."""
-    return json.dumps(results_document(results), ensure_ascii=False, indent=1) + "\n"
+def render_results_json(results: Results, memo: Optional[dict] = None) -> str:
+    """Return results.json: stable key order, UTF-8, compact, one trailing newline.
+
+    Assembled from each seat's serialised record, which is exactly what json.dumps of the whole
+    document gives (a test checks this), so an unchanged seat is not serialised again.
+    """
+    head = _dumps(results_summary(results))[:-1]
+    records = ",".join(seat_data(s, results.site.parties, memo)[0] for s in results.seats)
+    return f'{head},"constituencies":[{records}]}}\n'
 
 
 def hexjson_name(area: str) -> str:
@@ -92,18 +128,9 @@ def _csv_value(value: Any) -> Any:
     return "" if value is None else value
 
 
-def render_results_csv(results: Results) -> str:
+def render_results_csv(results: Results, memo: Optional[dict] = None) -> str:
     """Return results.csv: one row per candidate, columns as CSV_COLUMNS."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    parties = results.site.parties
-    for s in results.seats:
-        facts = s.seat.facts
-        for c in s.candidates:
-            row = [s.seat.slug, facts.name, s.status, c.position, c.name, c.party,
-                   parties[c.party].name, c.description, c.votes, c.share_pct, c.change_pp,
-                   c.is_new, c.elected, c.lost_deposit, s.valid_votes, facts.electorate,
-                   s.turnout_pct, s.majority, s.label if s.is_declared else ""]
-            writer.writerow([_csv_value(v) for v in row])
-    return buffer.getvalue()
+    return buffer.getvalue() + "".join(seat_data(s, results.site.parties, memo)[1] for s in results.seats)

@@ -1,7 +1,9 @@
 """Read content/: YAML facts and Markdown blurbs, with the line and column of every value."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from stat import S_ISLNK
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -161,8 +163,9 @@ def _yaml_hint(problem: str, line: str) -> str:
     return ""
 
 
-# path -> (the file's bytes, what loading them gave, the errors found): reused while bytes match.
-LoadCache = dict[Path, tuple[bytes, Any, list[ContentError]]]
+# path -> (its stat, its bytes, what loading them gave, the errors found): reused while the file
+# is unchanged (same size, modification time and inode), or failing that while its bytes match.
+LoadCache = dict[Path, tuple[tuple[int, int, int], bytes, Any, list[ContentError]]]
 
 
 def read_bytes(path: Path, paths: Paths, errors: list[ContentError]) -> bytes | None:
@@ -211,18 +214,28 @@ def _parse_markdown_file(data: bytes, shown: str, errors: list[ContentError]) ->
     return None if text is None else TextFile(shown, text)
 
 
+def _stat_key(path: Path) -> tuple[int, int, int]:
+    stat = os.lstat(path)  # a symbolic link gets its own key, and the slow path below
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino) if not S_ISLNK(stat.st_mode) else (-1, 0, 0)
+
+
 def _load(path: Path, paths: Paths, errors: list[ContentError], parse: Any, cache: LoadCache | None) -> Any:
-    """Return `parse` of the file's bytes, reusing the cached result while the bytes are the same."""
+    """Return `parse` of the file's bytes, reusing the cached result while the file is unchanged."""
+    if cache is not None and path in cache:
+        key, _, loaded, found = cache[path]
+        if key[0] >= 0 and key == _stat_key(path):
+            errors.extend(found)
+            return loaded
     data = read_bytes(path, paths, errors)
     if data is None:
         return None
-    if cache is not None and path in cache and cache[path][0] == data:
-        _, loaded, found = cache[path]
+    if cache is not None and path in cache and cache[path][1] == data:
+        _, _, loaded, found = cache[path]
     else:
         found = []
         loaded = parse(data, paths.display(path), found)
-        if cache is not None:
-            cache[path] = (data, loaded, found)
+    if cache is not None:
+        cache[path] = (_stat_key(path), data, loaded, found)
     errors.extend(found)
     return loaded
 
@@ -256,16 +269,17 @@ def load_content(paths: Paths, cache: LoadCache | None = None) -> RawContent:
     if (content / "overview.md").exists():
         raw.overview = load_markdown(content / "overview.md", paths, raw.errors, cache)
     folder = content / "constituencies"
-    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
-        _load_constituency_file(path, paths, raw, cache)
+    names = sorted(entry.name for entry in os.scandir(folder)) if folder.is_dir() else []
+    for name in names:
+        _load_constituency_file(folder / name, paths, raw, cache)
     return raw
 
 
 def _load_constituency_file(path: Path, paths: Paths, raw: RawContent, cache: LoadCache | None) -> None:
-    shown = paths.display(path)
     if path.name.startswith(".") or path.name.endswith("~"):
         return  # editor swap and backup files
     slug, dot, ext = path.name.rpartition(".")
+    shown = paths.display(path) if ext not in ("yml", "md") or not dot or not SLUG_RE.match(slug) else ""
     if ext not in ("yml", "md") or not dot:
         hint = " (rename it to .yml)" if ext == "yaml" else ""
         raw.errors.append(ContentError(shown, 0, 0, f"unexpected file in constituencies/; expected "

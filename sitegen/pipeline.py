@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
+from typing import Optional
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
@@ -13,6 +14,7 @@ from .errors import ContentError, ContentErrors
 from .load import load_content
 from .render import Output, make_environment, render_site
 from .validate import collect_warnings, validate
+from .parallel import default_jobs, render_in_parallel
 from .verify import verify_output
 from .write import write_site
 
@@ -24,6 +26,7 @@ class Build:
     results: Results
     files: Output
     warnings: list[ContentError]
+    written: int = 0  # files whose bytes changed on disk
 
 
 def template_error(exc: TemplateError, paths: Paths) -> ContentError:
@@ -38,23 +41,33 @@ def template_error(exc: TemplateError, paths: Paths) -> ContentError:
     return ContentError(where[0], where[1], 0, f"template error: {exc}")
 
 
-def render_build(paths: Paths) -> Build:
-    """Return the whole site rendered in memory, or raise ContentErrors; writes nothing."""
+def render_build(paths: Paths, jobs: Optional[int] = None) -> Build:
+    """Return the whole site rendered in memory, or raise ContentErrors; writes nothing.
+
+    Large sites render on `jobs` processes (default: one per core); the output is the same.
+    """
     site = validate(load_content(paths))
     results = compute_results(site)
+    scans: dict = {}
     try:
         env = make_environment(paths.templates)
-        files = render_site(results, env, collect_assets(paths.static))
+        assets = collect_assets(paths.static)
+        shared = render_in_parallel(results, env, assets, default_jobs() if jobs is None else jobs)
+        if shared is not None:
+            files, found = shared
+            scans = {name: (files[name], scan) for name, scan in found.items()}
+        else:
+            files = render_site(results, env, assets)
     except TemplateError as exc:
         raise ContentErrors([template_error(exc, paths)]) from None
-    problems = verify_output(files)
+    problems = verify_output(files, scans)
     if problems:
         raise ContentErrors(problems)
     return Build(results, files, collect_warnings(site))
 
 
-def build(paths: Paths) -> Build:
+def build(paths: Paths, jobs: Optional[int] = None) -> Build:
     """Render the site and, only if everything rendered, replace dist/ with it."""
-    result = render_build(paths)
-    write_site(result.files, paths.dist)
-    return result
+    result = render_build(paths, jobs)
+    written = write_site(result.files, paths.dist)
+    return Build(result.results, result.files, result.warnings, written)

@@ -15,7 +15,7 @@ from .depends import affected_outputs
 from .errors import ContentErrors
 from .load import LoadCache, load_content
 from .pipeline import Build, template_error
-from .render import make_environment, render_site
+from .render import RenderMemo, make_environment, render_site
 from .validate import collect_warnings, validate
 from .verify import verify_output
 from .write import sync_site
@@ -52,6 +52,10 @@ class Rebuilder:
         self._code: Optional[tuple] = None
         self._env: Optional[Environment] = None
         self._assets: dict[str, Asset] = {}
+        self._scans: dict = {}  # verify.py's page scans, reused while a page's text is unchanged
+        self._validated: dict = {}  # validate.py's memo
+        self._computed: dict = {}   # compute.py's memo
+        self._rendered = RenderMemo()
 
     def _refresh_code(self) -> bool:
         """Reload templates and static files if they changed; return True when they did."""
@@ -66,15 +70,15 @@ class Rebuilder:
     def rebuild(self) -> Rebuilt:
         """Bring dist/ up to date; raise ContentErrors (leaving dist/ as it was) when content is wrong."""
         started = time.perf_counter()
-        site = validate(load_content(self.paths, self.cache))
-        results = compute_results(site)
+        site = validate(load_content(self.paths, self.cache), self._validated)
+        results = compute_results(site, self._computed)
         code_changed = self._refresh_code()
         only = None if self.last is None else affected_outputs(self.last.results, results,
                                                                 code_changed=code_changed)
         try:
-            fresh = render_site(results, self._env, self._assets, only)  # type: ignore[arg-type]
+            fresh = render_site(results, self._env, self._assets, only, self._rendered)  # type: ignore[arg-type]
             files = fresh if only is None else {**self.last.files, **fresh}  # type: ignore[union-attr]
-            problems = verify_output(files)
+            problems = verify_output(files, self._scans, None if only is None else set(fresh))
             if problems:
                 raise ContentErrors(problems)
         except TemplateError as exc:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Union
+from typing import Any, Callable, Iterable, Optional, Union
 
 import markdown
 import nh3
@@ -14,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from .assets import Asset
-from .charts import change_bars, hex_map, seat_bars, share_bars
+from .charts import HexMap, change_bars, hex_map, seat_bars, share_bars
 from .compute import Results, SeatResult
 from .export import hexjson_name, render_hexjson, render_results_csv, render_results_json
 
@@ -28,20 +29,45 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
+TEXT_OUTSIDE_TAGS_RE = re.compile(r"(<(?:code|pre)\b.*?</(?:code|pre)>|<[^>]*>)|([^<]+)", re.S)
+APOSTROPHE_RE = re.compile(r"(?<=\w)'")
+OPENING_QUOTE_RE = re.compile(r'(^|[\s(\[\u2014-])"')
+
+
+def smarten(html_text: str) -> str:
+    """Return HTML with typographic apostrophes and double quotes in its text (not tags or code).
+
+    A cheap stand-in for Markdown's smarty extension, which doubles the cost of converting a blurb.
+    """
+    def text(match: re.Match) -> str:
+        if match.group(1):
+            return match.group(1)
+        chunk = APOSTROPHE_RE.sub("\u2019", match.group(2))
+        chunk = OPENING_QUOTE_RE.sub(lambda m: m.group(1) + "\u201c", chunk)
+        return chunk.replace('"', "\u201d").replace("&quot;", "\u201d")
+    return TEXT_OUTSIDE_TAGS_RE.sub(text, html_text)
+
+
 class MarkdownRenderer:
     """One reused Markdown converter whose output passes through the sanitiser."""
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=["sane_lists", "smarty"], output_format="html")
+        self._md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+        self._memo: dict[str, Markup] = {}
 
     def __call__(self, text: str | None) -> Markup:
         """Return sanitised HTML for Markdown `text`; the one place Markdown becomes Markup."""
         if not text:
             return Markup("")
+        if text not in self._memo:
+            self._memo[text] = self._convert(text)
+        return self._memo[text]
+
+    def _convert(self, text: str) -> Markup:
         html = self._md.reset().convert(text)
         clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                           url_schemes=ALLOWED_URL_SCHEMES, link_rel="noopener noreferrer")
-        return Markup(clean)
+        return Markup(smarten(clean))
 
 
 def format_number(value: int) -> str:
@@ -121,13 +147,15 @@ def seat_path(seat: SeatResult) -> str:
 
 
 def render_overview(results: Results, env: Environment, assets: dict[str, Asset],
-                    md: MarkdownRenderer) -> str:
+                    memo: RenderMemo) -> str:
     """Return the county overview page."""
     page = "index.html"
+    hexes = hex_map(results)
+    seat_rows, map_tiles = overview_fragments(results, env, hexes, memo)
     return env.get_template("overview.html").render(
         results=results, site=results.site.info, parties=results.site.parties,
-        blurb=md(results.site.overview), canonical=results.site.info.base_url,
-        map=hex_map(results),
+        blurb=memo.markdown(results.site.overview), canonical=results.site.info.base_url,
+        map=hexes, seat_rows=seat_rows, map_tiles=map_tiles,
         seat_bars=seat_bars(results, f"Before: {results.site.info.previous_election}",
                             f"After: {results.site.info.polling_day.year}"),
         **_page_globals(page, assets))
@@ -166,12 +194,51 @@ def page_dates(results: Results) -> dict[str, str]:
     return {key: day.isoformat() for key, day in dates.items()}
 
 
+class RenderMemo:
+    """What rendering can reuse from one build to the next (the preview keeps one)."""
+
+    def __init__(self) -> None:
+        self.markdown = MarkdownRenderer()
+        self.records: dict = {}    # slug -> (SeatResult, its results.json record, its results.csv rows)
+        self.fragments: dict = {}  # (kind, slug) -> (what it was made from, the Markup)
+
+
+def overview_fragments(results: Results, env: Environment, hexes: Optional[HexMap],
+                       memo: RenderMemo) -> tuple[list[Markup], list[Markup]]:
+    """Return the overview's table rows and map tiles, one per seat, reusing unchanged ones."""
+    parties = results.site.parties
+    parts: Any = None
+
+    def made(kind: str, slug: str, key: tuple, make: Callable[[Any], Markup]) -> Markup:
+        nonlocal parts
+        remembered = memo.fragments.get((kind, slug))
+        # the same seat result and parties objects (kept alive here), and equal tile geometry
+        if remembered is not None and all(a is b for a, b in zip(remembered[0][:2], key[:2])) \
+                and remembered[0][2:] == key[2:]:
+            return remembered[1]
+        if parts is None:
+            parts = env.get_template("_overview_parts.html").make_module({"parties": parties})
+        markup = make(parts)
+        memo.fragments[(kind, slug)] = (key, markup)
+        return markup
+
+    def href(slug: str) -> str:
+        return relative_url(slug + "/", "index.html")
+
+    rows = [made("row", s.seat.slug, (s, parties), lambda p, s=s: p.seat_row(s, href(s.seat.slug)))
+            for s in results.seats]
+    tiles = [made("tile", t.seat.seat.slug, (t.seat, parties, t.points, t.lines),
+                  lambda p, t=t: p.map_tile(t, href(t.seat.seat.slug)))
+             for t in (hexes.tiles if hexes else ())]
+    return rows, tiles
+
+
 def output_renderers(results: Results, env: Environment, assets: dict[str, Asset],
-                     md: MarkdownRenderer) -> dict[str, Callable[[], Union[str, bytes]]]:
+                     memo: RenderMemo) -> dict[str, Callable[[], Union[str, bytes]]]:
     """Return every output file of the site, each with a function that renders it."""
-    site = results.site.info
+    site, md = results.site.info, memo.markdown
     renderers: dict[str, Callable[[], Union[str, bytes]]] = {
-        "index.html": lambda: render_overview(results, env, assets, md)}
+        "index.html": lambda: render_overview(results, env, assets, memo)}
     for i, seat in enumerate(results.seats):
         renderers[seat_path(seat)] = lambda i=i: render_constituency(results, i, env, assets, md)  # type: ignore[misc]
     css = assets["style.css"].data.decode("utf-8") if "style.css" in assets else ""
@@ -179,8 +246,8 @@ def output_renderers(results: Results, env: Environment, assets: dict[str, Asset
     renderers["sitemap.xml"] = lambda: env.get_template("sitemap.xml").render(
         results=results, site=site, lastmod=page_dates(results))
     renderers["robots.txt"] = lambda: f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n"
-    renderers["results.json"] = lambda: render_results_json(results)
-    renderers["results.csv"] = lambda: render_results_csv(results)
+    renderers["results.json"] = lambda: render_results_json(results, memo.records)
+    renderers["results.csv"] = lambda: render_results_csv(results, memo.records)
     if any(s.seat.facts.hex for s in results.seats):
         renderers[hexjson_name(site.area)] = lambda: render_hexjson(results)
     for asset in assets.values():
@@ -189,8 +256,8 @@ def output_renderers(results: Results, env: Environment, assets: dict[str, Asset
 
 
 def render_site(results: Results, env: Environment, assets: dict[str, Asset],
-                only: Optional[Iterable[str]] = None) -> Output:
+                only: Optional[Iterable[str]] = None, memo: Optional[RenderMemo] = None) -> Output:
     """Return the site's output files, path -> text or bytes: all of them, or those named in `only`."""
-    renderers = output_renderers(results, env, assets, MarkdownRenderer())
+    renderers = output_renderers(results, env, assets, memo or RenderMemo())
     names = renderers if only is None else [n for n in only if n in renderers]
     return {name: renderers[name]() for name in names}

@@ -5,7 +5,7 @@ import difflib
 import typing
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Optional
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -29,26 +29,70 @@ _PATTERN_WORDS = {
 }
 
 
-def validate(raw: RawContent) -> Site:
-    """Return the validated Site, or raise ContentErrors listing every problem found."""
+# A preview server's memory between rebuilds: slug -> (the parsed file and the parties it was
+# checked against, the errors found, the Constituency made). Reused while the same objects come back.
+ValidateMemo = dict[str, tuple[YamlFile, Any, list[ContentError], Optional[Constituency]]]
+
+
+def validate(raw: RawContent, memo: Optional[ValidateMemo] = None) -> Site:
+    """Return the validated Site, or raise ContentErrors listing every problem found.
+
+    With `memo`, a constituency whose file (and parties.yml) come back as the same parsed objects
+    is not checked again: the loader's cache returns the same object while the bytes are unchanged.
+    """
     errors = list(raw.errors)
-    info = _check_file(raw.site, SiteInfo, errors) if raw.site else None
-    parties = _check_parties(raw.parties, errors) if raw.parties else None
+    info = _remembered(memo, " site", raw.site, errors,
+                       lambda found: _check_file(raw.site, SiteInfo, found) if raw.site else None)
+    parties = _remembered(memo, " parties", raw.parties, errors,
+                          lambda found: _check_parties(raw.parties, found) if raw.parties else None)
     seats = []
     for slug, file in sorted(raw.constituencies.items()):
-        facts = _check_file(file, ConstituencyFacts, errors)
-        if parties is not None:
-            errors.extend(check_party_references(file, parties))
-        if facts is not None:
-            blurb = raw.blurbs.get(slug)
-            seats.append(Constituency(slug, facts, file.path, blurb.text if blurb else None))
-            errors.extend(check_constituency(facts, file))
+        blurb_file = raw.blurbs.get(slug)
+        blurb = blurb_file.text if blurb_file else None
+        remembered = memo.get(slug) if memo is not None else None
+        if remembered and remembered[0] is file and remembered[1] is raw.parties and (
+                remembered[3] is None or remembered[3].blurb == blurb):
+            found, seat = remembered[2], remembered[3]
+        else:
+            found, seat = _check_constituency_file(slug, file, parties, blurb)
+            if memo is not None:
+                memo[slug] = (file, raw.parties, found, seat)
+        errors.extend(found)
+        if seat is not None:
+            seats.append(seat)
     errors.extend(_check_across_files(raw, seats))
     if errors:
         raise ContentErrors(errors)
     assert info is not None and parties is not None
     seats.sort(key=lambda c: (c.facts.name, c.slug))
     return Site(info, parties, tuple(seats), raw.overview.text if raw.overview else None)
+
+
+def _remembered(memo: Optional[dict], key: str, file: Optional[YamlFile], errors: list[ContentError],
+                check: Any) -> Any:
+    """Return check(found) for `file`, or what it returned last time for the very same parsed file."""
+    if memo is not None and key in memo and memo[key][0] is file and file is not None:
+        _, found, value = memo[key]
+    else:
+        found = []
+        value = check(found)
+        if memo is not None:
+            memo[key] = (file, found, value)
+    errors.extend(found)
+    return value
+
+
+def _check_constituency_file(slug: str, file: YamlFile, parties: Optional[dict[str, Party]],
+                             blurb: Optional[str]) -> tuple[list[ContentError], Optional[Constituency]]:
+    """Return one constituency file's errors, and the Constituency when its schema checks pass."""
+    found: list[ContentError] = []
+    facts = _check_file(file, ConstituencyFacts, found)
+    if parties is not None:
+        found.extend(check_party_references(file, parties))
+    if facts is None:
+        return found, None
+    found.extend(check_constituency(facts, file))
+    return found, Constituency(slug, facts, file.path, blurb)
 
 
 def _check_file(file: YamlFile, model: type, errors: list[ContentError]) -> Any:

@@ -6,73 +6,83 @@ import io
 import json
 import posixpath
 from decimal import Decimal
-from html.parser import HTMLParser
-from typing import Any, Mapping, Union
+import html
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Mapping, Optional, Union
 from urllib.parse import urlsplit
 
 from .errors import ContentError
 from .render import format_number, format_signed
 
-LINK_ATTRIBUTES = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("use", "href")}
 
 
-class PageScan(HTMLParser):
-    """Collect a page's internal links, element ids and the cell texts of its tables by class."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.ids: set[str] = set()
-        self.tables: dict[str, list[list[str]]] = {}
-        self._table: str | None = None
-        self._section = ""
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        for name, value in attrs:
-            if (tag, name) in LINK_ATTRIBUTES and value:
-                self.links.append(value)
-        if attributes.get("id"):
-            self.ids.add(attributes["id"] or "")
-        if tag == "table":
-            self._table = (attributes.get("class") or "").split(" ")[0]
-            self.tables.setdefault(self._table, [])
-        elif tag in ("thead", "tbody", "tfoot"):
-            self._section = tag
-        elif tag == "tr" and self._table and self._section == "tbody":
-            self._row = []
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None and self._table:
-            self.tables[self._table].append(self._row)
-            self._row = None
-        elif tag == "table":
-            self._table = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
+LINK_RE = re.compile(r'\s(?:href|src)="([^"]*)"')
+ATTRIBUTE_RE = re.compile(r'\s(href|src|id)="([^"]*)"')  # links and ids in one pass
+TABLE_CLASS_RE = re.compile(r'<table class="([\w-]+)')
+ROW_RE = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
+CELL_RE = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", re.S)
+TAG_RE = re.compile(r"<[^>]+>")
 
 
-def scan_pages(files: Mapping[str, Union[str, bytes]]) -> dict[str, PageScan]:
-    """Return a scan of every HTML page, by output path."""
+@dataclass
+class PageScan:
+    """A page's internal links, element ids and the cell texts of its tables' bodies, by class.
+
+    Reads only our own template output (double-quoted attributes, escaped text), so regular
+    expressions suffice; the tests check the pages themselves with a real HTML parser.
+    """
+
+    links: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    tables: dict[str, list[list[str]]] = field(default_factory=dict)
+    row_links: dict[str, list[Optional[str]]] = field(default_factory=dict)  # each row's first link
+
+
+def _cell_text(cell: str) -> str:
+    return " ".join(html.unescape(TAG_RE.sub("", cell)).split())
+
+
+def scan_page(page: str) -> PageScan:
+    """Return the links, ids and table cells of one rendered page."""
+    scan = PageScan()
+    for attribute, value in ATTRIBUTE_RE.findall(page):
+        if attribute == "id":
+            scan.ids.add(value)
+        else:
+            scan.links.append(html.unescape(value))
+    position = page.find("<table ")
+    while position >= 0:
+        end_of_table = page.find("</table>", position)
+        body = page[position:end_of_table]
+        match = TABLE_CLASS_RE.match(body)
+        table_class = match.group(1) if match else ""
+        position = page.find("<table ", end_of_table)
+        start, end = body.find("<tbody"), body.find("</tbody>")
+        rows = ROW_RE.findall(body[start:end]) if start >= 0 else []
+        scan.tables.setdefault(table_class, []).extend([_cell_text(c) for c in CELL_RE.findall(row)] for row in rows)
+        scan.row_links.setdefault(table_class, []).extend(
+            (lambda m: html.unescape(m.group(1)) if m else None)(LINK_RE.search(row)) for row in rows)
+    return scan
+
+
+def scan_pages(files: Mapping[str, Union[str, bytes]],
+               cache: Optional[dict[str, tuple[str, PageScan]]] = None) -> dict[str, PageScan]:
+    """Return a scan of every HTML page, by output path; `cache` keeps scans of unchanged pages."""
     scans = {}
     for name, body in files.items():
         if name.endswith(".html") and isinstance(body, str):
-            scan = PageScan()
-            scan.feed(body)
-            scan.close()
-            scans[name] = scan
+            if cache is not None and name in cache and cache[name][0] is body:
+                scans[name] = cache[name][1]
+                continue
+            scans[name] = scan_page(body)
+            if cache is not None:
+                cache[name] = (body, scans[name])
     return scans
 
 
+@lru_cache(maxsize=65536)
 def resolve_link(page: str, href: str) -> tuple[str, str] | None:
     """Return (output path, fragment) that a relative `href` on `page` points to; None if external."""
     parts = urlsplit(href)
@@ -86,12 +96,13 @@ def resolve_link(page: str, href: str) -> tuple[str, str] | None:
     return target, parts.fragment
 
 
-def check_links(files: Mapping[str, Union[str, bytes]], scans: dict[str, PageScan]) -> list[ContentError]:
-    """Return an error for every internal link or #anchor that points at nothing."""
+def check_links(files: Mapping[str, Union[str, bytes]], scans: dict[str, PageScan],
+                pages: Optional[set[str]] = None) -> list[ContentError]:
+    """Return an error for every internal link or #anchor that points at nothing (in `pages`, or all)."""
     errors = []
     for page, scan in sorted(scans.items()):
-        if page == "404.html":  # served at any address, so it links by absolute base_url
-            continue
+        if page == "404.html" or (pages is not None and page not in pages):
+            continue  # 404.html is served at any address, so it links by absolute base_url
         for href in scan.links:
             resolved = resolve_link(page, href)
             if resolved is None:
@@ -114,18 +125,46 @@ def _change(candidate: dict) -> str:
     return format_signed(Decimal(str(candidate["change_pp"])))
 
 
-def check_figures(files: Mapping[str, Union[str, bytes]], scans: dict[str, PageScan]) -> list[ContentError]:
-    """Return an error for every figure where a seat page, the overview, results.json and results.csv disagree."""
-    data = json.loads(files["results.json"])
-    csv_rows = list(csv.DictReader(io.StringIO(str(files["results.csv"]))))
-    overview = {row[0]: row for row in scans["index.html"].tables.get("seats", [])}
+def _csv_rows(text: str, slugs: Optional[set[str]]) -> dict[str, list[dict[str, str]]]:
+    """Return results.csv's rows by constituency slug (only those of `slugs`, when given)."""
+    lines = text.splitlines(keepends=True)
+    if slugs is not None:
+        lines = lines[:1] + [line for line in lines[1:] if line.split(",", 1)[0] in slugs]
+    rows: dict[str, list[dict[str, str]]] = {}
+    for record in csv.DictReader(io.StringIO("".join(lines))):
+        rows.setdefault(record["constituency_slug"], []).append(record)
+    return rows
+
+
+def _json_seats(text: str, slugs: Optional[set[str]]) -> list[dict[str, Any]]:
+    """Return results.json's constituency records: all of them, or only those of `slugs`, which are
+    decoded straight from the text without parsing the rest."""
+    if slugs is None:
+        return json.loads(text)["constituencies"]
+    decoder, records = json.JSONDecoder(), []
+    for slug in sorted(slugs):
+        start = text.find('{"slug":' + json.dumps(slug, ensure_ascii=False) + ",")
+        records.append(decoder.raw_decode(text, start)[0] if start >= 0 else {"slug": slug, "status": "missing"})
+    return records
+
+
+def check_figures(files: Mapping[str, Union[str, bytes]], scans: dict[str, PageScan],
+                  slugs: Optional[set[str]] = None) -> list[ContentError]:
+    """Return an error for every figure where a seat page, the overview, results.json and results.csv
+    disagree (for the seats in `slugs`, or all of them)."""
+    seats = _json_seats(str(files["results.json"]), slugs)
+    csv_rows = _csv_rows(str(files["results.csv"]), slugs)
+    overview_scan = scans["index.html"]
+    overview = dict(zip(overview_scan.row_links.get("seats", []), overview_scan.tables.get("seats", [])))
     errors = []
 
     def disagree(page: str, what: str, shown: Any, expected: Any) -> None:
         errors.append(ContentError(f"dist/{page}", 0, 0,
                                    f"{what} shows {shown!r} but results.json has {expected!r}"))
 
-    for seat in data["constituencies"]:
+    for seat in seats:
+        if seat["status"] == "missing":
+            errors.append(ContentError("dist/results.json", 0, 0, f"has no record for {seat['slug']!r}"))
         if seat["status"] != "declared":
             continue
         page = f"{seat['slug']}/index.html"
@@ -137,12 +176,11 @@ def check_figures(files: Mapping[str, Union[str, bytes]], scans: dict[str, PageS
         expected = [[format_number(c["votes"]), _pct(c["share_pct"]), _change(c)] for c in seat["candidates"]]
         if [row[-3:] for row in rows] != expected:
             disagree(page, "the results table", [row[-3:] for row in rows], expected)
-        summary = next((row for name, row in overview.items() if name.startswith(seat["name"])), None)
+        summary = overview.get(seat["url"])
         want = [f"{format_number(seat['majority'])} ({_pct(seat['majority_pct'])})", _pct(seat["turnout_pct"])]
         if summary is None or summary[-2:] != want:
             disagree("index.html", f"the row for {seat['name']}", summary and summary[-2:], want)
-        from_csv = [[r["votes"], r["share_pct"], r["change_pp"]] for r in csv_rows
-                    if r["constituency_slug"] == seat["slug"]]
+        from_csv = [[r["votes"], r["share_pct"], r["change_pp"]] for r in csv_rows.get(seat["slug"], [])]
         from_json = [[str(c["votes"]), str(Decimal(str(c["share_pct"]))),
                       "" if c["change_pp"] is None else str(Decimal(str(c["change_pp"])))]
                      for c in seat["candidates"]]
@@ -151,7 +189,15 @@ def check_figures(files: Mapping[str, Union[str, bytes]], scans: dict[str, PageS
     return errors
 
 
-def verify_output(files: Mapping[str, Union[str, bytes]]) -> list[ContentError]:
-    """Return every broken link and every disagreement between the site's outputs."""
-    scans = scan_pages(files)
-    return check_links(files, scans) + check_figures(files, scans)
+def verify_output(files: Mapping[str, Union[str, bytes]],
+                  cache: Optional[dict[str, tuple[str, PageScan]]] = None,
+                  changed: Optional[set[str]] = None) -> list[ContentError]:
+    """Return every broken link and every disagreement between the site's outputs.
+
+    With `changed` (the outputs rendered again by an incremental rebuild, which never removes one),
+    only the links on those pages and the figures of the seats whose pages changed are checked:
+    everything else was checked when it was rendered.
+    """
+    scans = scan_pages(files, cache)
+    slugs = None if changed is None else {n.split("/")[0] for n in changed if n.endswith("/index.html")}
+    return check_links(files, scans, changed) + check_figures(files, scans, slugs)

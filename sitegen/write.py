@@ -30,23 +30,50 @@ def remove_stale_temporaries(dist: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write_tree(files: Mapping[str, Union[str, bytes]], folder: Path) -> None:
-    """Write every file into `folder`, which must not exist yet."""
+def write_tree(files: Mapping[str, Union[str, bytes]], folder: Path, previous: Optional[Path] = None) -> int:
+    """Write every file into `folder`, which must not exist yet; return how many were written.
+
+    A file whose bytes equal the same file in `previous` is hard-linked from there instead of
+    written again (the old folder is about to be replaced, and links keep its data alive).
+    """
     folder.mkdir(parents=True)
+    made: set[Path] = {folder}
+    written = 0
     for name in sorted(files):
-        target = folder.joinpath(*check_output_path(name).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        parts = check_output_path(name).parts
+        target = folder.joinpath(*parts)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         data = files[name]
-        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        if previous is not None and _link_if_unchanged(previous.joinpath(*parts), target, data):
+            continue
+        target.write_bytes(data)
+        written += 1
+    return written
 
 
-def write_site(files: Mapping[str, Union[str, bytes]], dist: Path) -> None:
-    """Replace dist/ with exactly `files`; a failure at any point leaves the old dist/ as it was."""
+def _link_if_unchanged(old: Path, target: Path, data: bytes) -> bool:
+    try:
+        if old.is_file() and not old.is_symlink() and old.stat().st_size == len(data) and old.read_bytes() == data:
+            os.link(old, target)
+            return True
+    except OSError:  # no hard links on this file system: write instead
+        pass
+    return False
+
+
+def write_site(files: Mapping[str, Union[str, bytes]], dist: Path) -> int:
+    """Replace dist/ with exactly `files`; a failure at any point leaves the old dist/ as it was.
+
+    Returns how many files had new bytes (the rest were linked from the old dist/).
+    """
     remove_stale_temporaries(dist)
     fresh = dist.parent / f"{TEMP_PREFIX}{dist.name}-new-{os.getpid()}"
     old = dist.parent / f"{TEMP_PREFIX}{dist.name}-old-{os.getpid()}"
     try:
-        write_tree(files, fresh)
+        written = write_tree(files, fresh, dist if dist.is_dir() else None)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
@@ -54,6 +81,7 @@ def write_site(files: Mapping[str, Union[str, bytes]], dist: Path) -> None:
         os.rename(dist, old)
     os.rename(fresh, dist)
     shutil.rmtree(old, ignore_errors=True)
+    return written
 
 
 def replace_file(target: Path, data: bytes) -> None:

@@ -19,7 +19,7 @@ def run(argv: list[str], root: Path) -> tuple[int, str, str]:
 def test_build_writes_dist_and_reports(project_copy: Path) -> None:
     code, out, err = run([], project_copy)
     assert code == 0 and err == ""
-    assert out.startswith("Wrote 13 pages and 7 other files to dist/ in ")
+    assert out.startswith("Built 13 pages and 7 other files into dist/: 20 written, 0 unchanged, ")
     assert (project_copy / "dist" / "derbyshire-dales" / "index.html").is_file()
 
 

@@ -41,6 +41,9 @@ def make_seat(votes: dict[str, int | None], winner: str = "con", shares: dict | 
     (Fraction(9995, 100), "100.0"),     # carries into the next digit
     (Fraction(0), "0.0"),
     (Fraction(1249999, 1000000), "1.2"),
+    (Fraction(-4, 100), "0.0"),         # a tiny fall shows as 0.0, not -0.0
+    (Fraction(-5, 100), "-0.1"),
+    (Fraction(123456789, 1000), "123456.8"),
 ])
 def test_round_pct_rounds_half_up(value: Fraction, expected: str) -> None:
     assert round_pct(value) == Decimal(expected)

@@ -49,7 +49,7 @@ def test_bad_input_is_reported_and_nothing_is_written(small_project: Path, case:
         assert lines[:-1] == expected
         assert SUMMARY.match(lines[-1]), lines[-1]
     assert read_tree(small_project / "dist") == before
-    assert sorted(p.name for p in small_project.iterdir()) == ["content", "dist", "static", "templates"]
+    assert sorted(p.name for p in small_project.iterdir() if p.name != ".cache") == ["content", "dist", "static", "templates"]
 
 
 def test_errors_are_all_reported_at_once_sorted_by_file_and_line(small_project: Path) -> None:

@@ -84,3 +84,11 @@ def test_pages_have_titles_descriptions_and_canonicals(small_build: Build) -> No
         canonical = page.find("link", rel="canonical")["href"]
         assert canonical == "https://example.org/test/" + name.replace("index.html", "")
         assert [l.get("id") for l in page.find_all("main")] == ["main"]
+
+
+def test_smart_typography_in_text_only() -> None:
+    from sitegen.render import smarten
+    assert smarten("<p>Labour's \"big\" night</p>") == "<p>Labour\u2019s \u201cbig\u201d night</p>"
+    assert smarten('<a href="https://e.org/it\'s" title="x">voters\' choice</a>') == \
+        '<a href="https://e.org/it\'s" title="x">voters\u2019 choice</a>'
+    assert smarten("<p>a <code>don't \"x\"</code></p>") == "<p>a <code>don't \"x\"</code></p>"

@@ -234,3 +234,10 @@ def test_overview_table_is_sortable_without_losing_its_default_order(real_build:
     assert [r.find_all("td")[-2]["data-sort"] for r in rows][:3] == ["3554", "6323", "10820"]
     script = page.find("script")
     assert script["src"].startswith("assets/sort.") and script.has_attr("defer")
+
+
+def test_results_json_assembled_from_fragments_equals_one_dump(real_build: Build) -> None:
+    from sitegen.export import results_document
+    document = results_document(real_build.results)
+    assert real_build.files["results.json"] == json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert json.loads(real_build.files["results.json"]) == document

@@ -38,3 +38,11 @@ def test_a_figure_that_disagrees_is_reported(small_build: Build) -> None:
     assert [p.split(":")[0] for p in problems] == ["dist/amber-valley/index.html", "dist/index.html",
                                                    "dist/results.csv"]
     assert "'15,747'" in problems[0] and "'15,746'" in problems[0]
+
+
+def test_a_changed_seat_missing_from_the_data_is_reported(small_build: Build) -> None:
+    from sitegen.verify import check_figures, scan_pages
+    files = dict(small_build.files)
+    files["results.json"] = files["results.json"].replace('{"slug":"chesterfield",', '{"slug":"elsewhere",')
+    problems = [e.format() for e in check_figures(files, scan_pages(files), {"chesterfield"})]
+    assert problems == ["dist/results.json: has no record for 'chesterfield'"]

@@ -56,3 +56,12 @@ def test_refuses_paths_outside_dist(name: str, tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         write_site({name: "x"}, tmp_path / "dist")
     assert not (tmp_path / "escape.html").exists()
+
+
+def test_unchanged_files_are_linked_not_rewritten(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    assert write_site({"a.html": "same", "b.html": "old"}, dist) == 2
+    inode = (dist / "a.html").stat().st_ino
+    assert write_site({"a.html": "same", "b.html": "new"}, dist) == 1
+    assert (dist / "a.html").stat().st_ino == inode  # the same file, carried over
+    assert read_tree(dist) == {"a.html": b"same", "b.html": b"new"}

@@ -1,0 +1,84 @@
+"""The build cache (.cache/ by default; git-ignored and safe to delete).
+
+It remembers, per output folder, a fingerprint of every input of the last successful build
+(content, templates, static files, this package's own source and the Python version) and the
+state of the output it wrote. When both still match, nothing can have changed and `build` stops
+there, without importing the renderer. Nothing is trusted across a change of code or templates:
+they are part of the fingerprint.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+from .config import Paths
+
+CACHE_FORMAT = 1
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _files(folder: Path) -> list[Path]:
+    found = []
+    for directory, subfolders, names in os.walk(folder):
+        subfolders.sort()
+        found.extend(Path(directory) / name for name in sorted(names))
+    return found
+
+
+def input_fingerprint(paths: Paths) -> str:
+    """Return a hash of every byte the build reads, the generator's code included."""
+    digest = hashlib.sha256(f"{CACHE_FORMAT} {sys.version}".encode())
+    for label, folder in (("code", PACKAGE), ("content", paths.content), ("templates", paths.templates),
+                          ("static", paths.static)):
+        for path in _files(folder):
+            if label == "code" and path.suffix != ".py":
+                continue
+            digest.update(f"\0{label}/{path.relative_to(folder).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def output_state(dist: Path) -> list[list]:
+    """Return each output file's name, size and modification time, to notice edits to dist/."""
+    if not dist.is_dir():
+        return []
+    return [[p.relative_to(dist).as_posix(), p.stat().st_size, p.stat().st_mtime_ns] for p in _files(dist)]
+
+
+def _manifest(paths: Paths) -> Optional[Path]:
+    if paths.cache is None:
+        return None
+    key = hashlib.sha256(str(paths.dist).encode()).hexdigest()[:16]
+    return paths.cache / f"build-{key}.json"
+
+
+def is_up_to_date(paths: Paths, fingerprint: str) -> Optional[dict]:
+    """Return the last build's record if its inputs and its output are exactly as they are now."""
+    manifest = _manifest(paths)
+    try:
+        record = json.loads(manifest.read_text()) if manifest else None
+    except (OSError, ValueError):
+        return None
+    if not record or record.get("inputs") != fingerprint:
+        return None
+    return record if record.get("output") == output_state(paths.dist) else None
+
+
+def remember_build(paths: Paths, fingerprint: str, warnings: list[str], files: int) -> None:
+    """Record a successful build (best effort: a cache that cannot be written is no error)."""
+    manifest = _manifest(paths)
+    if manifest is None:
+        return
+    try:
+        manifest.parent.mkdir(parents=True, exist_ok=True)
+        record = {"inputs": fingerprint, "output": output_state(paths.dist), "warnings": warnings,
+                  "files": files}
+        temporary = manifest.with_suffix(".tmp")
+        temporary.write_text(json.dumps(record))
+        os.replace(temporary, manifest)
+    except OSError:
+        pass

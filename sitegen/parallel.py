@@ -1,0 +1,63 @@
+"""Render a large site on every core: forked workers each render and scan a share of the pages.
+
+Forking shares the computed results with the workers for free; each returns its pages (and the
+link-and-figure scans of them, so the parent does not parse them again). The output does not
+depend on how the pages were shared out: each page is rendered from the same inputs either way.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any, Optional
+
+from jinja2 import TemplateError
+
+from .render import Output, RenderMemo, output_renderers
+from .verify import PageScan, scan_page
+
+PARALLEL_FROM_OUTPUTS = 200  # below this, starting workers costs more than it saves
+
+_job: dict[str, Any] = {}  # what the forked workers inherit
+
+
+def default_jobs() -> int:
+    """Return how many processes to render with: one per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _render_share(names: list[str]) -> tuple[Output, dict[str, PageScan], Optional[str]]:
+    renderers = output_renderers(_job["results"], _job["env"], _job["assets"], RenderMemo())
+    files: Output = {}
+    try:
+        for name in names:
+            files[name] = renderers[name]()
+    except TemplateError as exc:  # sent back as text: template errors do not always pickle
+        return {}, {}, f"{type(exc).__name__}\0{name}\0{exc}"
+    scans = {n: scan_page(b) for n, b in files.items() if n.endswith(".html") and isinstance(b, str)}
+    return files, scans, None
+
+
+def render_in_parallel(results: Any, env: Any, assets: dict, jobs: int) -> Optional[tuple[Output, dict[str, PageScan]]]:
+    """Return every output and the scans of its pages, rendered by `jobs` forked processes.
+
+    Returns None when forking is not worth it or not available, so the caller renders in-process.
+    A template error in a worker is raised again here, in the parent, by rendering that output.
+    """
+    names = list(output_renderers(results, env, assets, RenderMemo()))
+    if jobs < 2 or len(names) < PARALLEL_FROM_OUTPUTS or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    _job.update(results=results, env=env, assets=assets)
+    shares = [names[i::jobs] for i in range(jobs)]
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_render_share, shares)
+    finally:
+        _job.clear()
+    files: Output = {}
+    scans: dict[str, PageScan] = {}
+    for part_files, part_scans, failure in parts:
+        if failure:
+            return None  # render in-process, where the template error surfaces with its traceback
+        files.update(part_files)
+        scans.update(part_scans)
+    return {name: files[name] for name in names}, scans
