@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Optional, TextIO
@@ -37,6 +38,48 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class ProgressBar:
+    """On a terminal, a bar through the build's stages, shown once a build has run about a second."""
+
+    WIDTH = 24
+
+    def __init__(self, stream: TextIO, stages: tuple[str, ...], after: float = 1.0):
+        self.stream, self.stages, self.after = stream, stages, after
+        self.started = time.perf_counter()
+        self.current = ""
+        self.shown = False
+        self._stop = threading.Event()
+        self._thread: Optional[threading.Thread] = None
+        if stream.isatty():
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+
+    def stage(self, name: str) -> None:
+        """Note that the build has reached stage `name`."""
+        self.current = name
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            elapsed = time.perf_counter() - self.started
+            if elapsed < self.after or self.current not in self.stages:
+                continue
+            done = self.stages.index(self.current)
+            filled = self.WIDTH * done // len(self.stages)
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            self.stream.write(f"\r[{bar}] {self.current}... {elapsed:.1f} s\033[K")
+            self.stream.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        """Stop, and erase the bar if it was shown."""
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
 def report(errors: list[ContentError], out: TextIO) -> None:
     """Print one line per error or warning."""
     for error in errors:
@@ -57,13 +100,16 @@ def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Opti
             print(f"Nothing changed since the last build: {paths.display(paths.dist)}/ is up to date "
                   f"({record['files']} files, {time.perf_counter() - started:.2f} s).", file=out)
             return EXIT_OK
-    from .pipeline import build, render_build
+    from .pipeline import STAGES, build, render_build
+    bar = ProgressBar(err, STAGES if write else STAGES[:-1])
     try:
-        result = build(paths, jobs) if write else render_build(paths, jobs)
+        result = build(paths, jobs, bar.stage) if write else render_build(paths, jobs, bar.stage)
     except ContentErrors as exc:
+        bar.close()
         report(exc.errors, err)
         print(exc.summary(), file=err)
         return EXIT_CONTENT
+    bar.close()
     report(result.warnings, err)
     if fingerprint is not None:
         remember_build(paths, fingerprint, [w.format() for w in result.warnings], len(result.files))

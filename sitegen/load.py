@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from stat import S_ISLNK
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import yaml
 
@@ -219,11 +219,15 @@ def _stat_key(path: Path) -> tuple[int, int, int]:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino) if not S_ISLNK(stat.st_mode) else (-1, 0, 0)
 
 
-def _load(path: Path, paths: Paths, errors: list[ContentError], parse: Any, cache: LoadCache | None) -> Any:
-    """Return `parse` of the file's bytes, reusing the cached result while the file is unchanged."""
+def _load(path: Path, paths: Paths, errors: list[ContentError], parse: Any, cache: LoadCache | None,
+          changed: Optional[set[Path]] = None) -> Any:
+    """Return `parse` of the file's bytes, reusing the cached result while the file is unchanged.
+
+    With `changed` (the files a watcher saw change), other cached files are trusted without a stat.
+    """
     if cache is not None and path in cache:
         key, _, loaded, found = cache[path]
-        if key[0] >= 0 and key == _stat_key(path):
+        if key[0] >= 0 and ((changed is not None and path not in changed) or key == _stat_key(path)):
             errors.extend(found)
             return loaded
     data = read_bytes(path, paths, errors)
@@ -240,21 +244,23 @@ def _load(path: Path, paths: Paths, errors: list[ContentError], parse: Any, cach
     return loaded
 
 
-def load_yaml(path: Path, paths: Paths, errors: list[ContentError], cache: LoadCache | None = None) -> YamlFile | None:
+def load_yaml(path: Path, paths: Paths, errors: list[ContentError], cache: LoadCache | None = None,
+              changed: Optional[set[Path]] = None) -> YamlFile | None:
     """Return one YAML file parsed with marks, or None after recording why not."""
-    return _load(path, paths, errors, _parse_yaml_file, cache)
+    return _load(path, paths, errors, _parse_yaml_file, cache, changed)
 
 
 def load_markdown(path: Path, paths: Paths, errors: list[ContentError],
-                  cache: LoadCache | None = None) -> TextFile | None:
+                  cache: LoadCache | None = None, changed: Optional[set[Path]] = None) -> TextFile | None:
     """Return one Markdown file, or None after recording why not."""
-    return _load(path, paths, errors, _parse_markdown_file, cache)
+    return _load(path, paths, errors, _parse_markdown_file, cache, changed)
 
 
-def load_content(paths: Paths, cache: LoadCache | None = None) -> RawContent:
+def load_content(paths: Paths, cache: LoadCache | None = None, changed: Optional[set[Path]] = None) -> RawContent:
     """Read every file under content/, reusing `cache` for files whose bytes are unchanged.
 
-    Never raises for content mistakes: they are collected in the result's errors.
+    `changed`, from a watcher, names the only files that may differ from the cache. Never raises
+    for content mistakes: they are collected in the result's errors.
     """
     raw = RawContent()
     content = paths.content
@@ -263,19 +269,20 @@ def load_content(paths: Paths, cache: LoadCache | None = None) -> RawContent:
         return raw
     for name in ("site.yml", "parties.yml"):
         if (content / name).exists() or (content / name).is_symlink():
-            setattr(raw, name[:-4], load_yaml(content / name, paths, raw.errors, cache))
+            setattr(raw, name[:-4], load_yaml(content / name, paths, raw.errors, cache, changed))
         else:
             raw.errors.append(ContentError(paths.display(content / name), 0, 0, "file not found"))
     if (content / "overview.md").exists():
-        raw.overview = load_markdown(content / "overview.md", paths, raw.errors, cache)
+        raw.overview = load_markdown(content / "overview.md", paths, raw.errors, cache, changed)
     folder = content / "constituencies"
     names = sorted(entry.name for entry in os.scandir(folder)) if folder.is_dir() else []
     for name in names:
-        _load_constituency_file(folder / name, paths, raw, cache)
+        _load_constituency_file(folder / name, paths, raw, cache, changed)
     return raw
 
 
-def _load_constituency_file(path: Path, paths: Paths, raw: RawContent, cache: LoadCache | None) -> None:
+def _load_constituency_file(path: Path, paths: Paths, raw: RawContent, cache: LoadCache | None,
+                            changed: Optional[set[Path]]) -> None:
     if path.name.startswith(".") or path.name.endswith("~"):
         return  # editor swap and backup files
     slug, dot, ext = path.name.rpartition(".")
@@ -290,10 +297,10 @@ def _load_constituency_file(path: Path, paths: Paths, raw: RawContent, cache: Lo
                                        f"(lowercase a-z, 0-9 and '-'); try {suggestion + '.' + ext!r}"))
     elif ext == "yml":
         raw.facts_files.add(slug)
-        loaded = load_yaml(path, paths, raw.errors, cache)
+        loaded = load_yaml(path, paths, raw.errors, cache, changed)
         if loaded:
             raw.constituencies[slug] = loaded
     else:
-        blurb = load_markdown(path, paths, raw.errors, cache)
+        blurb = load_markdown(path, paths, raw.errors, cache, changed)
         if blurb:
             raw.blurbs[slug] = blurb

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
@@ -41,13 +41,19 @@ def template_error(exc: TemplateError, paths: Paths) -> ContentError:
     return ContentError(where[0], where[1], 0, f"template error: {exc}")
 
 
-def render_build(paths: Paths, jobs: Optional[int] = None) -> Build:
+STAGES = ("reading content", "rendering pages", "checking links and figures", "writing dist/")
+
+
+def render_build(paths: Paths, jobs: Optional[int] = None, progress: Callable[[str], None] = lambda stage: None) -> Build:
     """Return the whole site rendered in memory, or raise ContentErrors; writes nothing.
 
     Large sites render on `jobs` processes (default: one per core); the output is the same.
+    `progress` is told each stage (one of STAGES) as it starts.
     """
+    progress(STAGES[0])
     site = validate(load_content(paths))
     results = compute_results(site)
+    progress(STAGES[1])
     scans: dict = {}
     try:
         env = make_environment(paths.templates)
@@ -60,14 +66,16 @@ def render_build(paths: Paths, jobs: Optional[int] = None) -> Build:
             files = render_site(results, env, assets)
     except TemplateError as exc:
         raise ContentErrors([template_error(exc, paths)]) from None
+    progress(STAGES[2])
     problems = verify_output(files, scans)
     if problems:
         raise ContentErrors(problems)
     return Build(results, files, collect_warnings(site))
 
 
-def build(paths: Paths, jobs: Optional[int] = None) -> Build:
+def build(paths: Paths, jobs: Optional[int] = None, progress: Callable[[str], None] = lambda stage: None) -> Build:
     """Render the site and, only if everything rendered, replace dist/ with it."""
-    result = render_build(paths, jobs)
+    result = render_build(paths, jobs, progress)
+    progress(STAGES[3])
     written = write_site(result.files, paths.dist)
     return Build(result.results, result.files, result.warnings, written)

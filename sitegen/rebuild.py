@@ -67,10 +67,13 @@ class Rebuilder:
         self._code = snapshot
         return True
 
-    def rebuild(self) -> Rebuilt:
-        """Bring dist/ up to date; raise ContentErrors (leaving dist/ as it was) when content is wrong."""
+    def rebuild(self, changed: Optional[set[Path]] = None) -> Rebuilt:
+        """Bring dist/ up to date; raise ContentErrors (leaving dist/ as it was) when content is wrong.
+
+        `changed`, when a watcher knows it, lists the only source files that may have changed.
+        """
         started = time.perf_counter()
-        site = validate(load_content(self.paths, self.cache), self._validated)
+        site = validate(load_content(self.paths, self.cache, changed), self._validated)
         results = compute_results(site, self._computed)
         code_changed = self._refresh_code()
         only = None if self.last is None else affected_outputs(self.last.results, results,
@@ -104,8 +107,12 @@ def source_snapshot(paths: Paths) -> dict[Path, tuple[int, int]]:
     return snapshot
 
 
+def changed_files(before: dict[Path, tuple[int, int]], after: dict[Path, tuple[int, int]]) -> set[Path]:
+    """Return the watched files added, removed or changed between two snapshots."""
+    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
 def describe_changes(before: dict[Path, tuple[int, int]], after: dict[Path, tuple[int, int]],
                      paths: Paths) -> list[str]:
     """Return the watched files added, removed or changed between two snapshots, for messages."""
-    changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
-    return sorted(paths.display(p) for p in changed)
+    return sorted(paths.display(p) for p in changed_files(before, after))

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Optional, TextIO
 
 from .config import Paths
 from .errors import ContentError, ContentErrors
-from .rebuild import Rebuilder, describe_changes, source_snapshot
+from .rebuild import Rebuilder, changed_files, source_snapshot
 
 POLL_MILLISECONDS = 100  # how often sources are checked; a save is rebuilt once it has settled
 
@@ -87,11 +87,11 @@ class Preview:
         self._seen = source_snapshot(paths)
         self._pending: Optional[dict] = None
 
-    def rebuild(self, changes: Iterable[str] = ()) -> bool:
+    def rebuild(self, changes: Iterable[str] = (), changed: Optional[set[Path]] = None) -> bool:
         """Rebuild once and print one line (or the errors); return True when the site built."""
         what = ", ".join(changes) or "first build"
         try:
-            report = self.rebuilder.rebuild()
+            report = self.rebuilder.rebuild(changed)
         except ContentErrors as exc:
             self.errors = exc.errors
             for error in exc.errors:
@@ -114,9 +114,9 @@ class Preview:
         if snapshot != self._pending:  # still being written: look again next time
             self._pending = snapshot
             return False
-        changes = describe_changes(self._seen, snapshot, self.paths)
+        changed = changed_files(self._seen, snapshot)
         self._seen, self._pending = snapshot, None
-        self.rebuild(changes)
+        self.rebuild(sorted(self.paths.display(p) for p in changed), changed)
         return True
 
     def _error_css(self) -> str:

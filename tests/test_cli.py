@@ -70,3 +70,24 @@ def test_content_and_output_options(project_copy: Path, tmp_path: Path) -> None:
                         "--output", str(target)], project_copy)
     assert code == 0
     assert sorted(p.name for p in target.iterdir() if p.is_dir()) == ["amber-valley", "assets", "chesterfield"]
+
+
+def test_progress_bar_shows_on_a_terminal_and_is_erased() -> None:
+    import time as clock
+    from sitegen.cli import ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    bar = ProgressBar(screen, ("reading content", "rendering pages"), after=0)
+    bar.stage("rendering pages")
+    clock.sleep(0.35)
+    bar.close()
+    frames = screen.getvalue().split("\r")
+    assert any(f.startswith("[############------------] rendering pages...") for f in frames)
+    assert screen.getvalue().endswith("\r\033[K")
+    quiet = io.StringIO()  # not a terminal: nothing at all
+    ProgressBar(quiet, ("x",), after=0).close()
+    assert quiet.getvalue() == ""

@@ -143,3 +143,13 @@ def test_describe_changes(project: Paths) -> None:
     edit(project, SEAT, "votes: 17224", "votes: 17225")
     (project.content / "constituencies" / ".erewash.yml.swp").write_text("ignored")
     assert describe_changes(before, source_snapshot(project), project) == [SEAT]
+
+
+def test_a_rebuild_told_what_changed_matches_a_full_build(project: Paths, tmp_path: Path) -> None:
+    rebuilder = Rebuilder(project)
+    rebuilder.rebuild()
+    edit(project, SEAT, "votes: 17224", "votes: 17999")
+    assert not rebuilder.rebuild({project.root / SEAT}).full
+    fresh = Paths(project.root, project.content, project.templates, project.static, tmp_path / "fresh")
+    build(fresh)
+    assert read_tree(project.dist) == read_tree(fresh.dist)

@@ -1,0 +1,77 @@
+"""The same bytes whatever the route: cold, warm (cached), incremental, on one core or two."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.generate import generate
+from sitegen import parallel
+from sitegen.cli import main
+from sitegen.config import Paths
+from sitegen.pipeline import build
+from sitegen.rebuild import Rebuilder
+from tests.conftest import PROJECT, read_tree
+
+
+def content_for(kind: str, folder: Path) -> Path:
+    if kind == "derbyshire":
+        return Path(shutil.copytree(PROJECT / "content", folder))
+    return generate(100, folder)
+
+
+@pytest.mark.parametrize("kind", ["derbyshire", "generated-100"])
+def test_every_route_gives_the_same_bytes(kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = content_for(kind, tmp_path / "content")
+
+    def paths(name: str) -> Paths:
+        return Paths(PROJECT, content, PROJECT / "templates", PROJECT / "static", tmp_path / name,
+                     tmp_path / f"cache-{name}")
+
+    build(paths("one-core"), jobs=1)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_OUTPUTS", 0)  # make two workers render even small sites
+    build(paths("two-cores"), jobs=2)
+    expected = read_tree(tmp_path / "one-core")
+    assert read_tree(tmp_path / "two-cores") == expected
+
+    argv = ["--content", str(content), "--output", str(tmp_path / "cli"), "--cache", str(tmp_path / "cache-cli")]
+    out = io.StringIO()
+    assert main(argv, root=PROJECT, out=out, err=io.StringIO()) == 0
+    assert main(argv, root=PROJECT, out=out, err=io.StringIO()) == 0  # warm: nothing to do
+    assert "Nothing changed since the last build" in out.getvalue().splitlines()[-1]
+    assert read_tree(tmp_path / "cli") == expected
+
+    rebuilder = Rebuilder(paths("incremental"))
+    rebuilder.rebuild()
+    seat = sorted((content / "constituencies").glob("*.yml"))[1]
+    original = seat.read_text()
+    votes = re.search(r"votes: (\d+)", original)
+    seat.write_text(original.replace(votes.group(0), f"votes: {int(votes.group(1)) + 7}", 1))
+    rebuilder.rebuild()
+    seat.write_text(original)
+    assert not rebuilder.rebuild().full
+    assert read_tree(tmp_path / "incremental") == expected
+
+
+def test_a_warm_build_notices_a_changed_input_and_an_edited_output(tmp_path: Path) -> None:
+    content = shutil.copytree(PROJECT / "content", tmp_path / "content")
+    argv = ["--content", str(content), "--output", str(tmp_path / "dist"), "--cache", str(tmp_path / "cache")]
+
+    def run() -> str:
+        out = io.StringIO()
+        assert main(argv, root=PROJECT, out=out, err=io.StringIO()) == 0
+        return out.getvalue()
+
+    run()
+    assert run().startswith("Nothing changed")
+    (content / "overview.md").write_text("Changed.\n")
+    assert run().startswith("Built 13 pages and 7 other files into ")
+    assert "<p>Changed.</p>" in (tmp_path / "dist" / "index.html").read_text()
+    (tmp_path / "dist" / "erewash" / "index.html").write_text("tampered")
+    assert run().startswith("Built")  # dist/ no longer matches what was built: build again
+    assert "tampered" not in (tmp_path / "dist" / "erewash" / "index.html").read_text()
+    shutil.rmtree(tmp_path / "cache")
+    assert run().startswith("Built")  # the cache is safe to delete
