@@ -278,6 +278,9 @@ def load_content(paths: Paths, cache: LoadCache | None = None, changed: Optional
     names = sorted(entry.name for entry in os.scandir(folder)) if folder.is_dir() else []
     for name in names:
         _load_constituency_file(folder / name, paths, raw, cache, changed)
+    if not raw.facts_files:
+        raw.errors.append(ContentError(paths.display(folder), 0, 0, "no constituency files found; add "
+                                       "<slug>.yml files here (python build.py new \"Name\" starts one)"))
     return raw
 
 

@@ -336,7 +336,7 @@ def _check_tie(facts: ConstituencyFacts, add: Any) -> None:
             add(("winner_by_lot",), f"{lot!r} is not one of the tied candidates "
                 f"({', '.join(tied)})")
     elif lot is not None and len(tied) == 1:
-        add(("winner_by_lot",), f"there is no tie for first place; remove winner_by_lot")
+        add(("winner_by_lot",), "there is no tie for first place; remove winner_by_lot")
 
 
 def _check_previous(facts: ConstituencyFacts, add: Any) -> None:
@@ -378,8 +378,6 @@ def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[Cont
                                        f"{tiles[(hex_.q, hex_.r)].facts.name}'s tile; pick a free one"))
         elif hex_ is not None:
             tiles[(hex_.q, hex_.r)] = seat
-    if raw.constituencies == {} and not raw.errors:
-        errors.append(ContentError("content/constituencies", 0, 0, "no constituency files found"))
     return errors
 
 

@@ -48,5 +48,14 @@ def test_editor_backup_files_are_ignored(tmp_path: Path) -> None:
     (content / ".amber-valley.yml.swp").write_bytes(b"\x00\x01")
     (content / "amber-valley.yml~").write_text("junk: [")
     raw = load_content(project_paths(tmp_path / "content", tmp_path / "dist", root=tmp_path))
-    assert [e.path for e in raw.errors] == ["content/site.yml", "content/parties.yml"]
+    assert [e.path for e in raw.errors] == ["content/site.yml", "content/parties.yml", "content/constituencies"]
     assert raw.constituencies == {}
+
+
+def test_a_site_without_constituencies_is_reported_where_it_lives(tmp_path: Path) -> None:
+    content = tmp_path / "elsewhere"
+    content.mkdir()
+    raw = load_content(project_paths(content, tmp_path / "dist", root=tmp_path))
+    assert [e.format() for e in raw.errors][-1] == (
+        'elsewhere/constituencies: no constituency files found; add <slug>.yml files here '
+        '(python build.py new "Name" starts one)')
