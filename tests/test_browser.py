@@ -180,6 +180,19 @@ def test_keyboard_reaches_every_link_in_order(browser: Browser, site_url: str, p
     assert page.evaluate("document.activeElement.id") == "main"
 
 
+def test_every_page_says_the_same_without_javascript(browser: Browser, site_url: str) -> None:
+    with_script = browser.new_page(viewport=VIEWPORTS["desktop"])
+    without = browser.new_page(viewport=VIEWPORTS["desktop"], java_script_enabled=False)
+    for path in PAGES:
+        with_script.goto(site_url + path)
+        without.goto(site_url + path)
+        text = without.locator("main").inner_text()
+        assert text == with_script.locator("main").inner_text(), path
+        assert "%" in text, path  # the figures are in the page itself
+    with_script.close()
+    without.close()
+
+
 def test_every_figure_is_there_without_javascript(browser: Browser, site_url: str) -> None:
     page, problems = open_page(browser, site_url + "derbyshire-dales/", VIEWPORTS["phone"],
                                java_script_enabled=False)
