@@ -44,6 +44,13 @@ def _cell_text(cell: str) -> str:
     return " ".join(html.unescape(TAG_RE.sub("", cell)).split())
 
 
+@lru_cache(maxsize=200_000)
+def _row(row: str) -> tuple[list[str], Optional[str]]:
+    """Return a table row's cell texts and its first link (cached: most rows repeat between builds)."""
+    link = LINK_RE.search(row)
+    return [_cell_text(c) for c in CELL_RE.findall(row)], html.unescape(link.group(1)) if link else None
+
+
 def scan_page(page: str) -> PageScan:
     """Return the links, ids and table cells of one rendered page."""
     scan = PageScan()
@@ -60,10 +67,9 @@ def scan_page(page: str) -> PageScan:
         table_class = match.group(1) if match else ""
         position = page.find("<table ", end_of_table)
         start, end = body.find("<tbody"), body.find("</tbody>")
-        rows = ROW_RE.findall(body[start:end]) if start >= 0 else []
-        scan.tables.setdefault(table_class, []).extend([_cell_text(c) for c in CELL_RE.findall(row)] for row in rows)
-        scan.row_links.setdefault(table_class, []).extend(
-            (lambda m: html.unescape(m.group(1)) if m else None)(LINK_RE.search(row)) for row in rows)
+        rows = [_row(row) for row in ROW_RE.findall(body[start:end])] if start >= 0 else []
+        scan.tables.setdefault(table_class, []).extend(list(cells) for cells, _ in rows)
+        scan.row_links.setdefault(table_class, []).extend(link for _, link in rows)
     return scan
 
 
