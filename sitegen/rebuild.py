@@ -93,7 +93,6 @@ class Rebuilder:
             raise
         written = sync_site(fresh, self.paths.dist, keep=set(files) if only is None else None)
         self.last = Build(results, files, collect_warnings(site))
-
         return Rebuilt(len(fresh), written, (time.perf_counter() - started) * 1000, only is None)
 
 
