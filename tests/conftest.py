@@ -64,6 +64,20 @@ def project_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def project(project_copy: Path) -> Paths:
+    """Paths for a copy of the project, for tests that edit its sources."""
+    return Paths.from_root(project_copy)
+
+
+def edit(paths: Paths, name: str, old: str, new: str) -> None:
+    """Replace the first `old` with `new` in the project file `name` (relative to its root)."""
+    file = paths.root / name
+    text = file.read_text()
+    assert old in text, old
+    file.write_text(text.replace(old, new, 1))
+
+
 def read_tree(folder: Path) -> dict[str, bytes]:
     """Return every file under `folder` by relative path, for before/after comparisons."""
     return {p.relative_to(folder).as_posix(): p.read_bytes()

@@ -1,7 +1,6 @@
 """Incremental rebuilds: the dependency map, and output identical to a full build."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,23 +13,9 @@ from sitegen.load import load_content
 from sitegen.pipeline import build
 from sitegen.rebuild import Rebuilder, describe_changes, source_snapshot
 from sitegen.validate import validate
-from tests.conftest import PROJECT, read_tree
+from tests.conftest import edit, read_tree
 
 SEAT = "content/constituencies/erewash.yml"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Paths:
-    for name in ("content", "templates", "static"):
-        shutil.copytree(PROJECT / name, tmp_path / name)
-    return Paths.from_root(tmp_path)
-
-
-def edit(paths: Paths, name: str, old: str, new: str) -> None:
-    file = paths.root / name
-    text = file.read_text()
-    assert old in text
-    file.write_text(text.replace(old, new, 1))
 
 
 def results_of(paths: Paths):

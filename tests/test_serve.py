@@ -20,23 +20,9 @@ from sitegen.config import Paths
 from sitegen.errors import ContentError
 from sitegen.serve import Preview, render_error_page, resolve_request
 from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
-from tests.conftest import PROJECT, parse
+from tests.conftest import PROJECT, edit, parse
 
 SEAT = "content/constituencies/erewash.yml"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Paths:
-    for name in ("content", "templates", "static"):
-        shutil.copytree(PROJECT / name, tmp_path / name)
-    return Paths.from_root(tmp_path)
-
-
-def edit(paths: Paths, name: str, old: str, new: str) -> None:
-    file = paths.root / name
-    text = file.read_text()
-    assert old in text, old
-    file.write_text(text.replace(old, new, 1))
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
