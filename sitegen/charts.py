@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from .compute import CandidateResult, Results, SeatResult, round_pct
 
@@ -114,22 +115,32 @@ def hex_map(results: Results) -> HexMap | None:
     placed = [s for s in results.seats if s.seat.facts.hex is not None]
     if not placed:
         return None
-    qs = [s.seat.facts.hex.q for s in placed]  # type: ignore[union-attr]
-    rs = [s.seat.facts.hex.r for s in placed]  # type: ignore[union-attr]
+    layout = tuple((s.seat.facts.hex.q, s.seat.facts.hex.r, s.seat.facts.name) for s in placed)  # type: ignore[union-attr]
+    shapes, width, height = tile_shapes(layout)
+    tiles = tuple(Tile(seat, *shape) for seat, shape in zip(placed, shapes))
+    return HexMap(tiles, width, height)
+
+
+@lru_cache(maxsize=8)
+def tile_shapes(layout: tuple[tuple[int, int, str], ...]) -> tuple[tuple, str, str]:
+    """Return each tile's (points, x, y, label lines) and the drawing's width and height.
+
+    Depends only on the positions and names, so it is worked out once per layout.
+    """
+    qs, rs = [q for q, _, _ in layout], [r for _, r, _ in layout]
     r_top, q_min = max(rs), min(qs)
     w, radius = SQRT3 * HEX_RADIUS, HEX_RADIUS
     corners = [(0, -radius), (w / 2, -radius / 2), (w / 2, radius / 2), (0, radius),
                (-w / 2, radius / 2), (-w / 2, -radius / 2)]
-    tiles = []
-    for seat in placed:
-        q, r = seat.seat.facts.hex.q, seat.seat.facts.hex.r  # type: ignore[union-attr]
+    shapes = []
+    for q, r, name in layout:
         cx = w * (q - q_min) + w / 2 + (w / 2 if r % 2 else 0)
         cy = 1.5 * radius * (r_top - r) + radius
         points = " ".join(f"{_num(cx + dx)},{_num(cy + dy)}" for dx, dy in corners)
-        tiles.append(Tile(seat, points, _num(cx), _num(cy), split_label(seat.seat.facts.name)))
+        shapes.append((points, _num(cx), _num(cy), split_label(name)))
     width = w * (max(qs) - q_min + 1) + w / 2
     height = 1.5 * radius * (r_top - min(rs)) + 2 * radius
-    return HexMap(tuple(tiles), _num(width), _num(height))
+    return tuple(shapes), _num(width), _num(height)
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,7 @@ def render_hexjson(results: Results) -> str:
         if tile is not None:
             hexes[s.seat.slug] = {"q": tile.q, "r": tile.r, "n": s.seat.facts.name, "status": s.status,
                                   "party": s.winner.party if s.winner else None}
-    return json.dumps({"layout": "odd-r", "hexes": hexes}, ensure_ascii=False, indent=1) + "\n"
+    return _dumps({"layout": "odd-r", "hexes": hexes}) + "\n"
 
 
 def _csv_value(value: Any) -> Any:
