@@ -86,9 +86,15 @@ def test_pages_have_titles_descriptions_and_canonicals(small_build: Build) -> No
         assert [l.get("id") for l in page.find_all("main")] == ["main"]
 
 
-def test_smart_typography_in_text_only() -> None:
-    from sitegen.render import smarten
-    assert smarten("<p>Labour's \"big\" night</p>") == "<p>Labour\u2019s \u201cbig\u201d night</p>"
-    assert smarten('<a href="https://e.org/it\'s" title="x">voters\' choice</a>') == \
-        '<a href="https://e.org/it\'s" title="x">voters\u2019 choice</a>'
-    assert smarten("<p>a <code>don't \"x\"</code></p>") == "<p>a <code>don't \"x\"</code></p>"
+def test_markdown_typography_tables_and_cleaning() -> None:
+    from sitegen.render import markdown_to_html
+    assert markdown_to_html("Labour's \"big\" night -- 5--6 July") == \
+        "<p>Labour\u2019s \u201cbig\u201d night \u2013 5\u20136 July</p>"
+    assert "<code>don't \"x\"</code>" in markdown_to_html("a `don't \"x\"`").replace("&quot;", '"')
+    table = markdown_to_html("| Party | Seats |\n|---|---|\n| Lab | 11 |\n")
+    assert "<th>Party</th>" in table and "<td>11</td>" in table
+    assert markdown_to_html("<abbr title=\"Member of Parliament\">MP</abbr> <script>x()</script>") == \
+        '<p><abbr title="Member of Parliament">MP</abbr> </p>'
+    assert 'rel="noopener noreferrer"' in markdown_to_html("[notice](https://example.org/)")
+
+
