@@ -141,7 +141,7 @@ class Results:
     seats: tuple[SeatResult, ...]
     tally: tuple[TallyRow, ...]
 
-    @property
+    @cached_property
     def declared(self) -> int:
         """Return how many seats have declared."""
         return sum(1 for s in self.seats if s.is_declared)
@@ -151,12 +151,12 @@ class Results:
         """Return the party with the most seats won so far (None before any declaration)."""
         return self.tally[0] if self.tally and self.tally[0].after else None
 
-    @property
+    @cached_property
     def awaited(self) -> tuple[SeatResult, ...]:
         """Return the seats still to declare, in name order."""
         return tuple(s for s in self.seats if not s.is_declared)
 
-    @property
+    @cached_property
     def latest_declarations(self) -> tuple[SeatResult, ...]:
         """Return declared seats whose declaration time is known, most recent first."""
         timed = [s for s in self.seats if s.is_declared and s.seat.facts.declared_at is not None]

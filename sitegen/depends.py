@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .compute import Results
+from .compute import Results, SeatResult
 from .export import hexjson_name
 from .render import seat_path
 
-# Outputs that list every constituency, so any change to one seat touches them.
-SEAT_INDEXES = ("index.html", "results.json", "results.csv", "sitemap.xml")
+# Outputs that show every constituency's figures, so any change to a seat's facts touches them.
+SEAT_INDEXES = ("index.html", "results.json", "results.csv")
 
 
 def neighbours(results: Results, slug: str) -> set[str]:
@@ -23,13 +23,27 @@ def neighbours(results: Results, slug: str) -> set[str]:
     return {slugs[j] for j in (i - 1, i + 1) if 0 <= j < len(slugs)}
 
 
+def _sitemap_key(seat: SeatResult) -> tuple:
+    """What the sitemap takes from a seat besides its slug: its lastmod's dates, and its name,
+    which orders the list."""
+    return seat.seat.facts.updated, seat.seat.facts.declared_at, seat.seat.facts.name
+
+
+def _tile_key(seat: SeatResult) -> tuple:
+    """What the tile-map file shows of a seat."""
+    facts = seat.seat.facts
+    return facts.hex, facts.name, seat.status, seat.winner.party if seat.winner else None
+
+
 def affected_outputs(before: Results, after: Results, *, code_changed: bool) -> Optional[set[str]]:
     """Return the outputs to render again after a change, or None when everything is touched.
 
     - templates or static files, site.yml or parties.yml changed, or a seat added or removed: all;
     - overview.md changed: the overview;
-    - one constituency's facts or blurb changed: its page, the pages listed next to it before and
-      after the change (their links name it), the overview, the data files and the sitemap.
+    - a blurb changed: its seat's page;
+    - a constituency's facts changed: its page, the overview and the data files; the pages listed
+      next to it before and after the change when its name changed (their links name it); the
+      sitemap when its dates or name changed; the tile map when its tile, name, status or winner changed.
     """
     old_site, new_site = before.site, after.site
     if code_changed or old_site.info != new_site.info or old_site.parties != new_site.parties:
@@ -43,11 +57,16 @@ def affected_outputs(before: Results, after: Results, *, code_changed: bool) -> 
     names: set[str] = set()
     if old_site.overview != new_site.overview:
         names.add("index.html")
-    changed = [slug for slug in new if new[slug] != old[slug]]
-    if changed:
+    for slug in (slug for slug in new if new[slug] != old[slug]):
+        was, now = before.seat(slug), after.seat(slug)
+        names.add(seat_path(now))
+        if old[slug].facts == new[slug].facts:
+            continue  # only the blurb changed, which only its own page shows
         names.update(SEAT_INDEXES)
-        names.add(hexjson_name(new_site.info.area))
-    for slug in changed:
-        for touched in {slug} | neighbours(before, slug) | neighbours(after, slug):
-            names.add(seat_path(after.seat(touched)))
+        if old[slug].facts.name != new[slug].facts.name:
+            names.update(seat_path(after.seat(s)) for s in neighbours(before, slug) | neighbours(after, slug))
+        if _sitemap_key(was) != _sitemap_key(now):
+            names.add("sitemap.xml")
+        if _tile_key(was) != _tile_key(now):
+            names.add(hexjson_name(new_site.info.area))
     return names

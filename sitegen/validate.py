@@ -384,10 +384,11 @@ def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[Cont
 def collect_warnings(site: Site) -> list[ContentError]:
     """Return things worth a look that do not stop the build: awaited results, missing blurbs."""
     warnings = []
+    has_map = any(s.facts.hex for s in site.constituencies)
     for seat in site.constituencies:
         if not seat.is_declared():
             warnings.append(ContentError(seat.path, 0, 0, "result awaited (no votes yet)", warning=True))
-        if seat.facts.hex is None and any(s.facts.hex for s in site.constituencies):
+        if seat.facts.hex is None and has_map:
             warnings.append(ContentError(seat.path, 0, 0, "has no hex position, so it is left off the "
                                          "map; add 'hex: {q: ..., r: ...}'", warning=True))
         if seat.blurb is None:
