@@ -278,7 +278,7 @@ def load_content(paths: Paths, cache: LoadCache | None = None, changed: Optional
     folder = content / "constituencies"
     names = sorted(entry.name for entry in os.scandir(folder)) if folder.is_dir() else []
     for name in names:
-        _load_constituency_file(_child(folder, name), paths, raw, cache, changed)
+        _load_constituency_file(folder, name, paths, raw, cache, changed)
     if not raw.facts_files:
         raw.errors.append(ContentError(paths.display(folder), 0, 0, "no constituency files found; add "
                                        "<slug>.yml files here (python build.py new \"Name\" starts one)"))
@@ -291,12 +291,14 @@ def _child(folder: Path, name: str) -> Path:
     return folder / name
 
 
-def _load_constituency_file(path: Path, paths: Paths, raw: RawContent, cache: LoadCache | None,
-                            changed: Optional[set[Path]]) -> None:
-    if path.name.startswith(".") or path.name.endswith("~"):
+def _load_constituency_file(folder: Path, name: str, paths: Paths, raw: RawContent,
+                            cache: LoadCache | None, changed: Optional[set[Path]]) -> None:
+    if name.startswith(".") or name.endswith("~"):
         return  # editor swap and backup files
-    slug, dot, ext = path.name.rpartition(".")
-    shown = paths.display(path) if ext not in ("yml", "md") or not dot or not SLUG_RE.match(slug) else ""
+    path = _child(folder, name)
+    slug, dot, ext = name.rpartition(".")
+    valid = dot and ext in ("yml", "md") and SLUG_RE.match(slug)
+    shown = "" if valid else paths.display(path)
     if ext not in ("yml", "md") or not dot:
         hint = " (rename it to .yml)" if ext == "yaml" else ""
         raw.errors.append(ContentError(shown, 0, 0, f"unexpected file in constituencies/; expected "
