@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
-from .compute import CandidateResult, Results, SeatResult, round_pct
+from .compute import CandidateResult, Results, SeatResult, round_pct, round_ratio
 
 # The longest bar takes this % of the width, leaving room for its value label.
 BAR_SPACE_PCT = 78
@@ -45,8 +45,8 @@ def share_bars(seat: SeatResult) -> tuple[Bar, ...]:
     """Return one bar per candidate in result order (empty while the result is awaited)."""
     if not seat.is_declared:
         return ()
-    top = max(c.share or Fraction(0) for c in seat.candidates) or Fraction(1)
-    return tuple(Bar(c, round_pct((c.share or 0) / top * BAR_SPACE_PCT, 2)) for c in seat.candidates)
+    top = max(c.votes or 0 for c in seat.candidates) or 1  # shares are votes over the same total
+    return tuple(Bar(c, round_ratio((c.votes or 0) * BAR_SPACE_PCT, top, 2)) for c in seat.candidates)
 
 
 def _segments(counts: list[tuple[str, int]], total: int) -> tuple[Segment, ...]:
@@ -158,19 +158,23 @@ CHANGE_HALF_PCT = 30  # the largest change reaches this far from the centre line
 
 
 def change_bars(seat: SeatResult) -> tuple[ChangeBar, ...]:
-    """Return a diverging bar per candidate: right for a rise, left for a fall, none when new."""
-    if not seat.is_declared:
+    """Return a diverging bar per candidate: right for a rise, left for a fall, none when new.
+
+    Empty while the result is awaited, or when every party is new here (nothing to compare)."""
+    if not seat.is_declared or all(c.change is None for c in seat.candidates):
         return ()
-    changes = [abs(c.change) for c in seat.candidates if c.change is not None]
-    top = max(changes, default=Fraction(0)) or Fraction(1)
+    top = max(abs(c.change) for c in seat.candidates if c.change is not None) or Fraction(1)
+    # A change c is drawn c / top * CHANGE_HALF_PCT wide; in integers, size_n / size_d.
+    scale_n, scale_d = top.denominator * CHANGE_HALF_PCT, top.numerator
+    centre = round_ratio(50, 1, 2)
     bars = []
     for c in seat.candidates:
-        size = abs(c.change or 0) / top * CHANGE_HALF_PCT
-        width = round_pct(size, 2)
-        if c.change is not None and c.change < 0:
-            start = round_pct(50 - size, 2)
+        change = c.change or Fraction(0)
+        size_n, size_d = abs(change.numerator) * scale_n, change.denominator * scale_d
+        width = round_ratio(size_n, size_d, 2)
+        if change < 0:
+            start = round_ratio(50 * size_d - size_n, size_d, 2)
             bars.append(ChangeBar(c, start, width, start, "end"))
         else:
-            end = round_pct(50 + size, 2)
-            bars.append(ChangeBar(c, round_pct(Fraction(50), 2), width, end, "start"))
+            bars.append(ChangeBar(c, centre, width, round_ratio(50 * size_d + size_n, size_d, 2), "start"))
     return tuple(bars)

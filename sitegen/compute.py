@@ -17,11 +17,15 @@ from .model import Candidate, Constituency, Party, Site
 
 
 def round_pct(value: Fraction, places: int = 1) -> Decimal:
-    """Return `value` rounded half up (away from zero at .x5) to `places` decimals, exactly.
+    """Return `value` rounded half up (away from zero at .x5) to `places` decimals, exactly."""
+    return round_ratio(value.numerator, value.denominator, places)
+
+
+def round_ratio(numerator: int, denominator: int, places: int = 1) -> Decimal:
+    """Return numerator / denominator (denominator > 0) rounded half up to `places` decimals.
 
     In integers: |n/d| * 10^places + 1/2, floored, is (2 * |n| * 10^places + d) // (2 * d).
     """
-    numerator, denominator = value.numerator, value.denominator
     rounded = (2 * abs(numerator) * 10 ** places + denominator) // (2 * denominator)
     negative = numerator < 0 and rounded != 0  # -0.04 rounds to 0.0, never to -0.0
     return Decimal((1 if negative else 0, tuple(map(int, str(rounded))), -places))

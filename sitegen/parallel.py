@@ -26,7 +26,9 @@ def default_jobs() -> int:
 
 
 def _render_share(names: list[str]) -> tuple[Output, dict[str, PageScan], Optional[str]]:
-    renderers = output_renderers(_job["results"], _job["env"], _job["assets"], RenderMemo())
+    if "renderers" not in _job:  # once per worker process
+        _job["renderers"] = output_renderers(_job["results"], _job["env"], _job["assets"], RenderMemo())
+    renderers = _job["renderers"]
     files: Output = {}
     try:
         for name in names:
@@ -35,6 +37,16 @@ def _render_share(names: list[str]) -> tuple[Output, dict[str, PageScan], Option
         return {}, {}, f"{type(exc).__name__}\0{name}\0{exc}"
     scans = {n: scan_page(b) for n, b in files.items() if n.endswith(".html") and isinstance(b, str)}
     return files, scans, None
+
+
+def work_chunks(names: list[str], jobs: int) -> list[list[str]]:
+    """Return the outputs in chunks that idle workers take in turn: the site-wide outputs first, one
+    per chunk (the overview alone costs as much as a hundred seat pages), then the seat pages in
+    small runs, so every worker finishes at about the same time."""
+    seats = [n for n in names if n.endswith("/index.html")]
+    chunks = [[n] for n in names if not n.endswith("/index.html")]
+    size = max(4, len(seats) // (jobs * 8))
+    return chunks + [seats[i:i + size] for i in range(0, len(seats), size)]
 
 
 def render_in_parallel(results: Any, env: Any, assets: dict, jobs: int) -> Optional[tuple[Output, dict[str, PageScan]]]:
@@ -47,10 +59,9 @@ def render_in_parallel(results: Any, env: Any, assets: dict, jobs: int) -> Optio
     if jobs < 2 or len(names) < PARALLEL_FROM_OUTPUTS or "fork" not in multiprocessing.get_all_start_methods():
         return None
     _job.update(results=results, env=env, assets=assets)
-    shares = [names[i::jobs] for i in range(jobs)]
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.map(_render_share, shares)
+            parts = list(pool.imap_unordered(_render_share, work_chunks(names, jobs)))
     finally:
         _job.clear()
     files: Output = {}
