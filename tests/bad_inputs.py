@@ -192,7 +192,7 @@ BAD = {
         'content/constituencies/amber-valley.md:1: is not UTF-8 text (byte 0xe9); save the file as UTF-8',
     ]),
     "template-syntax-error": (replace("templates/constituency.html", "{% if blurb %}", "{% if blurb %"), [
-        "templates/constituency.html:98: template syntax error: unexpected '<'",
+        "templates/constituency.html:99: template syntax error: unexpected '<'",
     ]),
     "template-undefined-variable": (replace("templates/constituency.html", "{{ facts.name }}</h1>", "{{ facts.nmae }}</h1>"), [
         "templates/constituency.html:11: template error: 'sitegen.model.ConstituencyFacts object' has no attribute 'nmae'",
