@@ -39,11 +39,31 @@ class Marks:
 
 @dataclass
 class YamlFile:
-    """One parsed YAML file: its data and where each value was written."""
+    """One parsed YAML file: its data, and where each value was written.
+
+    The positions are worked out only when a message needs one, by parsing the text again:
+    most builds have no errors, and a parse without them is cheaper to hand between processes.
+    """
 
     path: str
     data: Any
-    marks: Marks
+    text: str = field(repr=False)
+    _marks: Optional[Marks] = field(default=None, repr=False, compare=False)
+
+    @property
+    def marks(self) -> Marks:
+        """Return the line and column of every value and key in the file."""
+        if self._marks is None:
+            loader = _Loader(self.text)
+            try:
+                marks = Marks()
+                node = loader.get_single_node()
+                if node is not None:
+                    _build(loader, node, (), marks, set())
+                self._marks = marks
+            finally:
+                loader.dispose()
+        return self._marks
 
 
 @dataclass
@@ -94,13 +114,14 @@ def _pos(mark: yaml.Mark) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
-def _build(loader: _Loader, node: yaml.Node, loc: Loc, marks: Marks, seen: set[int]) -> Any:
-    """Return the Python value of `node`, recording marks; refuse aliases and duplicate keys."""
+def _build(loader: _Loader, node: yaml.Node, loc: Loc, marks: Optional[Marks], seen: set[int]) -> Any:
+    """Return the Python value of `node`, recording marks (if given); refuse aliases and duplicate keys."""
     if id(node) in seen:
         raise _Refused("YAML anchors and aliases (&name, *name) are not allowed; "
                        "write the value out in full", node.start_mark)
     seen.add(id(node))
-    marks.values[loc] = _pos(node.start_mark)
+    if marks is not None:
+        marks.values[loc] = _pos(node.start_mark)
     if isinstance(node, yaml.MappingNode):
         if node.tag != "tag:yaml.org,2002:map" or any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
             raise _Refused("YAML merge keys (<<) are not allowed; write the fields out in full",
@@ -113,7 +134,8 @@ def _build(loader: _Loader, node: yaml.Node, loc: Loc, marks: Marks, seen: set[i
             if key in result:
                 raise _Refused(f"{key!r} appears twice in the same block; keep only one",
                                key_node.start_mark)
-            marks.keys[loc + (key,)] = _pos(key_node.start_mark)
+            if marks is not None:
+                marks.keys[loc + (key,)] = _pos(key_node.start_mark)
             result[key] = _build(loader, value_node, loc + (key,), marks, seen)
         return result
     if isinstance(node, yaml.SequenceNode):
@@ -126,9 +148,8 @@ def parse_yaml(text: str, path: str) -> tuple[YamlFile | None, ContentError | No
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        marks = Marks()
-        data = None if node is None else _build(loader, node, (), marks, set())
-        return YamlFile(path, data, marks), None
+        data = None if node is None else _build(loader, node, (), None, set())
+        return YamlFile(path, data, text), None
     except _Refused as refused:
         line, col = _pos(refused.mark)
         return None, ContentError(path, line, col, refused.message)

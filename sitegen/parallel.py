@@ -6,23 +6,72 @@ depend on how the pages were shared out: each page is rendered from the same inp
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+from pathlib import Path
 from typing import Any, Optional
 
 from jinja2 import TemplateError
 
+from .config import Paths
+from .load import LoadCache, load_markdown, load_yaml
 from .render import Output, RenderMemo, output_renderers
 from .verify import PageScan, scan_page
 
 PARALLEL_FROM_OUTPUTS = 200  # below this, starting workers costs more than it saves
+PARALLEL_FROM_FILES = 400     # the same for reading content files
 
 _job: dict[str, Any] = {}  # what the forked workers inherit
+
+
+def _worker_start() -> None:
+    # A worker lives for one build and makes no garbage cycles worth collecting; collecting would
+    # also write to every shared object's header and copy the parent's memory page by page.
+    gc.disable()
+
+
+def _pool(jobs: int) -> Any:
+    """Return a pool of `jobs` processes forked from this one, with the parent's objects frozen out of
+    the garbage collector's reach (see _worker_start)."""
+    gc.freeze()
+    return multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start)
 
 
 def default_jobs() -> int:
     """Return how many processes to render with: one per core this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _read_share(files: list[Path]) -> LoadCache:
+    cache: LoadCache = {}
+    for path in files:
+        (load_yaml if path.suffix == ".yml" else load_markdown)(path, _job["paths"], [], cache)
+    return cache
+
+
+def read_in_parallel(paths: Paths, jobs: int) -> Optional[LoadCache]:
+    """Return the constituency files read and parsed by `jobs` forked processes, as a loader cache
+    (see load.py) that the build's own reading then takes them from; None when not worth it.
+
+    Only files a worker could read are in it; the loader reads the rest itself and reports why not.
+    """
+    folder = paths.content / "constituencies"
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".md")) if folder.is_dir() else []
+    if jobs < 2 or len(files) < PARALLEL_FROM_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    _job.update(paths=paths)
+    size = max(16, len(files) // (jobs * 4))
+    try:
+        with _pool(jobs) as pool:
+            parts = list(pool.imap_unordered(_read_share, [files[i:i + size] for i in range(0, len(files), size)]))
+    finally:
+        _job.clear()
+        gc.unfreeze()
+    cache: LoadCache = {}
+    for part in parts:
+        cache.update(part)
+    return cache
 
 
 def _render_share(names: list[str]) -> tuple[Output, dict[str, PageScan], Optional[str]]:
@@ -60,10 +109,11 @@ def render_in_parallel(results: Any, env: Any, assets: dict, jobs: int) -> Optio
         return None
     _job.update(results=results, env=env, assets=assets)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with _pool(jobs) as pool:
             parts = list(pool.imap_unordered(_render_share, work_chunks(names, jobs)))
     finally:
         _job.clear()
+        gc.unfreeze()
     files: Output = {}
     scans: dict[str, PageScan] = {}
     for part_files, part_scans, failure in parts:

@@ -14,7 +14,7 @@ from .errors import ContentError, ContentErrors
 from .load import load_content
 from .render import Output, make_environment, render_site
 from .validate import collect_warnings, validate
-from .parallel import default_jobs, render_in_parallel
+from .parallel import default_jobs, read_in_parallel, render_in_parallel
 from .verify import verify_output
 from .write import write_site
 
@@ -51,14 +51,15 @@ def render_build(paths: Paths, jobs: Optional[int] = None, progress: Callable[[s
     `progress` is told each stage (one of STAGES) as it starts.
     """
     progress(STAGES[0])
-    site = validate(load_content(paths))
+    jobs = default_jobs() if jobs is None else jobs
+    site = validate(load_content(paths, read_in_parallel(paths, jobs)))
     results = compute_results(site)
     progress(STAGES[1])
     scans: dict = {}
     try:
         env = make_environment(paths.templates)
         assets = collect_assets(paths.static)
-        shared = render_in_parallel(results, env, assets, default_jobs() if jobs is None else jobs)
+        shared = render_in_parallel(results, env, assets, jobs)
         if shared is not None:
             files, found = shared
             scans = {name: (files[name], scan) for name, scan in found.items()}

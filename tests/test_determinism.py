@@ -12,6 +12,7 @@ from bench.generate import generate
 from sitegen import parallel
 from sitegen.cli import main
 from sitegen.config import Paths
+from sitegen.errors import ContentErrors
 from sitegen.pipeline import build
 from sitegen.rebuild import Rebuilder
 from tests.conftest import PROJECT, read_tree
@@ -33,6 +34,7 @@ def test_every_route_gives_the_same_bytes(kind: str, tmp_path: Path, monkeypatch
 
     build(paths("one-core"), jobs=1)
     monkeypatch.setattr(parallel, "PARALLEL_FROM_OUTPUTS", 0)  # make two workers render even small sites
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_FILES", 0)    # and read them
     build(paths("two-cores"), jobs=2)
     expected = read_tree(tmp_path / "one-core")
     assert read_tree(tmp_path / "two-cores") == expected
@@ -75,3 +77,22 @@ def test_a_warm_build_notices_a_changed_input_and_an_edited_output(tmp_path: Pat
     assert "tampered" not in (tmp_path / "dist" / "erewash" / "index.html").read_text()
     shutil.rmtree(tmp_path / "cache")
     assert run().startswith("Built")  # the cache is safe to delete
+
+
+def test_errors_found_by_parallel_readers_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = Path(shutil.copytree(PROJECT / "content", tmp_path / "content"))
+    seat = content / "constituencies" / "erewash.yml"
+    seat.write_text(seat.read_text().replace("votes: 17224", "votes: 17,224").replace("party: con", "party: tory"))
+    (content / "constituencies" / "bolsover.yml").write_text("name: [unclosed\n")
+    paths = Paths(PROJECT, content, PROJECT / "templates", PROJECT / "static", tmp_path / "dist", tmp_path / "cache")
+
+    def messages(jobs: int) -> list[str]:
+        with pytest.raises(ContentErrors) as caught:
+            build(paths, jobs=jobs)
+        return [e.format() for e in caught.value.errors]
+
+    alone = messages(1)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_FILES", 0)
+    assert messages(2) == alone
+    assert sum("constituencies/erewash.yml:1" in m or "bolsover.yml:1:7: YAML syntax" in m for m in alone) == 3
+    assert not (tmp_path / "dist").exists()
