@@ -100,10 +100,18 @@ def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Opti
             print(f"Nothing changed since the last build: {paths.display(paths.dist)}/ is up to date "
                   f"({record['files']} files, {time.perf_counter() - started:.2f} s).", file=out)
             return EXIT_OK
-    from .pipeline import STAGES, build, render_build
+    from .parallel import default_jobs, read_ahead
+    jobs = default_jobs() if jobs is None else jobs
+    reading = read_ahead(paths, jobs)  # large sites: parse content on every core while Jinja imports
+    try:
+        from .pipeline import STAGES, build, render_build
+    except BaseException:
+        if reading:
+            reading.close()
+        raise
     bar = ProgressBar(err, STAGES if write else STAGES[:-1])
     try:
-        result = build(paths, jobs, bar.stage) if write else render_build(paths, jobs, bar.stage)
+        result = (build if write else render_build)(paths, jobs, bar.stage, reading)
     except ContentErrors as exc:
         bar.close()
         report(exc.errors, err)

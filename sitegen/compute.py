@@ -27,8 +27,8 @@ def round_ratio(numerator: int, denominator: int, places: int = 1) -> Decimal:
     In integers: |n/d| * 10^places + 1/2, floored, is (2 * |n| * 10^places + d) // (2 * d).
     """
     rounded = (2 * abs(numerator) * 10 ** places + denominator) // (2 * denominator)
-    negative = numerator < 0 and rounded != 0  # -0.04 rounds to 0.0, never to -0.0
-    return Decimal((1 if negative else 0, tuple(map(int, str(rounded))), -places))
+    # -0.04 rounds to 0.0, never to -0.0; scaleb(-places) keeps the trailing zeros (37.0)
+    return Decimal(-rounded if numerator < 0 else rounded).scaleb(-places)
 
 
 def pct(part: int, whole: int) -> Fraction:

@@ -59,12 +59,14 @@ def seat_data(s: SeatResult, parties: dict, memo: Optional[dict]) -> tuple[str, 
     if memo is not None and slug in memo and memo[slug][0] is s and memo[slug][1] is parties:
         return memo[slug][2], memo[slug][3]
     facts = s.seat.facts
+    label = s.label if s.is_declared else ""
+    # The csv module writes None as an empty field and numbers as str() does; flags are spelt out.
     rows = [[slug, facts.name, s.status, c.position, c.name, c.party, parties[c.party].name, c.description,
-             c.votes, c.share_pct, c.change_pp, c.is_new, c.elected, c.lost_deposit, s.valid_votes,
-             facts.electorate, s.turnout_pct, s.majority, s.label if s.is_declared else ""]
+             c.votes, c.share_pct, c.change_pp, _FLAG[c.is_new], _FLAG[c.elected], _FLAG[c.lost_deposit],
+             s.valid_votes, facts.electorate, s.turnout_pct, s.majority, label]
             for c in s.candidates]
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows([[_csv_value(v) for v in row] for row in rows])
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
     data = (_dumps(seat_record(s)), buffer.getvalue())
     if memo is not None:
         memo[slug] = (s, parties, *data)
@@ -120,12 +122,7 @@ def render_hexjson(results: Results) -> str:
     return _dumps({"layout": "odd-r", "hexes": hexes}) + "\n"
 
 
-def _csv_value(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return str(value)
-    return "" if value is None else value
+_FLAG = {True: "true", False: "false"}
 
 
 def render_results_csv(results: Results, memo: Optional[dict] = None) -> str:

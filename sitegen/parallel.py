@@ -1,8 +1,11 @@
-"""Render a large site on every core: forked workers each render and scan a share of the pages.
+"""Read and render a large site on every core, in forked worker processes.
 
-Forking shares the computed results with the workers for free; each returns its pages (and the
-link-and-figure scans of them, so the parent does not parse them again). The output does not
-depend on how the pages were shared out: each page is rendered from the same inputs either way.
+Reading: workers parse a share of the content files each, while the parent imports the renderer.
+Rendering: forking shares the computed results with the workers for free; each returns its pages
+(and the link-and-figure scans of them, so the parent does not parse them again). The output does
+not depend on how the work was shared out: each file is made from the same inputs either way.
+
+This module imports only the loader, so a build can start reading before Jinja is imported.
 """
 from __future__ import annotations
 
@@ -10,14 +13,14 @@ import gc
 import multiprocessing
 import os
 from pathlib import Path
-from typing import Any, Optional
-
-from jinja2 import TemplateError
+from typing import TYPE_CHECKING, Any, Optional
 
 from .config import Paths
 from .load import LoadCache, load_markdown, load_yaml
-from .render import Output, RenderMemo, output_renderers
-from .verify import PageScan, scan_page
+
+if TYPE_CHECKING:
+    from .render import Output
+    from .verify import PageScan
 
 PARALLEL_FROM_OUTPUTS = 200  # below this, starting workers costs more than it saves
 PARALLEL_FROM_FILES = 400     # the same for reading content files
@@ -50,31 +53,54 @@ def _read_share(files: list[Path]) -> LoadCache:
     return cache
 
 
-def read_in_parallel(paths: Paths, jobs: int) -> Optional[LoadCache]:
-    """Return the constituency files read and parsed by `jobs` forked processes, as a loader cache
-    (see load.py) that the build's own reading then takes them from; None when not worth it.
+class ReadAhead:
+    """Content files being read and parsed by forked workers while this process gets on with
+    something else; `cache()` waits for them and returns what they read."""
 
-    Only files a worker could read are in it; the loader reads the rest itself and reports why not.
-    """
+    def __init__(self, paths: Paths, files: list[Path], jobs: int):
+        size = max(16, len(files) // (jobs * 4))
+        _job.update(paths=paths)
+        try:
+            self._pool = _pool(jobs)  # the workers are forked here, taking _job with them
+        finally:
+            _job.clear()
+            gc.unfreeze()
+        self._parts = self._pool.map_async(_read_share, [files[i:i + size] for i in range(0, len(files), size)])
+
+    def cache(self) -> LoadCache:
+        """Return the files read, as a loader cache (see load.py) that the build then reads from.
+
+        Only files a worker could read are in it; the loader reads the rest itself and says why not.
+        """
+        try:
+            parts = self._parts.get()
+        finally:
+            self.close()
+        cache: LoadCache = {}
+        for part in parts:
+            cache.update(part)
+        return cache
+
+    def close(self) -> None:
+        """Stop the workers (they have finished, or their work is no longer wanted)."""
+        self._pool.terminate()
+        self._pool.join()
+
+
+def read_ahead(paths: Paths, jobs: int) -> Optional[ReadAhead]:
+    """Start reading the constituency files on `jobs` processes; None when not worth it."""
     folder = paths.content / "constituencies"
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".md")) if folder.is_dir() else []
     if jobs < 2 or len(files) < PARALLEL_FROM_FILES or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    _job.update(paths=paths)
-    size = max(16, len(files) // (jobs * 4))
-    try:
-        with _pool(jobs) as pool:
-            parts = list(pool.imap_unordered(_read_share, [files[i:i + size] for i in range(0, len(files), size)]))
-    finally:
-        _job.clear()
-        gc.unfreeze()
-    cache: LoadCache = {}
-    for part in parts:
-        cache.update(part)
-    return cache
+    return ReadAhead(paths, files, jobs)
 
 
 def _render_share(names: list[str]) -> tuple[Output, dict[str, PageScan], Optional[str]]:
+    from jinja2 import TemplateError
+
+    from .render import RenderMemo, output_renderers
+    from .verify import scan_page
     if "renderers" not in _job:  # once per worker process
         _job["renderers"] = output_renderers(_job["results"], _job["env"], _job["assets"], RenderMemo())
     renderers = _job["renderers"]
@@ -90,10 +116,12 @@ def _render_share(names: list[str]) -> tuple[Output, dict[str, PageScan], Option
 
 def work_chunks(names: list[str], jobs: int) -> list[list[str]]:
     """Return the outputs in chunks that idle workers take in turn: the site-wide outputs first, one
-    per chunk (the overview alone costs as much as a hundred seat pages), then the seat pages in
-    small runs, so every worker finishes at about the same time."""
+    per chunk (the overview alone costs as much as fifty seat pages) except the two data files,
+    which share their records, then the seat pages in small runs, so every worker finishes at
+    about the same time."""
     seats = [n for n in names if n.endswith("/index.html")]
-    chunks = [[n] for n in names if not n.endswith("/index.html")]
+    data = [n for n in names if n in ("results.json", "results.csv")]  # made from the same records
+    chunks = [data] + [[n] for n in names if not n.endswith("/index.html") and n not in data]
     size = max(4, len(seats) // (jobs * 8))
     return chunks + [seats[i:i + size] for i in range(0, len(seats), size)]
 
@@ -104,16 +132,18 @@ def render_in_parallel(results: Any, env: Any, assets: dict, jobs: int) -> Optio
     Returns None when forking is not worth it or not available, so the caller renders in-process.
     A template error in a worker is raised again here, in the parent, by rendering that output.
     """
+    from .render import RenderMemo, output_renderers
     names = list(output_renderers(results, env, assets, RenderMemo()))
     if jobs < 2 or len(names) < PARALLEL_FROM_OUTPUTS or "fork" not in multiprocessing.get_all_start_methods():
         return None
     _job.update(results=results, env=env, assets=assets)
     try:
-        with _pool(jobs) as pool:
-            parts = list(pool.imap_unordered(_render_share, work_chunks(names, jobs)))
+        pool = _pool(jobs)
     finally:
         _job.clear()
         gc.unfreeze()
+    with pool:
+        parts = list(pool.imap_unordered(_render_share, work_chunks(names, jobs)))
     files: Output = {}
     scans: dict[str, PageScan] = {}
     for part_files, part_scans, failure in parts:

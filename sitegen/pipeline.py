@@ -14,7 +14,7 @@ from .errors import ContentError, ContentErrors
 from .load import load_content
 from .render import Output, make_environment, render_site
 from .validate import collect_warnings, validate
-from .parallel import default_jobs, read_in_parallel, render_in_parallel
+from .parallel import ReadAhead, default_jobs, read_ahead, render_in_parallel
 from .verify import verify_output
 from .write import write_site
 
@@ -44,15 +44,18 @@ def template_error(exc: TemplateError, paths: Paths) -> ContentError:
 STAGES = ("reading content", "rendering pages", "checking links and figures", "writing dist/")
 
 
-def render_build(paths: Paths, jobs: Optional[int] = None, progress: Callable[[str], None] = lambda stage: None) -> Build:
+def render_build(paths: Paths, jobs: Optional[int] = None, progress: Callable[[str], None] = lambda stage: None,
+                 reading: Optional[ReadAhead] = None) -> Build:
     """Return the whole site rendered in memory, or raise ContentErrors; writes nothing.
 
-    Large sites render on `jobs` processes (default: one per core); the output is the same.
+    Large sites are read and rendered on `jobs` processes (default: one per core); the output is
+    the same. `reading` is that reading, if the caller started it already (see parallel.py).
     `progress` is told each stage (one of STAGES) as it starts.
     """
     progress(STAGES[0])
     jobs = default_jobs() if jobs is None else jobs
-    site = validate(load_content(paths, read_in_parallel(paths, jobs)))
+    reading = reading or read_ahead(paths, jobs)
+    site = validate(load_content(paths, reading.cache() if reading else None))
     results = compute_results(site)
     progress(STAGES[1])
     scans: dict = {}
@@ -74,9 +77,10 @@ def render_build(paths: Paths, jobs: Optional[int] = None, progress: Callable[[s
     return Build(results, files, collect_warnings(site))
 
 
-def build(paths: Paths, jobs: Optional[int] = None, progress: Callable[[str], None] = lambda stage: None) -> Build:
+def build(paths: Paths, jobs: Optional[int] = None, progress: Callable[[str], None] = lambda stage: None,
+          reading: Optional[ReadAhead] = None) -> Build:
     """Render the site and, only if everything rendered, replace dist/ with it."""
-    result = render_build(paths, jobs, progress)
+    result = render_build(paths, jobs, progress, reading)
     progress(STAGES[3])
     written = write_site(result.files, paths.dist)
     return Build(result.results, result.files, result.warnings, written)
