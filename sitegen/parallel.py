@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from .config import Paths
 from .load import LoadCache, load_markdown, load_yaml
+from .write import Staging
 
 if TYPE_CHECKING:
     from .render import Output
@@ -96,7 +97,7 @@ def read_ahead(paths: Paths, jobs: int) -> Optional[ReadAhead]:
     return ReadAhead(paths, files, jobs)
 
 
-def _render_share(names: list[str]) -> tuple[Output, dict[str, PageScan], Optional[str]]:
+def _render_share(names: list[str]) -> tuple[Output, dict[str, PageScan], Optional[str], int]:
     from jinja2 import TemplateError
 
     from .render import RenderMemo, output_renderers
@@ -109,9 +110,10 @@ def _render_share(names: list[str]) -> tuple[Output, dict[str, PageScan], Option
         for name in names:
             files[name] = renderers[name]()
     except TemplateError as exc:  # sent back as text: template errors do not always pickle
-        return {}, {}, f"{type(exc).__name__}\0{name}\0{exc}"
+        return {}, {}, f"{type(exc).__name__}\0{name}\0{exc}", 0
     scans = {n: scan_page(b) for n, b in files.items() if n.endswith(".html") and isinstance(b, str)}
-    return files, scans, None
+    staging = _job.get("staging")
+    return files, scans, None, staging.write(files) if staging else 0
 
 
 def work_chunks(names: list[str], jobs: int) -> list[list[str]]:
@@ -126,8 +128,11 @@ def work_chunks(names: list[str], jobs: int) -> list[list[str]]:
     return chunks + [seats[i:i + size] for i in range(0, len(seats), size)]
 
 
-def render_in_parallel(results: Any, env: Any, assets: dict, jobs: int) -> Optional[tuple[Output, dict[str, PageScan]]]:
-    """Return every output and the scans of its pages, rendered by `jobs` forked processes.
+def render_in_parallel(results: Any, env: Any, assets: dict, jobs: int, staging: Optional[Staging] = None
+                       ) -> Optional[tuple[Output, dict[str, PageScan], int]]:
+    """Return every output and the scans of its pages, rendered by `jobs` forked processes, and
+    how many files they wrote into `staging`: when given, each worker writes what it rendered
+    there while the others render.
 
     Returns None when forking is not worth it or not available, so the caller renders in-process.
     A template error in a worker is raised again here, in the parent, by rendering that output.
@@ -136,7 +141,7 @@ def render_in_parallel(results: Any, env: Any, assets: dict, jobs: int) -> Optio
     names = list(output_renderers(results, env, assets, RenderMemo()))
     if jobs < 2 or len(names) < PARALLEL_FROM_OUTPUTS or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    _job.update(results=results, env=env, assets=assets)
+    _job.update(results=results, env=env, assets=assets, staging=staging)
     try:
         pool = _pool(jobs)
     finally:
@@ -146,9 +151,11 @@ def render_in_parallel(results: Any, env: Any, assets: dict, jobs: int) -> Optio
         parts = list(pool.imap_unordered(_render_share, work_chunks(names, jobs)))
     files: Output = {}
     scans: dict[str, PageScan] = {}
-    for part_files, part_scans, failure in parts:
+    written = 0
+    for part_files, part_scans, failure, part_written in parts:
         if failure:
             return None  # render in-process, where the template error surfaces with its traceback
         files.update(part_files)
         scans.update(part_scans)
-    return {name: files[name] for name in names}, scans
+        written += part_written
+    return {name: files[name] for name in names}, scans, written

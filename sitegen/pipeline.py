@@ -16,7 +16,7 @@ from .render import Output, make_environment, render_site
 from .validate import collect_warnings, validate
 from .parallel import ReadAhead, default_jobs, read_ahead, render_in_parallel
 from .verify import verify_output
-from .write import write_site
+from .write import Staging, write_site
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Build:
     files: Output
     warnings: list[ContentError]
     written: int = 0  # files whose bytes changed on disk
+    staged: frozenset[str] = frozenset()  # files already written into the staging folder
 
 
 def template_error(exc: TemplateError, paths: Paths) -> ContentError:
@@ -45,11 +46,12 @@ STAGES = ("reading content", "rendering pages", "checking links and figures", "w
 
 
 def render_build(paths: Paths, jobs: Optional[int] = None, progress: Callable[[str], None] = lambda stage: None,
-                 reading: Optional[ReadAhead] = None) -> Build:
-    """Return the whole site rendered in memory, or raise ContentErrors; writes nothing.
+                 reading: Optional[ReadAhead] = None, staging: Optional[Staging] = None) -> Build:
+    """Return the whole site rendered in memory, or raise ContentErrors; writes nothing to dist/.
 
     Large sites are read and rendered on `jobs` processes (default: one per core); the output is
     the same. `reading` is that reading, if the caller started it already (see parallel.py).
+    With `staging`, the rendering workers write their files into it as they go (Build.staged).
     `progress` is told each stage (one of STAGES) as it starts.
     """
     progress(STAGES[0])
@@ -59,13 +61,15 @@ def render_build(paths: Paths, jobs: Optional[int] = None, progress: Callable[[s
     results = compute_results(site)
     progress(STAGES[1])
     scans: dict = {}
+    written, staged = 0, frozenset()
     try:
         env = make_environment(paths.templates)
         assets = collect_assets(paths.static)
-        shared = render_in_parallel(results, env, assets, jobs)
+        shared = render_in_parallel(results, env, assets, jobs, staging)
         if shared is not None:
-            files, found = shared
+            files, found, written = shared
             scans = {name: (files[name], scan) for name, scan in found.items()}
+            staged = frozenset(files) if staging else frozenset()
         else:
             files = render_site(results, env, assets)
     except TemplateError as exc:
@@ -74,13 +78,19 @@ def render_build(paths: Paths, jobs: Optional[int] = None, progress: Callable[[s
     problems = verify_output(files, scans)
     if problems:
         raise ContentErrors(problems)
-    return Build(results, files, collect_warnings(site))
+    return Build(results, files, collect_warnings(site), written, staged)
 
 
 def build(paths: Paths, jobs: Optional[int] = None, progress: Callable[[str], None] = lambda stage: None,
           reading: Optional[ReadAhead] = None) -> Build:
-    """Render the site and, only if everything rendered, replace dist/ with it."""
-    result = render_build(paths, jobs, progress, reading)
+    """Render the site and, only if everything rendered and checked, replace dist/ with it."""
+    staging = Staging(paths.dist)
+    try:
+        result = render_build(paths, jobs, progress, reading, staging)
+    except BaseException:
+        staging.discard()
+        raise
     progress(STAGES[3])
-    written = write_site(result.files, paths.dist)
+    rest = {name: body for name, body in result.files.items() if name not in result.staged}
+    written = write_site(rest, paths.dist, staging, result.written)
     return Build(result.results, result.files, result.warnings, written)

@@ -30,28 +30,50 @@ def remove_stale_temporaries(dist: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write_tree(files: Mapping[str, Union[str, bytes]], folder: Path, previous: Optional[Path] = None) -> int:
-    """Write every file into `folder`, which must not exist yet; return how many were written.
+class Staging:
+    """A new dist/ being written beside the old one: commit() swaps it in, discard() removes it.
 
-    A file whose bytes equal the same file in `previous` is hard-linked from there instead of
-    written again (the old folder is about to be replaced, and links keep its data alive).
+    Forked workers may write into it too (each a different set of files); a file whose bytes equal
+    the same file in the old dist/ is hard-linked from there instead of written again (the old
+    folder is about to be replaced, and links keep its data alive).
     """
-    folder.mkdir(parents=True)
-    made: set[Path] = {folder}
-    written = 0
-    for name in sorted(files):
-        parts = check_output_path(name).parts
-        target = folder.joinpath(*parts)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        data = files[name]
-        data = data.encode("utf-8") if isinstance(data, str) else data
-        if previous is not None and _link_if_unchanged(previous.joinpath(*parts), target, data):
-            continue
-        target.write_bytes(data)
-        written += 1
-    return written
+
+    def __init__(self, dist: Path):
+        remove_stale_temporaries(dist)
+        self.dist = dist
+        self.folder = dist.parent / f"{TEMP_PREFIX}{dist.name}-new-{os.getpid()}"
+        self.previous = dist if dist.is_dir() else None
+        self.folder.mkdir(parents=True)
+
+    def write(self, files: Mapping[str, Union[str, bytes]]) -> int:
+        """Write `files` into the new folder; return how many were written rather than linked."""
+        made: set[Path] = {self.folder}
+        written = 0
+        for name in sorted(files):
+            parts = check_output_path(name).parts
+            target = self.folder.joinpath(*parts)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            data = files[name]
+            data = data.encode("utf-8") if isinstance(data, str) else data
+            if self.previous is not None and _link_if_unchanged(self.previous.joinpath(*parts), target, data):
+                continue
+            target.write_bytes(data)
+            written += 1
+        return written
+
+    def commit(self) -> None:
+        """Put the new folder in place of dist/; the old one is deleted."""
+        old = self.dist.parent / f"{TEMP_PREFIX}{self.dist.name}-old-{os.getpid()}"
+        if self.dist.exists():
+            os.rename(self.dist, old)
+        os.rename(self.folder, self.dist)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Delete the new folder, leaving dist/ as it was."""
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _link_if_unchanged(old: Path, target: Path, data: bytes) -> bool:
@@ -64,23 +86,21 @@ def _link_if_unchanged(old: Path, target: Path, data: bytes) -> bool:
     return False
 
 
-def write_site(files: Mapping[str, Union[str, bytes]], dist: Path) -> int:
+def write_site(files: Mapping[str, Union[str, bytes]], dist: Path, staging: Optional[Staging] = None,
+               written: int = 0) -> int:
     """Replace dist/ with exactly `files`; a failure at any point leaves the old dist/ as it was.
 
-    Returns how many files had new bytes (the rest were linked from the old dist/).
+    With `staging`, into which workers have already written `written` of the files (those not
+    in `files`), only the rest are written before the swap. Returns how many files had new bytes
+    (the rest were linked from the old dist/).
     """
-    remove_stale_temporaries(dist)
-    fresh = dist.parent / f"{TEMP_PREFIX}{dist.name}-new-{os.getpid()}"
-    old = dist.parent / f"{TEMP_PREFIX}{dist.name}-old-{os.getpid()}"
+    staging = staging or Staging(dist)
     try:
-        written = write_tree(files, fresh, dist if dist.is_dir() else None)
+        written += staging.write(files)
+        staging.commit()
     except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
+        staging.discard()
         raise
-    if dist.exists():
-        os.rename(dist, old)
-    os.rename(fresh, dist)
-    shutil.rmtree(old, ignore_errors=True)
     return written
 
 

@@ -94,5 +94,21 @@ def test_errors_found_by_parallel_readers_are_the_same(tmp_path: Path, monkeypat
     alone = messages(1)
     monkeypatch.setattr(parallel, "PARALLEL_FROM_FILES", 0)
     assert messages(2) == alone
+    assert not list(tmp_path.glob(".dist-*"))
     assert sum("constituencies/erewash.yml:1" in m or "bolsover.yml:1:7: YAML syntax" in m for m in alone) == 3
     assert not (tmp_path / "dist").exists()
+
+
+def test_a_template_error_in_a_worker_leaves_dist_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    templates = Path(shutil.copytree(PROJECT / "templates", tmp_path / "templates"))
+    paths = Paths(PROJECT, PROJECT / "content", templates, PROJECT / "static", tmp_path / "dist", tmp_path / "cache")
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_OUTPUTS", 0)
+    build(paths, jobs=2)
+    published = read_tree(tmp_path / "dist")
+    page = templates / "constituency.html"
+    page.write_text(page.read_text().replace("{{ facts.electorate|num }}", "{{ facts.electorate.nope.nope }}"))
+    with pytest.raises(ContentErrors) as caught:
+        build(paths, jobs=2)
+    assert [e.format() for e in caught.value.errors][0].startswith(f"{paths.display(page)}:")
+    assert read_tree(tmp_path / "dist") == published
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist-")]  # no half-written copy
