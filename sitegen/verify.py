@@ -131,33 +131,42 @@ def check_links(files: Mapping[str, Union[str, bytes]], scans: dict[str, PageSca
     return errors
 
 
-def _pct(value: Any) -> str:
-    return f"{Decimal(str(value))}%"
+def _pct(value: Decimal) -> str:
+    return f"{value}%"
 
 
 def _change(candidate: dict) -> str:
     if candidate["new_party"]:
         return "new"
-    return format_signed(Decimal(str(candidate["change_pp"])))
+    return format_signed(candidate["change_pp"])
 
 
-def _csv_rows(text: str, slugs: Optional[set[str]]) -> dict[str, list[dict[str, str]]]:
-    """Return results.csv's rows by constituency slug (only those of `slugs`, when given)."""
+CSV_FIGURES = ("votes", "share_pct", "change_pp")  # the columns checked against results.json
+
+
+def _csv_rows(text: str, slugs: Optional[set[str]]) -> dict[str, list[list[str]]]:
+    """Return the CSV_FIGURES of results.csv's rows by constituency slug (only those of `slugs`,
+    when given)."""
     lines = text.splitlines(keepends=True)
     if slugs is not None:
         lines = lines[:1] + [line for line in lines[1:] if line.split(",", 1)[0] in slugs]
-    rows: dict[str, list[dict[str, str]]] = {}
-    for record in csv.DictReader(io.StringIO("".join(lines))):
-        rows.setdefault(record["constituency_slug"], []).append(record)
+    records = csv.reader(io.StringIO("".join(lines)))
+    header = next(records, [])
+    slug_at = header.index("constituency_slug")
+    at = [header.index(column) for column in CSV_FIGURES]
+    rows: dict[str, list[list[str]]] = {}
+    for record in records:
+        rows.setdefault(record[slug_at], []).append([record[i] for i in at])
     return rows
 
 
 def _json_seats(text: str, slugs: Optional[set[str]]) -> list[dict[str, Any]]:
-    """Return results.json's constituency records: all of them, or only those of `slugs`, which are
-    decoded straight from the text without parsing the rest."""
+    """Return results.json's constituency records, figures as Decimals (exactly as written): all of
+    them, or only those of `slugs`, which are decoded straight from the text without the rest."""
+    decoder = json.JSONDecoder(parse_float=Decimal)
     if slugs is None:
-        return json.loads(text)["constituencies"]
-    decoder, records = json.JSONDecoder(), []
+        return decoder.decode(text)["constituencies"]
+    records = []
     for slug in sorted(slugs):
         start = text.find('{"slug":' + json.dumps(slug, ensure_ascii=False) + ",")
         records.append(decoder.raw_decode(text, start)[0] if start >= 0 else {"slug": slug, "status": "missing"})
@@ -196,9 +205,8 @@ def check_figures(files: Mapping[str, Union[str, bytes]], scans: dict[str, PageS
         want = [f"{format_number(seat['majority'])} ({_pct(seat['majority_pct'])})", _pct(seat["turnout_pct"])]
         if summary is None or summary[-2:] != want:
             disagree("index.html", f"the row for {seat['name']}", summary and summary[-2:], want)
-        from_csv = [[r["votes"], r["share_pct"], r["change_pp"]] for r in csv_rows.get(seat["slug"], [])]
-        from_json = [[str(c["votes"]), str(Decimal(str(c["share_pct"]))),
-                      "" if c["change_pp"] is None else str(Decimal(str(c["change_pp"])))]
+        from_csv = csv_rows.get(seat["slug"], [])
+        from_json = [[str(c["votes"]), str(c["share_pct"]), "" if c["change_pp"] is None else str(c["change_pp"])]
                      for c in seat["candidates"]]
         if from_csv != from_json:
             disagree("results.csv", f"the rows for {seat['name']}", from_csv, from_json)
