@@ -5,55 +5,34 @@ schema's complaints into messages with file and line.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass as plain_dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Optional
-
-from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema
-from pydantic.dataclasses import dataclass
+from typing import Annotated, Optional
 
 from .config import SLUG_RE
+from .rules import Accepts, Doc
 
-_FILE = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-def _whole_to_decimal(value: Any) -> Any:
-    """Let editors write `6` for a share of 6.0 (ints are exact, bools are not numbers)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    return value
-
-
-def _number_to_text(value: Any) -> Any:
-    """Let a text field hold a number as typed (`previous_election: 2019`); bools stay errors."""
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        return str(value)
-    return value
+# What editors may write in each kind of field (checked by rules.py, described in the JSON Schemas).
+Text = Annotated[str, Accepts("text", min_length=1)]  # numbers are kept as typed: `2019` is "2019"
+PartyId = Annotated[str, Accepts("string", pattern=SLUG_RE.pattern)]
+Colour = Annotated[str, Accepts("string", pattern=r"^#[0-9A-Fa-f]{6}$")]
+WebAddress = Annotated[str, Accepts("string", pattern=r"^https?://[^\s/]+\S*$")]
+SiteAddress = Annotated[str, Accepts("string", pattern=r"^https?://[^\s/]+\S*/$")]
+Count = Annotated[int, Accepts("int", ge=0)]
+Electorate = Annotated[int, Accepts("int", gt=0)]
+GridNumber = Annotated[int, Accepts("int")]
+SharePct = Annotated[Decimal, Accepts("decimal", ge=0, le=100)]  # exactly as typed; whole numbers too
+Day = Annotated[date, Accepts("date")]
+Moment = Annotated[datetime, Accepts("datetime")]
 
 
-# Each type also states its JSON Schema, which editors' tools use (python build.py schemas).
-Text = Annotated[str, BeforeValidator(_number_to_text), Strict(), StringConstraints(min_length=1),
-                 WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1}, {"type": "number"}]})]
-PartyId = Annotated[str, Strict(), StringConstraints(pattern=SLUG_RE.pattern)]
-Colour = Annotated[str, Strict(), StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
-WebAddress = Annotated[str, Strict(), StringConstraints(pattern=r"^https?://[^\s/]+\S*$")]
-SiteAddress = Annotated[str, Strict(), StringConstraints(pattern=r"^https?://[^\s/]+\S*/$")]
-Count = Annotated[int, Strict(), Field(ge=0)]
-Electorate = Annotated[int, Strict(), Field(gt=0)]
-SharePct = Annotated[Decimal, BeforeValidator(_whole_to_decimal), Strict(),
-                     Field(ge=0, le=100, allow_inf_nan=False),
-                     WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})]
-Day = Annotated[date, Strict(), WithJsonSchema({"type": "string", "format": "date"})]
-Moment = Annotated[AwareDatetime, Strict(), WithJsonSchema({"type": "string", "format": "date-time"})]
-
-
-def doc(text: str) -> Any:
+def doc(text: str) -> Doc:
     """Return field metadata describing a field to editors (shown in their editor's hover help)."""
-    return Field(description=text)
+    return Doc(text)
 
 
-@dataclass(config=_FILE)
+@dataclass(frozen=True)
 class SiteInfo:
     """site.yml: site-wide facts."""
 
@@ -68,7 +47,7 @@ class SiteInfo:
                                           "lastmod for pages without a date of their own")] = None
 
 
-@dataclass(config=_FILE)
+@dataclass(frozen=True)
 class Party:
     """One entry of parties.yml."""
 
@@ -84,7 +63,7 @@ class Party:
         return self.collective_name or self.name
 
 
-@dataclass(config=_FILE)
+@dataclass(frozen=True)
 class Candidate:
     """One candidate on the ballot paper."""
 
@@ -96,7 +75,7 @@ class Candidate:
                                                "name. Example: Labour and Co-operative")] = None
 
 
-@dataclass(config=_FILE)
+@dataclass(frozen=True)
 class Previous:
     """The notional result last time, on current boundaries."""
 
@@ -105,7 +84,7 @@ class Previous:
     mp: Annotated[Optional[Text], doc("The MP before this election. Example: Nigel Mills")] = None
 
 
-@dataclass(config=_FILE)
+@dataclass(frozen=True)
 class Source:
     """Where a figure came from."""
 
@@ -113,22 +92,22 @@ class Source:
     url: Annotated[WebAddress, doc("Its web address, starting https://")]
 
 
-@dataclass(config=_FILE)
+@dataclass(frozen=True)
 class Hex:
     """Tile position on the county map (HexJSON-style columns and rows)."""
 
-    q: Annotated[int, Strict(), doc("Column, counted from the west")]
-    r: Annotated[int, Strict(), doc("Row, counted upwards from the south (HexJSON odd-r)")]
+    q: Annotated[GridNumber, doc("Column, counted from the west")]
+    r: Annotated[GridNumber, doc("Row, counted upwards from the south (HexJSON odd-r)")]
 
 
-@dataclass(config=_FILE)
+@dataclass(frozen=True)
 class ConstituencyFacts:
     """constituencies/<slug>.yml: the facts of one constituency."""
 
     name: Annotated[Text, doc("The constituency's name. Example: Amber Valley")]
     electorate: Annotated[Electorate, doc("The electorate at this poll. Example: 71546")]
     previous: Annotated[Previous, doc("The notional previous result on current boundaries")]
-    candidates: Annotated[list[Candidate], Field(min_length=1), doc("Every candidate, one '- {...}' line each")]
+    candidates: Annotated[list[Candidate], Accepts("list", min_length=1), doc("Every candidate, one '- {...}' line each")]
     rejected: Annotated[Optional[Count], doc("Rejected ballot papers. Example: 105")] = None
     declared_at: Annotated[Optional[Moment], doc("When the result was declared, with UTC offset. "
                                                  "Example: 2024-07-05T03:40:00+01:00")] = None
@@ -137,10 +116,10 @@ class ConstituencyFacts:
                                                  "officer's lot chose")] = None
     updated: Annotated[Optional[Day], doc("When this page's content last changed, YYYY-MM-DD "
                                           "(sitemap lastmod)")] = None
-    sources: Annotated[list[Source], doc("Where the figures come from")] = Field(default_factory=list)
+    sources: Annotated[list[Source], doc("Where the figures come from")] = field(default_factory=list)
 
 
-@plain_dataclass(frozen=True)
+@dataclass(frozen=True)
 class Constituency:
     """A constituency's facts with its slug, blurb and where it was read from."""
 
@@ -154,7 +133,7 @@ class Constituency:
         return all(c.votes is not None for c in self.facts.candidates)
 
 
-@plain_dataclass(frozen=True)
+@dataclass(frozen=True)
 class Site:
     """All validated content."""
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pydantic import TypeAdapter
-
 from .model import ConstituencyFacts, Party, PartyId, SiteInfo
+from .rules import json_schema
 
 SCHEMA_FOLDER = Path("docs") / "schemas"
 SCHEMAS = {
@@ -24,8 +23,7 @@ def render_schemas() -> dict[str, str]:
     """Return each schema file's text, by file name."""
     out = {}
     for name, (title, model) in SCHEMAS.items():
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title,
-                  **TypeAdapter(model).json_schema()}
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **json_schema(model)}
         schema["title"] = title
         out[name] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
     return out

@@ -7,15 +7,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Optional
 
-from pydantic import TypeAdapter, ValidationError
-
 from .config import MAX_PREVIOUS_SHARES_TOTAL, SLUG_RE
 from .errors import ContentError, ContentErrors
 from .load import Loc, RawContent, YamlFile
 from .model import Constituency, ConstituencyFacts, Party, PartyId, Site, SiteInfo
+from .rules import INVALID, Problem, check, fields_at
 
-PARTIES = TypeAdapter(dict[PartyId, Party])
-_ADAPTERS = {SiteInfo: TypeAdapter(SiteInfo), ConstituencyFacts: TypeAdapter(ConstituencyFacts)}
+PARTIES = dict[PartyId, Party]  # parties.yml: the party registry, keyed by party id
 
 # What each kind of field expects, in words an editor can act on.
 _PATTERN_WORDS = {
@@ -95,26 +93,23 @@ def _check_constituency_file(slug: str, file: YamlFile, parties: Optional[dict[s
     return found, Constituency(slug, facts, file.path, blurb)
 
 
-def _check_file(file: YamlFile, model: type, errors: list[ContentError]) -> Any:
+def _check_file(file: YamlFile, model: Any, errors: list[ContentError]) -> Any:
     if not isinstance(file.data, dict):
         errors.append(_not_a_mapping(file))
         return None
-    try:
-        return _ADAPTERS[model].validate_python(file.data)
-    except ValidationError as exc:
-        errors.extend(schema_errors(exc, file, model))
+    problems: list[Problem] = []
+    value = check(model, file.data, problems)
+    if value is INVALID:
+        errors.extend(schema_errors(problems, file, model))
         return None
+    return value
 
 
 def _check_parties(file: YamlFile, errors: list[ContentError]) -> dict[str, Party] | None:
-    if not isinstance(file.data, dict) or not file.data:
+    if not file.data:
         errors.append(_not_a_mapping(file))
         return None
-    try:
-        return PARTIES.validate_python(file.data)
-    except ValidationError as exc:
-        errors.extend(schema_errors(exc, file, dict[str, Party]))
-        return None
+    return _check_file(file, PARTIES, errors)
 
 
 def _not_a_mapping(file: YamlFile) -> ContentError:
@@ -122,10 +117,10 @@ def _not_a_mapping(file: YamlFile) -> ContentError:
     return ContentError(file.path, 1, 1, f"expected a block of 'field: value' lines, got {got}")
 
 
-def schema_errors(exc: ValidationError, file: YamlFile, model: Any) -> list[ContentError]:
-    """Return one ContentError per schema complaint, located through the file's marks."""
+def schema_errors(problems: list[Problem], file: YamlFile, model: Any) -> list[ContentError]:
+    """Return one ContentError per problem the check found, located through the file's marks."""
     result = []
-    for err in exc.errors():
+    for err in problems:
         loc = tuple(err["loc"])
         is_key = bool(loc) and loc[-1] == "[key]"
         if is_key:
@@ -161,7 +156,7 @@ def _explain(kind: str, err: dict, loc: Loc, model: Any) -> str:
         if str(loc[-1]).isdigit():
             return (f"unknown field {loc[-1]!r}: a number with a comma splits in two inside "
                     "{...}; write numbers without commas (17224, not 17,224)")
-        known = _fields_at(model, loc[:-1])
+        known = fields_at(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]!r}?)" if close else f" (expected one of: {', '.join(known)})"
         return f"unknown field {loc[-1]!r}{hint}"
@@ -192,7 +187,7 @@ def _explain(kind: str, err: dict, loc: Loc, model: Any) -> str:
         return f"expected a list (one '- ' line per item), got {got}"
     if kind == "too_short":
         return "expected at least one entry"
-    if kind in ("dict_type", "dataclass_type", "model_type", "dataclass_exact_type"):
+    if kind in ("dict_type", "dataclass_type"):
         return f"expected a block of 'field: value' lines, got {got}"
     return f"{err['msg']}, got {got}"
 
@@ -220,32 +215,6 @@ def _describe(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return repr(value)
-
-
-def _fields_at(model: Any, loc: Loc) -> list[str]:
-    """Return the field names allowed at `loc` inside `model`, for suggestions."""
-    current = model
-    for part in loc:
-        current = _unwrap(current)
-        fields = getattr(current, "__pydantic_fields__", None)
-        if fields and isinstance(part, str) and part in fields:
-            current = fields[part].annotation
-        elif typing.get_origin(current) in (list, dict):
-            current = typing.get_args(current)[-1]
-    fields = getattr(_unwrap(current), "__pydantic_fields__", {})
-    return sorted(fields)
-
-
-def _unwrap(tp: Any) -> Any:
-    """Strip Optional and Annotated from a type."""
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-            tp = next(a for a in typing.get_args(tp) if a is not type(None))
-        else:
-            return tp
 
 
 def _unknown(kind: str, value: str, known: typing.Iterable[str]) -> str:

@@ -5,11 +5,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from pydantic import TypeAdapter
 
 from sitegen.compute import (compute_results, compute_seat, compute_tally, compute_turnout,
                              has_lost_deposit, round_pct)
 from sitegen.model import Constituency, ConstituencyFacts, Party, Site
+from sitegen.rules import check
 
 PARTIES = {
     "lab": Party(name="Labour", short="Lab", colour="#E4003B"),
@@ -23,12 +23,14 @@ def make_seat(votes: dict[str, int | None], winner: str = "con", shares: dict | 
               electorate: int = 1000, rejected: int | None = None, lot: str | None = None,
               slug: str = "x") -> Constituency:
     """Return a constituency with one candidate per party, named after the party."""
-    facts = TypeAdapter(ConstituencyFacts).validate_python({
+    problems: list = []
+    facts = check(ConstituencyFacts, {
         "name": slug.title(), "electorate": electorate, "rejected": rejected,
         "winner_by_lot": lot,
         "previous": {"winner": winner, "shares": {k: Decimal(str(v)) for k, v in (shares or {}).items()}},
         "candidates": [{"name": f"{p.title()} Candidate", "party": p, "votes": v} for p, v in votes.items()],
-    })
+    }, problems)
+    assert not problems, problems
     return Constituency(slug, facts, f"{slug}.yml")
 
 

@@ -1,0 +1,329 @@
+"""What content fields accept: the markers model.py declares fields with, the check that turns parsed
+YAML into model objects, and the JSON Schema of each model for editors' tools.
+
+One declaration serves all three, so the validator, the model and the schema files cannot disagree.
+A check collects every problem it meets as a record {"type", "loc", "input", "ctx"}; validate.py
+turns those into messages with file, line and column. (The model was first declared with pydantic,
+whose import alone took longer than checking 650 constituencies; the problem names are its.)
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Callable, NamedTuple, Optional
+
+Loc = tuple  # a path into the data, e.g. ("candidates", 2, "party")
+Problem = dict  # {"type": ..., "loc": Loc, "input": ..., "ctx": {...}, "msg": ...}
+
+
+@dataclasses.dataclass(frozen=True)
+class Accepts:
+    """What one field accepts. `kind` is one of:
+
+    - "text": a string, or a number kept as typed (`2019`), trimmed, at least `min_length` long;
+    - "string": a string, trimmed, matching `pattern`;
+    - "int": a whole number (true and false are not numbers), within `ge`/`gt`;
+    - "decimal": a number kept exactly as typed, within `ge`/`le`;
+    - "date": a date; "datetime": a date and time with its UTC offset;
+    - "list": a list of at least `min_length` items.
+    """
+
+    kind: str
+    pattern: Optional[str] = None
+    ge: Optional[int] = None
+    gt: Optional[int] = None
+    le: Optional[int] = None
+    min_length: Optional[int] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Doc:
+    """A field's description, shown to editors (hover help in their editor, docs/CONTENT.md)."""
+
+    text: str
+
+
+class Field(NamedTuple):
+    name: str
+    type: Any
+    required: bool
+    doc: Optional[str]
+
+
+class _Invalid:
+    """What a check returns for a value it could not accept (its problems are recorded)."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+
+
+@lru_cache(maxsize=None)
+def model_fields(model: type) -> tuple[Field, ...]:
+    """Return a model's fields in declaration order, with their full types."""
+    hints = typing.get_type_hints(model, include_extras=True)
+    fields = []
+    for f in dataclasses.fields(model):
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        doc = next((m.text for m in getattr(hints[f.name], "__metadata__", ()) if isinstance(m, Doc)), None)
+        fields.append(Field(f.name, hints[f.name], required, doc))
+    return tuple(fields)
+
+
+@lru_cache(maxsize=None)
+def shape(tp: Any) -> tuple:
+    """Return what a type is, as one of:
+
+    ("optional", inner), ("model", class), ("list", item type, Accepts), ("dict", key type,
+    value type), ("scalar", Accepts).
+    """
+    meta: tuple = ()
+    if typing.get_origin(tp) is typing.Annotated:
+        meta, tp = tp.__metadata__, typing.get_args(tp)[0]
+    accepts = next((m for m in meta if isinstance(m, Accepts)), None)
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is typing.Union and type(None) in args:
+        inner = next(a for a in args if a is not type(None))
+        return ("optional", typing.Annotated[(inner, *meta)] if meta else inner)
+    if dataclasses.is_dataclass(tp):
+        return ("model", tp)
+    if origin is list:
+        return ("list", args[0], accepts or Accepts("list"))
+    if origin is dict:
+        return ("dict", args[0], args[1])
+    if accepts is None:
+        raise TypeError(f"no Accepts(...) declared for {tp!r}")
+    return ("scalar", accepts)
+
+
+def _problem(problems: list[Problem], kind: str, loc: Loc, value: Any, msg: str, **ctx: Any) -> Any:
+    problems.append({"type": kind, "loc": loc, "input": value, "ctx": ctx, "msg": msg})
+    return INVALID
+
+
+def check(tp: Any, value: Any, problems: list[Problem], loc: Loc = ()) -> Any:
+    """Return `value` (parsed YAML) made into `tp`, or INVALID after adding its problems to `problems`.
+
+    Every problem is found, not only the first: a model checks all its fields, a list all its items.
+    """
+    return checker(tp)(value, problems, loc)
+
+
+Checker = Callable[[Any, list, Loc], Any]
+
+
+@lru_cache(maxsize=None)
+def checker(tp: Any) -> Checker:
+    """Return the function that checks values against `tp`, made once per type."""
+    kind, *parts = shape(tp)
+    if kind == "optional":
+        inner = checker(parts[0])
+        return lambda value, problems, loc: None if value is None else inner(value, problems, loc)
+    if kind == "model":
+        return _model_checker(parts[0])
+    if kind == "list":
+        return _list_checker(checker(parts[0]), parts[1])
+    if kind == "dict":
+        return _dict_checker(checker(parts[0]), checker(parts[1]))
+    return _scalar_checker(parts[0])
+
+
+def _model_checker(model: type) -> Checker:
+    fields = model_fields(model)
+    known = {f.name for f in fields}
+    checkers: list[tuple[str, bool, Checker]] = []
+
+    def check_model(value: Any, problems: list[Problem], loc: Loc) -> Any:
+        if not isinstance(value, dict):
+            return _problem(problems, "dataclass_type", loc, value, "Input should be a dictionary or an "
+                            f"instance of {model.__name__}", class_name=model.__name__)
+        if not checkers:  # made on first use, so a model may contain itself
+            checkers.extend((f.name, f.required, checker(f.type)) for f in fields)
+        values, ok = {}, True
+        for name, required, check_field in checkers:
+            if name in value:
+                checked = values[name] = check_field(value[name], problems, loc + (name,))
+                ok = ok and checked is not INVALID
+            elif required:
+                _problem(problems, "missing", loc + (name,), value, "Field required")
+                ok = False
+        if len(value) > len(values):
+            for key in value:
+                if key not in known:
+                    _problem(problems, "unexpected_keyword_argument", loc + (key,), value[key],
+                             "Unexpected keyword argument")
+                    ok = False
+        return model(**values) if ok else INVALID
+    return check_model
+
+
+def _list_checker(check_item: Checker, accepts: Accepts) -> Checker:
+    def check_list(value: Any, problems: list[Problem], loc: Loc) -> Any:
+        if not isinstance(value, list):
+            return _problem(problems, "list_type", loc, value, "Input should be a valid list")
+        items = [check_item(v, problems, loc + (i,)) for i, v in enumerate(value)]
+        if accepts.min_length is not None and len(items) < accepts.min_length:
+            return _problem(problems, "too_short", loc, value, "List is too short", min_length=accepts.min_length)
+        return INVALID if any(item is INVALID for item in items) else items
+    return check_list
+
+
+def _dict_checker(check_key: Checker, check_value: Checker) -> Checker:
+    def check_dict(value: Any, problems: list[Problem], loc: Loc) -> Any:
+        if not isinstance(value, dict):
+            return _problem(problems, "dict_type", loc, value, "Input should be a valid dictionary")
+        result, ok = {}, True
+        for k, v in value.items():
+            key = check_key(k, problems, loc + (k, "[key]"))
+            checked = check_value(v, problems, loc + (k,))
+            ok = ok and key is not INVALID and checked is not INVALID
+            result[key] = checked
+        return result if ok else INVALID
+    return check_dict
+
+
+def _scalar_checker(accepts: Accepts) -> Checker:
+    kind = accepts.kind
+    pattern = re.compile(accepts.pattern) if accepts.pattern is not None else None
+    bounded = accepts.ge is not None or accepts.gt is not None or accepts.le is not None
+
+    def check_text(value: Any, problems: list[Problem], loc: Loc) -> Any:
+        if kind == "text" and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            return _problem(problems, "string_type", loc, value, "Input should be a valid string")
+        value = value.strip()
+        if accepts.min_length is not None and len(value) < accepts.min_length:
+            return _problem(problems, "string_too_short", loc, value, "String is too short",
+                            min_length=accepts.min_length)
+        if pattern is not None and not pattern.search(value):
+            return _problem(problems, "string_pattern_mismatch", loc, value, "String should match pattern",
+                            pattern=accepts.pattern)
+        return value
+
+    def check_int(value: Any, problems: list[Problem], loc: Loc) -> Any:
+        if type(value) is not int:
+            return _problem(problems, "int_type", loc, value, "Input should be a valid integer")
+        return _bounds(accepts, value, problems, loc) if bounded else value
+
+    def check_decimal(value: Any, problems: list[Problem], loc: Loc) -> Any:
+        if type(value) is int:
+            value = Decimal(value)
+        if not isinstance(value, Decimal):
+            return _problem(problems, "is_instance_of", loc, value, "Input should be a number", class_name="Decimal")
+        if not value.is_finite():
+            return _problem(problems, "finite_number", loc, value, "Input should be a finite number")
+        return _bounds(accepts, value, problems, loc) if bounded else value
+
+    def check_date(value: Any, problems: list[Problem], loc: Loc) -> Any:
+        if type(value) is not date:
+            return _problem(problems, "date_type", loc, value, "Input should be a valid date")
+        return value
+
+    def check_datetime(value: Any, problems: list[Problem], loc: Loc) -> Any:
+        if not isinstance(value, datetime):
+            return _problem(problems, "datetime_type", loc, value, "Input should be a valid datetime")
+        if value.utcoffset() is None:
+            return _problem(problems, "timezone_aware", loc, value, "Input should have timezone info")
+        return value
+
+    checkers = {"text": check_text, "string": check_text, "int": check_int, "decimal": check_decimal,
+                "date": check_date, "datetime": check_datetime}
+    if kind not in checkers:
+        raise TypeError(f"unknown kind {kind!r}")
+    return checkers[kind]
+
+
+def _bounds(accepts: Accepts, value: Any, problems: list[Problem], loc: Loc) -> Any:
+    if accepts.ge is not None and value < accepts.ge:
+        return _problem(problems, "greater_than_equal", loc, value, f"Input should be >= {accepts.ge}", ge=accepts.ge)
+    if accepts.gt is not None and value <= accepts.gt:
+        return _problem(problems, "greater_than", loc, value, f"Input should be > {accepts.gt}", gt=accepts.gt)
+    if accepts.le is not None and value > accepts.le:
+        return _problem(problems, "less_than_equal", loc, value, f"Input should be <= {accepts.le}", le=accepts.le)
+    return value
+
+
+def fields_at(tp: Any, loc: Loc) -> list[str]:
+    """Return the field names allowed at `loc` inside `tp`, for suggestions (empty if not a model)."""
+    for part in loc:
+        kind, *parts = shape(tp)
+        while kind == "optional":
+            kind, *parts = shape(parts[0])
+        if kind == "model":
+            tp = next((f.type for f in model_fields(parts[0]) if f.name == part), None)
+        elif kind in ("list", "dict"):
+            tp = parts[-1] if kind == "dict" else parts[0]
+        if tp is None:
+            return []
+    kind, *parts = shape(tp)
+    while kind == "optional":
+        kind, *parts = shape(parts[0])
+    return sorted(f.name for f in model_fields(parts[0])) if kind == "model" else []
+
+
+def json_schema(tp: Any) -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of a type: a model's own fields at the top, the models
+    it contains under $defs."""
+    defs: dict[str, Any] = {}
+    top = _schema(tp, defs)
+    if "$ref" in top:  # a model: inline it at the top
+        top = defs.pop(top["$ref"].rsplit("/", 1)[1])
+    return {"$defs": dict(sorted(defs.items())), **top} if defs else top
+
+
+def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    kind, *parts = shape(tp)
+    if kind == "optional":
+        inner = _schema(parts[0], defs)
+        return {"anyOf": (inner["anyOf"] if list(inner) == ["anyOf"] else [inner]) + [{"type": "null"}]}
+    if kind == "model":
+        model = parts[0]
+        if model.__name__ not in defs:
+            defs[model.__name__] = {}  # placeholder against recursion
+            properties = {}
+            for f in model_fields(model):
+                prop = {**_schema(f.type, defs), "title": f.name.replace("_", " ").capitalize()}
+                if f.doc:
+                    prop["description"] = f.doc
+                properties[f.name] = prop
+            defs[model.__name__] = {
+                "type": "object", "title": model.__name__, "description": (model.__doc__ or "").strip(),
+                "properties": properties, "required": [f.name for f in model_fields(model) if f.required],
+                "additionalProperties": False}
+        return {"$ref": f"#/$defs/{model.__name__}"}
+    if kind == "list":
+        item, accepts = parts
+        schema = {"type": "array", "items": _schema(item, defs)}
+        if accepts.min_length is not None:
+            schema["minItems"] = accepts.min_length
+        return schema
+    if kind == "dict":
+        return {"type": "object", "propertyNames": _schema(parts[0], defs),
+                "additionalProperties": _schema(parts[1], defs)}
+    return _scalar_schema(parts[0])
+
+
+def _scalar_schema(accepts: Accepts) -> dict[str, Any]:
+    kind = accepts.kind
+    if kind == "text":  # numbers are accepted as typed
+        text: dict[str, Any] = {"type": "string"}
+        if accepts.min_length is not None:
+            text["minLength"] = accepts.min_length
+        return {"anyOf": [text, {"type": "number"}]}
+    if kind == "date":
+        return {"type": "string", "format": "date"}
+    if kind == "datetime":
+        return {"type": "string", "format": "date-time"}
+    schema: dict[str, Any] = {"type": {"string": "string", "int": "integer", "decimal": "number"}[kind]}
+    for key, value in (("pattern", accepts.pattern), ("minimum", accepts.ge), ("exclusiveMinimum", accepts.gt),
+                       ("maximum", accepts.le)):
+        if value is not None:
+            schema[key] = value
+    return schema
