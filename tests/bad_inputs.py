@@ -77,6 +77,9 @@ BAD = {
     "yaml-merge-key": (replace(SEAT, "hex: {q: 2, r: 2}", "base: &b {q: 2}\nhex: {<<: *b, r: 2}"), [
         'content/constituencies/amber-valley.yml:6:6: YAML merge keys (<<) are not allowed; write the fields out in full',
     ]),
+    "blank-text": (replace(SEAT, "name: Amber Valley", 'name: "  "'), [
+        "content/constituencies/amber-valley.yml:2:7: name: must not be empty",
+    ]),
     "type-word-for-number": (replace(SEAT, "electorate: 71546", "electorate: lots"), [
         "content/constituencies/amber-valley.yml:3:13: electorate: expected a whole number, got 'lots'",
     ]),
