@@ -18,7 +18,7 @@ from .render import format_number, format_signed
 
 
 
-LINK_RE = re.compile(r'\s(?:href|src)="([^"]*)"')
+LINK_RE = re.compile(r' (?:href|src)="([^"]*)"')
 # Links and ids in one pass. Our templates and the sanitiser put one space before each attribute;
 # starting with that literal lets the regex engine skip ahead, five times faster than `\s`.
 ATTRIBUTE_RE = re.compile(r' (href|src|id)="([^"]*)"')
@@ -42,7 +42,9 @@ class PageScan:
 
 
 def _cell_text(cell: str) -> str:
-    return " ".join(html.unescape(TAG_RE.sub("", cell)).split())
+    if "<" in cell:
+        cell = TAG_RE.sub("", cell)
+    return " ".join((html.unescape(cell) if "&" in cell else cell).split())
 
 
 @lru_cache(maxsize=200_000)
