@@ -7,13 +7,29 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
 from fractions import Fraction
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from .config import DEPOSIT_THRESHOLD_PCT
 from .model import Candidate, Constituency, Party, Site
+
+
+class cached_property:  # noqa: N801 (named after the functools original it stands in for)
+    """functools.cached_property without the lock Python 3.11 takes on every first access (3.12
+    dropped it too): figures are worked out once per object, in one thread."""
+
+    def __init__(self, func: Callable[[Any], Any]):
+        self.func, self.name, self.__doc__ = func, func.__name__, func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: Optional[type] = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 def round_pct(value: Fraction, places: int = 1) -> Decimal:
@@ -105,6 +121,11 @@ class SeatResult:
     def status(self) -> str:
         """Return 'declared' or 'awaited'."""
         return "declared" if self.is_declared else "awaited"
+
+    @property
+    def any_lost_deposit(self) -> bool:
+        """Return True when a candidate here lost their deposit."""
+        return any(c.lost_deposit for c in self.candidates)
 
     @cached_property
     def turnout_pct(self) -> Optional[Decimal]:

@@ -41,6 +41,9 @@ def test_number_formats() -> None:
     ("bolsover/", "index.html", "bolsover/"),
     ("assets/style.abc.css", "amber-valley/index.html", "../assets/style.abc.css"),
     ("results.csv", "index.html", "results.csv"),
+    ("index.html", "amber-valley/index.html", "../index.html"),
+    ("a/b/", "a/c/index.html", "../b/"),
+    ("a/b/x.css", "a/index.html", "b/x.css"),
 ])
 def test_relative_url(target: str, page: str, expected: str) -> None:
     assert relative_url(target, page) == expected
