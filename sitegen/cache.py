@@ -56,6 +56,12 @@ def _manifest(paths: Paths) -> Optional[Path]:
     return paths.cache / f"build-{key}.json"
 
 
+def has_record(paths: Paths) -> bool:
+    """Return True when a build into this output folder has been remembered (see is_up_to_date)."""
+    manifest = _manifest(paths)
+    return manifest is not None and manifest.is_file()
+
+
 def is_up_to_date(paths: Paths, fingerprint: str) -> Optional[dict]:
     """Return the last build's record if its inputs and its output are exactly as they are now."""
     manifest = _manifest(paths)

@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Optional, TextIO
+from typing import Any, Optional, TextIO
 
 from .config import Paths
 from .errors import ContentError, ContentErrors
@@ -100,11 +100,19 @@ def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Opti
             gc.enable()
 
 
+def _read_ahead(paths: Paths, jobs: Optional[int]) -> Any:
+    from .parallel import default_jobs, read_ahead
+    return read_ahead(paths, default_jobs() if jobs is None else jobs)
+
+
 def _run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Optional[int]) -> int:
     started = time.perf_counter()
+    reading = None  # large sites: content parsed on every core while this process gets on
     fingerprint = None
     if write:
-        from .cache import input_fingerprint, is_up_to_date, remember_build
+        from .cache import has_record, input_fingerprint, is_up_to_date, remember_build
+        if not has_record(paths):  # nothing to compare with, so a full build: start reading now
+            reading = _read_ahead(paths, jobs)
         fingerprint = input_fingerprint(paths)
         record = is_up_to_date(paths, fingerprint)
         if record is not None:
@@ -113,9 +121,7 @@ def _run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Opt
             print(f"Nothing changed since the last build: {paths.display(paths.dist)}/ is up to date "
                   f"({record['files']} files, {time.perf_counter() - started:.2f} s).", file=out)
             return EXIT_OK
-    from .parallel import default_jobs, read_ahead
-    jobs = default_jobs() if jobs is None else jobs
-    reading = read_ahead(paths, jobs)  # large sites: parse content on every core while Jinja imports
+    reading = reading or _read_ahead(paths, jobs)
     try:
         from .pipeline import STAGES, build, render_build
     except BaseException:
