@@ -12,7 +12,7 @@ from .compute import Results, compute_results
 from .config import Paths
 from .errors import ContentError, ContentErrors
 from .load import load_content
-from .render import Output, make_environment, render_site
+from .render import Output, compile_templates, make_environment, render_site
 from .validate import collect_warnings, validate
 from .parallel import ReadAhead, default_jobs, read_ahead, render_in_parallel
 from .verify import verify_output
@@ -57,13 +57,14 @@ def render_build(paths: Paths, jobs: Optional[int] = None, progress: Callable[[s
     progress(STAGES[0])
     jobs = default_jobs() if jobs is None else jobs
     reading = reading or read_ahead(paths, jobs)
+    env = make_environment(paths.templates, paths.cache / "templates" if paths.cache else None)
+    compile_templates(env)  # while the workers read
     site = validate(load_content(paths, reading.cache() if reading else None))
     results = compute_results(site)
     progress(STAGES[1])
     scans: dict = {}
     written, staged = 0, frozenset()
     try:
-        env = make_environment(paths.templates)
         assets = collect_assets(paths.static)
         shared = render_in_parallel(results, env, assets, jobs, staging)
         if shared is not None:

@@ -62,7 +62,8 @@ class Rebuilder:
         snapshot = code_snapshot(self.paths)
         if snapshot == self._code and self._env is not None:
             return False
-        self._env = make_environment(self.paths.templates)
+        self._env = make_environment(self.paths.templates,
+                                     self.paths.cache / "templates" if self.paths.cache else None)
         self._assets = collect_assets(self.paths.static)
         self._code = snapshot
         return True

@@ -10,7 +10,8 @@ from typing import Any, Callable, Iterable, Optional, Union
 
 import nh3
 from cmarkgfm.cmark import Options, markdown_to_html_with_extensions
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
+                    select_autoescape)
 from markupsafe import Markup
 
 from .assets import Asset
@@ -117,15 +118,37 @@ def relative_url(target: str, page: str) -> str:
     return "/".join(parts) + "/" if parts else "./"
 
 
-def make_environment(templates: Path) -> Environment:
-    """Return the Jinja environment: autoescape on, undefined names are errors."""
+def make_environment(templates: Path, compiled: Optional[Path] = None) -> Environment:
+    """Return the Jinja environment: autoescape on, undefined names are errors.
+
+    With `compiled`, a folder in the build cache, templates compiled by an earlier build are
+    loaded from there (Jinja checks each against its template's source and its own version).
+    """
     env = Environment(loader=FileSystemLoader(str(templates)),
                       autoescape=select_autoescape(["html", "xml"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+                      keep_trailing_newline=True,
+                      bytecode_cache=_bytecode_cache(compiled) if compiled else None)
     env.filters.update(num=format_number, pct=format_pct, signed=format_signed, day=format_day,
                        uk_time=format_uk_time, text_on=text_colour_on)
     return env
+
+
+def _bytecode_cache(folder: Path) -> Optional[FileSystemBytecodeCache]:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a cache that cannot be written is no error
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
+def compile_templates(env: Environment) -> None:
+    """Compile every template now (workers forked later share them); mistakes surface at render."""
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except TemplateError:
+            pass
 
 
 def _page_globals(page: str, assets: dict[str, Asset]) -> dict[str, Callable[[str], str]]:
