@@ -130,6 +130,10 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_STR = "tag:yaml.org,2002:str"
+_SCALARS = {tag: _Loader.yaml_constructors[tag] for tag in (
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")}
 
 
 def _pos(mark: yaml.Mark) -> tuple[int, int]:
@@ -162,7 +166,10 @@ def _build(loader: _Loader, node: yaml.Node, loc: Loc, marks: Optional[Marks], s
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, loc + (i,), marks, seen) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    if node.tag == _STR:
+        return node.value
+    construct = _SCALARS.get(node.tag)  # straight to the constructor: a scalar needs no bookkeeping
+    return construct(loader, node) if construct else loader.construct_object(node, deep=True)
 
 
 def parse_yaml(text: str, path: str) -> tuple[YamlFile | None, ContentError | None]:
