@@ -1,6 +1,8 @@
-"""Jinja environment, Markdown -> safe Markup, and page contexts -> HTML strings (no filesystem)."""
+"""Jinja environment, Markdown -> safe Markup, and page contexts -> HTML strings (no output files;
+the build cache may keep the templates compiled)."""
 from __future__ import annotations
 
+import pickle
 import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -134,12 +136,22 @@ def make_environment(templates: Path, compiled: Optional[Path] = None) -> Enviro
     return env
 
 
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Jinja's compiled-template cache, where a damaged file only means compiling again."""
+
+    def load_bytecode(self, bucket: Any) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            bucket.reset()
+
+
 def _bytecode_cache(folder: Path) -> Optional[FileSystemBytecodeCache]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:  # a cache that cannot be written is no error
         return None
-    return FileSystemBytecodeCache(str(folder))
+    return _CompiledTemplates(str(folder))
 
 
 def compile_templates(env: Environment) -> None:

@@ -79,6 +79,24 @@ def test_a_warm_build_notices_a_changed_input_and_an_edited_output(tmp_path: Pat
     assert run().startswith("Built")  # the cache is safe to delete
 
 
+def test_compiled_templates_follow_their_source_and_survive_damage(tmp_path: Path) -> None:
+    templates = Path(shutil.copytree(PROJECT / "templates", tmp_path / "templates"))
+    paths = Paths(PROJECT, PROJECT / "content", templates, PROJECT / "static", tmp_path / "dist", tmp_path / "cache")
+    build(paths)
+    compiled = sorted((tmp_path / "cache" / "templates").iterdir())
+    assert len(compiled) == len(list(templates.iterdir()))  # every template, compiled once
+    expected = read_tree(tmp_path / "dist")
+    page = templates / "constituency.html"
+    page.write_text(page.read_text().replace("Vote share</h2>", "Share of the vote</h2>"))
+    build(paths)
+    assert "Share of the vote</h2>" in (tmp_path / "dist" / "erewash" / "index.html").read_text()
+    page.write_text(page.read_text().replace("Share of the vote</h2>", "Vote share</h2>"))
+    for file in (tmp_path / "cache" / "templates").iterdir():
+        file.write_bytes(file.read_bytes()[:40])  # cut short, as by a full disk
+    build(paths)
+    assert read_tree(tmp_path / "dist") == expected
+
+
 def test_errors_found_by_parallel_readers_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     content = Path(shutil.copytree(PROJECT / "content", tmp_path / "content"))
     seat = content / "constituencies" / "erewash.yml"
