@@ -1,4 +1,4 @@
-"""Build the results microsite: `python build.py [check|serve]` (see --help)."""
+"""Build the results microsite: `python3 build.py [check|serve]` (see --help)."""
 import sys
 from pathlib import Path
 

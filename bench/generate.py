@@ -1,7 +1,7 @@
 """Generate a synthetic national-scale results site: `python bench/generate.py N [--out DIR] [--seed S]`.
 
 Deterministic for a given N and seed, realistic in shape (5-12 candidates, ~12 parties, electorates
-of 60-80k, notional previous shares, 150-250-word Markdown blurbs with headings, lists, links and
+of 60-80k, notional previous votes, 150-250-word Markdown blurbs with headings, lists, links and
 emphasis, tile positions), and valid under the project's own checks. The figures are invented: this
 content is for benchmarks and tests only, never for publication.
 """
@@ -88,15 +88,18 @@ def constituency(rng: random.Random, name: str, q: int, r: int) -> tuple[str, st
     people = rng.sample([f"{f} {l}" for f in FIRST for l in LAST], count)
     prev_parties = standing[:5]
     prev_weights = [p[4] * rng.uniform(0.4, 1.6) for p in prev_parties]
-    prev_total = sum(prev_weights) * rng.uniform(1.0, 1.05)  # others took the rest
-    shares = [round(100 * w / prev_total, 1) for w in prev_weights]
-    while shares.count(max(shares)) > 1:
-        shares[shares.index(max(shares))] += 0.1
-    prev_winner = prev_parties[shares.index(max(shares))][0]
-    lines = [f"name: {name}", f"electorate: {electorate}", f"rejected: {rng.randint(50, 250)}",
+    prev_valid = int(electorate * rng.uniform(0.55, 0.72))
+    prev_named = prev_valid * rng.uniform(0.95, 1.0)  # unnamed candidates took the rest
+    prev_votes = [int(prev_named * w / sum(prev_weights)) for w in prev_weights]
+    if prev_votes.count(max(prev_votes)) > 1:
+        prev_votes[prev_votes.index(max(prev_votes))] += 1
+    prev_winner = prev_parties[prev_votes.index(max(prev_votes))][0]
+    lines = [f"name: {name}", f"electorate: {electorate}", f"valid_votes: {sum(votes)}",
+             f"rejected: {rng.randint(50, 250)}",
              f"hex: {{q: {q}, r: {r}}}", "previous:", f"  winner: {prev_winner}",
              f"  mp: {rng.choice(FIRST)} {rng.choice(LAST)}",
-             "  shares: {" + ", ".join(f"{p[0]}: {s:.1f}" for p, s in zip(prev_parties, shares)) + "}",
+             "  votes: {" + ", ".join(f"{p[0]}: {v}" for p, v in zip(prev_parties, prev_votes)) + "}",
+             f"  valid_votes: {prev_valid}",
              "candidates:"]
     lines += [f"  - {{name: {person}, party: {party[0]}, votes: {v}}}" for person, party, v in zip(people, standing, votes)]
     lines += ["sources:", f"  - {{title: Synthetic result {name}, url: \"https://example.org/results/{q}-{r}\"}}"]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
-from .compute import CandidateResult, Results, SeatResult, round_pct, round_ratio
+from .compute import CandidateResult, County, PartyTotal, Results, SeatResult, round_pct, round_ratio
 
 # The longest bar takes this % of the width, leaving room for its value label.
 BAR_SPACE_PCT = 78
@@ -145,16 +145,17 @@ def tile_shapes(layout: tuple[tuple[int, int, str], ...]) -> tuple[tuple, str, s
 
 @dataclass(frozen=True)
 class ChangeBar:
-    """One party's change in share, drawn either side of a centre line at 50%."""
+    """One party's change in share, drawn either side of a centre line at CHANGE_CENTRE_PCT of its track."""
 
     candidate: CandidateResult
     x_pct: Decimal       # where the bar starts
     width_pct: Decimal
-    value_x_pct: Decimal  # where its label goes
-    anchor: str           # 'start' or 'end': which side of value_x the label sits
 
 
-CHANGE_HALF_PCT = 30  # the largest change reaches this far from the centre line
+# Bars grow either side of the centre of their track (the label and the value have columns of
+# their own); the largest change reaches CHANGE_HALF_PCT of the track from the centre.
+CHANGE_CENTRE_PCT = 50
+CHANGE_HALF_PCT = 48
 
 
 def change_bars(seat: SeatResult) -> tuple[ChangeBar, ...]:
@@ -166,15 +167,30 @@ def change_bars(seat: SeatResult) -> tuple[ChangeBar, ...]:
     top = max(abs(c.change) for c in seat.candidates if c.change is not None) or Fraction(1)
     # A change c is drawn c / top * CHANGE_HALF_PCT wide; in integers, size_n / size_d.
     scale_n, scale_d = top.denominator * CHANGE_HALF_PCT, top.numerator
-    centre = round_ratio(50, 1, 2)
+    centre = round_ratio(CHANGE_CENTRE_PCT, 1, 2)
     bars = []
     for c in seat.candidates:
         change = c.change or Fraction(0)
         size_n, size_d = abs(change.numerator) * scale_n, change.denominator * scale_d
         width = round_ratio(size_n, size_d, 2)
         if change < 0:
-            start = round_ratio(50 * size_d - size_n, size_d, 2)
-            bars.append(ChangeBar(c, start, width, start, "end"))
+            bars.append(ChangeBar(c, round_ratio(CHANGE_CENTRE_PCT * size_d - size_n, size_d, 2), width))
         else:
-            bars.append(ChangeBar(c, centre, width, round_ratio(50 * size_d + size_n, size_d, 2), "start"))
+            bars.append(ChangeBar(c, centre, width))
     return tuple(bars)
+
+
+@dataclass(frozen=True)
+class PartyBar:
+    """One party's share of the county's votes, sized against the largest (which fills its track)."""
+
+    total: PartyTotal
+    width_pct: Decimal
+
+
+def county_bars(county: County) -> tuple[PartyBar, ...]:
+    """Return one bar per party over the declared seats, most votes first (empty before any)."""
+    top = county.parties[0].votes if county.parties else 0
+    if not top:
+        return ()
+    return tuple(PartyBar(t, round_ratio(t.votes * 100, top, 2)) for t in county.parties)

@@ -1,4 +1,5 @@
-"""Pure results arithmetic: shares, change, majority, turnout, swing, labels and the seat tally.
+"""Pure results arithmetic: shares, change, majority, turnout, swing, labels, the seat tally and
+the county's figures.
 
 No I/O, no clock, no globals. Every figure is computed exactly with Fractions; rounding happens
 once, in `round_pct`, and unrounded values feed every later sum.
@@ -65,6 +66,7 @@ class CandidateResult:
     elected: bool = False
     lost_deposit: bool = False
     position: Optional[int] = None       # 1 = winner
+    previous_votes: Optional[int] = None  # the party's notional votes here last time
 
     @cached_property
     def share_pct(self) -> Optional[Decimal]:
@@ -111,6 +113,11 @@ class SeatResult:
     label: str = "Result awaited"
     swing: Optional[Swing] = None
     parties: Optional[dict] = field(default=None, compare=False, repr=False)  # what the labels used
+
+    @cached_property
+    def previous_shares(self) -> dict[str, Fraction]:
+        """Return each party's exact notional share last time (party id -> %)."""
+        return compute_previous_shares(self.seat)
 
     @property
     def is_declared(self) -> bool:
@@ -159,12 +166,118 @@ class TallyRow:
 
 
 @dataclass(frozen=True)
+class PartyTotal:
+    """One party's votes summed over the declared seats, and the same seats' notional votes."""
+
+    party: str
+    votes: int
+    share: Fraction                    # exact % of the valid votes in those seats
+    previous_votes: Optional[int]      # None when the party had no notional votes in those seats
+    previous_share: Optional[Fraction]
+    seats_contested: int
+
+    @property
+    def change(self) -> Optional[Fraction]:
+        """Return the exact percentage-point change in share (None when new)."""
+        return None if self.previous_share is None else self.share - self.previous_share
+
+    @cached_property
+    def share_pct(self) -> Decimal:
+        """Return the share rounded to 1 dp."""
+        return round_pct(self.share)
+
+    @cached_property
+    def change_pp(self) -> Optional[Decimal]:
+        """Return the change rounded to 1 dp."""
+        change = self.change
+        return None if change is None else round_pct(change)
+
+    @property
+    def is_new(self) -> bool:
+        """Return True when the party had no notional votes in the seats summed."""
+        return self.previous_share is None
+
+
+@dataclass(frozen=True)
+class County:
+    """The area's figures, summed over the declared seats only (awaited seats are left out)."""
+
+    seats: tuple[SeatResult, ...]       # the declared seats the sums cover, in name order
+    valid_votes: int
+    previous_valid_votes: int
+    ballots: int                        # valid votes plus rejected ballots
+    electorate: int
+    parties: tuple[PartyTotal, ...]     # most votes first
+
+    @cached_property
+    def turnout(self) -> Fraction:
+        """Return the turnout over the covered seats: ballots counted over their electorate."""
+        return pct(self.ballots, self.electorate)
+
+    @cached_property
+    def turnout_pct(self) -> Decimal:
+        """Return the turnout rounded to 1 dp."""
+        return round_pct(self.turnout)
+
+    @cached_property
+    def changed_hands(self) -> tuple[SeatResult, ...]:
+        """Return the gains, in name order."""
+        return tuple(s for s in self.seats if s.is_gain)
+
+    @cached_property
+    def by_majority(self) -> tuple[SeatResult, ...]:
+        """Return the seats from the closest result (smallest majority as a % of the valid vote)."""
+        return tuple(sorted(self.seats, key=lambda s: (s.majority_share, s.seat.facts.name)))
+
+    @cached_property
+    def by_turnout(self) -> tuple[SeatResult, ...]:
+        """Return the seats from the highest turnout to the lowest."""
+        return tuple(sorted(self.seats, key=lambda s: (-s.turnout, s.seat.facts.name)))  # type: ignore[operator]
+
+    @cached_property
+    def ranks(self) -> dict[str, tuple[int, int]]:
+        """Return each covered seat's place from the closest result and from the highest turnout
+        (1 = closest, 1 = highest), by slug."""
+        closest = {s.seat.slug: i for i, s in enumerate(self.by_majority, start=1)}
+        return {s.seat.slug: (closest[s.seat.slug], i) for i, s in enumerate(self.by_turnout, start=1)}
+
+
+def compute_county(seats: tuple[SeatResult, ...]) -> County:
+    """Return the county's figures from the declared seats: vote share by party from summed votes
+    (never averaged shares), change against the same seats' summed notional votes, and turnout."""
+    declared = tuple(s for s in seats if s.is_declared)
+    votes: Counter = Counter()
+    previous: Counter = Counter()
+    contested: Counter = Counter()
+    for s in declared:
+        for c in s.candidates:
+            votes[c.party] += c.votes or 0
+            contested[c.party] += 1
+        previous.update(s.seat.facts.previous.votes)
+    valid = sum(s.valid_votes or 0 for s in declared)
+    previous_valid = sum(s.seat.facts.previous.valid_votes for s in declared)
+    parties = [PartyTotal(p, votes[p], pct(votes[p], valid),
+                          previous[p] if p in previous else None,
+                          pct(previous[p], previous_valid) if p in previous else None, contested[p])
+               for p in votes]
+    parties.sort(key=lambda t: (-t.votes, t.party))
+    return County(declared, valid, previous_valid,
+                  valid + sum(s.seat.facts.rejected or 0 for s in declared),
+                  sum(s.seat.facts.electorate for s in declared), tuple(parties))
+
+
+@dataclass(frozen=True)
 class Results:
     """The whole site's computed results."""
 
     site: Site
     seats: tuple[SeatResult, ...]
     tally: tuple[TallyRow, ...]
+
+    @cached_property
+    def county(self) -> County:
+        """Return the county's figures over the declared seats."""
+        return compute_county(self.seats)
 
     @cached_property
     def declared(self) -> int:
@@ -196,8 +309,16 @@ class Results:
 
 
 def compute_valid_votes(candidates: list[Candidate]) -> int:
-    """Return the valid votes: the sum of every candidate's votes."""
+    """Return the valid votes: the sum of every candidate's votes (validation has checked that it
+    equals the declared `valid_votes`)."""
     return sum(c.votes or 0 for c in candidates)
+
+
+def compute_previous_shares(seat: Constituency) -> dict[str, Fraction]:
+    """Return each party's exact notional share last time: its notional votes over the notional
+    total of valid votes (unnamed candidates included), unrounded (CONTENT.md v2)."""
+    previous = seat.facts.previous
+    return {pid: pct(votes, previous.valid_votes) for pid, votes in previous.votes.items()}
 
 
 def compute_turnout(valid: int, rejected: Optional[int], electorate: int) -> Fraction:
@@ -232,14 +353,15 @@ def compute_seat(seat: Constituency, parties: dict[str, Party]) -> SeatResult:
                         for c in sort_by_surname(facts.candidates))
         return SeatResult(seat, awaited, parties=parties)
     valid = compute_valid_votes(facts.candidates)
-    previous = {pid: Fraction(share) for pid, share in facts.previous.shares.items()}
+    previous = compute_previous_shares(seat)
     ranked = []
     for position, cand in enumerate(rank_candidates(seat), start=1):
         share = pct(cand.votes or 0, valid)
         change = share - previous[cand.party] if cand.party in previous else None
         ranked.append(CandidateResult(cand.name, cand.party, cand.description, cand.votes, share,
                                       change, position == 1,
-                                      has_lost_deposit(cand.votes or 0, valid), position))
+                                      has_lost_deposit(cand.votes or 0, valid), position,
+                                      facts.previous.votes.get(cand.party)))
     winner = ranked[0]
     runner_up = ranked[1] if len(ranked) > 1 else None
     majority = winner.votes - (runner_up.votes if runner_up else 0)

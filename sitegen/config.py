@@ -13,8 +13,6 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_CONTENT_BYTES = 1_000_000
 # UK parliamentary deposit rule: returned at 5% or more of the valid votes.
 DEPOSIT_THRESHOLD_PCT = 5
-# Previous shares are rounded, so their total may exceed 100 a little.
-MAX_PREVIOUS_SHARES_TOTAL = 100.5
 ASSET_HASH_LENGTH = 10
 
 

@@ -10,8 +10,9 @@ from .compute import Results, SeatResult
 from .export import hexjson_name
 from .render import seat_path
 
-# Outputs that show every constituency's figures, so any change to a seat's facts touches them.
-SEAT_INDEXES = ("index.html", "results.json", "results.csv")
+# Outputs that show every constituency's figures or the county's sums, so any change to a seat's
+# facts touches them.
+SEAT_INDEXES = ("index.html", "results.json", "results.csv", "county.csv")
 
 
 def neighbours(results: Results, slug: str) -> set[str]:
@@ -43,7 +44,8 @@ def affected_outputs(before: Results, after: Results, *, code_changed: bool) -> 
     - a blurb changed: its seat's page;
     - a constituency's facts changed: its page, the overview and the data files; the pages listed
       next to it before and after the change when its name changed (their links name it); the
-      sitemap when its dates or name changed; the tile map when its tile, name, status or winner changed.
+      sitemap when its dates or name changed; the tile map when its tile, name, status or winner
+      changed; and every seat page whose rank in the county (closest result, turnout) moved.
     """
     old_site, new_site = before.site, after.site
     if code_changed or old_site.info != new_site.info or old_site.parties != new_site.parties:
@@ -69,4 +71,10 @@ def affected_outputs(before: Results, after: Results, *, code_changed: bool) -> 
             names.add("sitemap.xml")
         if _tile_key(was) != _tile_key(now):
             names.add(hexjson_name(new_site.info.area))
+    # Seat pages say where they rank in the county; a change elsewhere can move them.
+    old_ranks, new_ranks = before.county.ranks, after.county.ranks
+    covered = (len(before.county.seats), len(after.county.seats))
+    names.update(seat_path(s) for s in after.seats
+                 if old_ranks.get(s.seat.slug) != new_ranks.get(s.seat.slug)
+                 or (covered[0] != covered[1] and s.is_declared))
     return names

@@ -1,4 +1,4 @@
-"""Machine-readable results: results.json and results.csv as text (columns: docs/DATA.md)."""
+"""Machine-readable results: results.json, results.csv and county.csv as text (docs/DATA.md)."""
 from __future__ import annotations
 
 import csv
@@ -7,11 +7,15 @@ import json
 from decimal import Decimal
 from typing import Any, Optional
 
-from .compute import CandidateResult, Results, SeatResult
+from .compute import CandidateResult, County, Results, SeatResult, round_pct
 
 CSV_COLUMNS = ["constituency_slug", "constituency", "status", "position", "candidate", "party_id",
                "party", "description", "votes", "share_pct", "change_pp", "new_party", "elected",
-               "lost_deposit", "valid_votes", "electorate", "turnout_pct", "majority", "result"]
+               "lost_deposit", "valid_votes", "electorate", "turnout_pct", "majority", "result",
+               "rejected", "previous_votes", "previous_share_pct", "previous_valid_votes"]
+COUNTY_CSV_COLUMNS = ["party_id", "party", "seats_contested", "votes", "share_pct", "previous_votes",
+                      "previous_share_pct", "change_pp", "new_party", "seats_won", "seats_before",
+                      "seats_covered", "valid_votes", "previous_valid_votes", "turnout_pct"]
 
 
 def _number(value: Optional[Decimal]) -> Optional[float]:
@@ -24,7 +28,12 @@ def candidate_record(c: CandidateResult) -> dict[str, Any]:
     return {"name": c.name, "party": c.party, "description": c.description, "votes": c.votes,
             "share_pct": _number(c.share_pct), "change_pp": _number(c.change_pp),
             "new_party": c.is_new, "elected": c.elected, "lost_deposit": c.lost_deposit,
-            "position": c.position}
+            "position": c.position, "previous_votes": c.previous_votes}
+
+
+def _previous_share_pct(s: SeatResult, party: str) -> Optional[Decimal]:
+    share = s.previous_shares.get(party)
+    return None if share is None else round_pct(share)
 
 
 def seat_record(s: SeatResult) -> dict[str, Any]:
@@ -41,7 +50,8 @@ def seat_record(s: SeatResult) -> dict[str, Any]:
                                                "points_pp": _number(s.swing.points_pp)},
         "declared_at": facts.declared_at.isoformat() if facts.declared_at else None,
         "previous": {"winner": facts.previous.winner, "mp": facts.previous.mp,
-                     "shares_pct": {k: _number(v) for k, v in facts.previous.shares.items()}},
+                     "votes": dict(facts.previous.votes), "valid_votes": facts.previous.valid_votes,
+                     "shares_pct": {k: _number(_previous_share_pct(s, k)) for k in facts.previous.votes}},
         "hex": {"q": facts.hex.q, "r": facts.hex.r} if facts.hex else None,
         "candidates": [candidate_record(c) for c in s.candidates],
     }
@@ -63,7 +73,8 @@ def seat_data(s: SeatResult, parties: dict, memo: Optional[dict]) -> tuple[str, 
     # The csv module writes None as an empty field and numbers as str() does; flags are spelt out.
     rows = [[slug, facts.name, s.status, c.position, c.name, c.party, parties[c.party].name, c.description,
              c.votes, c.share_pct, c.change_pp, _FLAG[c.is_new], _FLAG[c.elected], _FLAG[c.lost_deposit],
-             s.valid_votes, facts.electorate, s.turnout_pct, s.majority, label]
+             s.valid_votes, facts.electorate, s.turnout_pct, s.majority, label, facts.rejected,
+             facts.previous.votes.get(c.party), _previous_share_pct(s, c.party), facts.previous.valid_votes]
             for c in s.candidates]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
@@ -92,6 +103,24 @@ def results_summary(results: Results) -> dict[str, Any]:
         "seats": len(results.seats), "declared": results.declared,
         "tally": [{"party": t.party, "before": t.before, "after": t.after, "change": t.change}
                   for t in results.tally],
+        "county": county_record(results.county),
+    }
+
+
+def county_record(county: County) -> dict[str, Any]:
+    """Return the county's figures over the declared seats as plain JSON values."""
+    return {
+        "seats_covered": len(county.seats), "valid_votes": county.valid_votes,
+        "previous_valid_votes": county.previous_valid_votes, "rejected": county.ballots - county.valid_votes,
+        "electorate": county.electorate,
+        "turnout_pct": _number(county.turnout_pct) if county.seats else None,
+        "parties": [{"party": t.party, "seats_contested": t.seats_contested, "votes": t.votes,
+                     "share_pct": _number(t.share_pct), "previous_votes": t.previous_votes,
+                     "previous_share_pct": None if t.previous_share is None else _number(round_pct(t.previous_share)),
+                     "change_pp": _number(t.change_pp), "new_party": t.is_new} for t in county.parties],
+        "changed_hands": [s.seat.slug for s in county.changed_hands],
+        "closest": [s.seat.slug for s in county.by_majority],
+        "turnout_order": [s.seat.slug for s in county.by_turnout],
     }
 
 
@@ -123,6 +152,23 @@ def render_hexjson(results: Results) -> str:
 
 
 _FLAG = {True: "true", False: "false"}
+
+
+def render_county_csv(results: Results) -> str:
+    """Return county.csv: one row per party that stood in a declared seat, most votes first, with
+    the county's totals repeated on each row (columns as COUNTY_CSV_COLUMNS)."""
+    county, parties = results.county, results.site.parties
+    tally = {t.party: t for t in results.tally}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COUNTY_CSV_COLUMNS)
+    for t in county.parties:
+        seats = tally.get(t.party)
+        writer.writerow([t.party, parties[t.party].name, t.seats_contested, t.votes, t.share_pct,
+                         t.previous_votes, None if t.previous_share is None else round_pct(t.previous_share),
+                         t.change_pp, _FLAG[t.is_new], seats.after if seats else 0, seats.before if seats else 0,
+                         len(county.seats), county.valid_votes, county.previous_valid_votes, county.turnout_pct])
+    return buffer.getvalue()
 
 
 def render_results_csv(results: Results, memo: Optional[dict] = None) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Optional
 
 from .config import SLUG_RE
@@ -22,7 +21,6 @@ SiteAddress = Annotated[str, Accepts("string", pattern=r"^https?://[^\s/]+\S*/$"
 Count = Annotated[int, Accepts("int", ge=0)]
 Electorate = Annotated[int, Accepts("int", gt=0)]
 GridNumber = Annotated[int, Accepts("int")]
-SharePct = Annotated[Decimal, Accepts("decimal", ge=0, le=100)]  # exactly as typed; whole numbers too
 Day = Annotated[date, Accepts("date")]
 Moment = Annotated[datetime, Accepts("datetime")]
 
@@ -79,8 +77,11 @@ class Candidate:
 class Previous:
     """The notional result last time, on current boundaries."""
 
-    winner: Annotated[PartyId, doc("Party id of last time's winner; it must have the largest share. Example: con")]
-    shares: Annotated[dict[PartyId, SharePct], doc("Party id: % share last time. Example: {con: 63.8, lab: 26.8}")]
+    winner: Annotated[PartyId, doc("Party id of last time's winner; it must have the most votes. Example: con")]
+    votes: Annotated[dict[PartyId, Count], doc("Party id: notional votes last time, without commas. "
+                                               "Example: {con: 29118, lab: 12227}")]
+    valid_votes: Annotated[Electorate, doc("The notional total of valid votes, unnamed candidates "
+                                           "included. Example: 45609")]
     mp: Annotated[Optional[Text], doc("The MP before this election. Example: Nigel Mills")] = None
 
 
@@ -108,6 +109,9 @@ class ConstituencyFacts:
     electorate: Annotated[Electorate, doc("The electorate at this poll. Example: 71546")]
     previous: Annotated[Previous, doc("The notional previous result on current boundaries")]
     candidates: Annotated[list[Candidate], Accepts("list", min_length=1), doc("Every candidate, one '- {...}' line each")]
+    valid_votes: Annotated[Optional[Count], doc("Declared results only: the total of valid votes as "
+                                                "the returning officer announced it; the candidates' "
+                                                "votes must add up to it. Example: 42531")] = None
     rejected: Annotated[Optional[Count], doc("Rejected ballot papers. Example: 105")] = None
     declared_at: Annotated[Optional[Moment], doc("When the result was declared, with UTC offset. "
                                                  "Example: 2024-07-05T03:40:00+01:00")] = None

@@ -17,9 +17,9 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
 from markupsafe import Markup
 
 from .assets import Asset
-from .charts import HexMap, change_bars, hex_map, seat_bars, share_bars
+from .charts import HexMap, change_bars, county_bars, hex_map, seat_bars, share_bars
 from .compute import Results, SeatResult
-from .export import hexjson_name, render_hexjson, render_results_csv, render_results_json
+from .export import hexjson_name, render_county_csv, render_hexjson, render_results_csv, render_results_json
 
 Output = dict[str, Union[str, bytes]]
 
@@ -79,6 +79,12 @@ def format_signed(value: Union[Decimal, int]) -> str:
     return f"{value}"
 
 
+def format_ordinal(value: int) -> str:
+    """Return 1 as '1st', 2 as '2nd', 11 as '11th', 23 as '23rd'."""
+    suffix = "th" if value % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return f"{value}{suffix}"
+
+
 def format_day(value: date) -> str:
     """Return a date as '4 July 2024'."""
     return f"{value.day} {value:%B %Y}"
@@ -132,7 +138,8 @@ def make_environment(templates: Path, compiled: Optional[Path] = None) -> Enviro
                       keep_trailing_newline=True,
                       bytecode_cache=_bytecode_cache(compiled) if compiled else None)
     env.filters.update(num=format_number, pct=format_pct, signed=format_signed, day=format_day,
-                       uk_time=format_uk_time, text_on=text_colour_on)
+                       uk_time=format_uk_time, text_on=text_colour_on,
+                       ordinal=format_ordinal)
     return env
 
 
@@ -185,7 +192,8 @@ def render_overview(results: Results, env: Environment, assets: dict[str, Asset]
     return env.get_template("overview.html").render(
         results=results, site=results.site.info, parties=results.site.parties,
         blurb=memo.markdown(results.site.overview), canonical=results.site.info.base_url,
-        map=hexes, seat_rows=seat_rows, map_tiles=map_tiles,
+        map=hexes, seat_rows=seat_rows, map_tiles=map_tiles, county=results.county,
+        county_bars=county_bars(results.county),
         seat_bars=seat_bars(results, f"Before: {results.site.info.previous_election}",
                             f"After: {results.site.info.polling_day.year}"),
         **_page_globals(page, assets))
@@ -278,6 +286,7 @@ def output_renderers(results: Results, env: Environment, assets: dict[str, Asset
     renderers["robots.txt"] = lambda: f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n"
     renderers["results.json"] = lambda: render_results_json(results, memo.records)
     renderers["results.csv"] = lambda: render_results_csv(results, memo.records)
+    renderers["county.csv"] = lambda: render_county_csv(results)
     if any(s.seat.facts.hex for s in results.seats):
         renderers[hexjson_name(site.area)] = lambda: render_hexjson(results)
     for asset in assets.values():

@@ -1,4 +1,4 @@
-"""`python build.py new "Name"`: start a constituency's facts and blurb files, never overwriting."""
+"""`python3 build.py new "Name"`: start a constituency's facts and blurb files, never overwriting."""
 from __future__ import annotations
 
 from typing import Optional, TextIO
@@ -7,7 +7,7 @@ from .config import SLUG_RE, Paths
 from .schema import modeline
 
 FACTS = """{modeline}
-# {name}: fill in each field marked REQUIRED, then run `python build.py check`.
+# {name}: fill in each field marked REQUIRED, then run `python3 build.py check`.
 # Every field is described in docs/CONTENT.md.
 name: {name}
 electorate:            # REQUIRED: the electorate at this poll, without commas, e.g. 71546
@@ -17,7 +17,9 @@ electorate:            # REQUIRED: the electorate at this poll, without commas, 
 previous:              # REQUIRED: the notional previous result on these boundaries
   winner:              # REQUIRED: party id of last time's winner, e.g. con
   # mp: Name           # the MP before this election
-  shares: {{}}           # REQUIRED: party id: % share last time, e.g. {{con: 63.8, lab: 26.8}}
+  votes: {{}}            # REQUIRED: party id: notional votes last time, e.g. {{con: 29118, lab: 12227}}
+  valid_votes:         # REQUIRED: the notional total of valid votes, unnamed candidates included
+# valid_votes:         # once declared: the total of valid votes as announced (checked against the votes)
 candidates:            # REQUIRED: one line per candidate; add votes to every one when declared
   - {{name: , party: }}  # e.g. {{name: Jane Smith, party: lab}}, later {{name: Jane Smith, party: lab, votes: 15746}}
 # sources:             # where the figures come from
@@ -38,13 +40,13 @@ def slug_for(name: str) -> str:
 def create_constituency(paths: Paths, name: Optional[str], *, out: TextIO, err: TextIO) -> int:
     """Write content/constituencies/<slug>.yml and .md for `name`; return the exit code."""
     if not name or not name.strip():
-        print('python build.py: error: new needs the constituency\'s name, e.g. '
-              'python build.py new "Amber Valley"', file=err)
+        print('python3 build.py: error: new needs the constituency\'s name, e.g. '
+              'python3 build.py new "Amber Valley"', file=err)
         return 2
     name = " ".join(name.split())
     slug = slug_for(name)
     if not SLUG_RE.match(slug):
-        print(f"python build.py: error: cannot make a file name from {name!r}; use letters and digits",
+        print(f"python3 build.py: error: cannot make a file name from {name!r}; use letters and digits",
               file=err)
         return 2
     folder = paths.content / "constituencies"
@@ -58,5 +60,5 @@ def create_constituency(paths: Paths, name: Optional[str], *, out: TextIO, err: 
     facts.write_text(FACTS.format(name=name, modeline=modeline(f"constituencies/{slug}.yml")), encoding="utf-8")
     blurb.write_text(BLURB.format(name=name), encoding="utf-8")
     print(f"Wrote {paths.display(facts)} and {paths.display(blurb)}.\n"
-          f"Fill in the fields marked REQUIRED, then run: python build.py check", file=out)
+          f"Fill in the fields marked REQUIRED, then run: python3 build.py check", file=out)
     return 0

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Optional
 
-from .config import MAX_PREVIOUS_SHARES_TOTAL, SLUG_RE
+from .config import SLUG_RE
 from .errors import ContentError, ContentErrors
 from .load import Loc, RawContent, YamlFile
 from .model import Constituency, ConstituencyFacts, Party, PartyId, Site, SiteInfo
@@ -22,7 +22,7 @@ _PATTERN_WORDS = {
     "url": "a web address starting https://",
     "party": "a party id from parties.yml (lowercase a-z, 0-9 and '-')",
     "winner": "a party id from parties.yml (lowercase a-z, 0-9 and '-')",
-    "shares": "a party id from parties.yml (lowercase a-z, 0-9 and '-')",
+    "previous.votes": "a party id from parties.yml (lowercase a-z, 0-9 and '-')",
     None: "a party id (lowercase a-z, 0-9 and '-')",
 }
 
@@ -146,8 +146,8 @@ def _explain(kind: str, err: dict, loc: Loc, model: Any) -> str:
     got = _describe(err.get("input"))
     ctx = err.get("ctx") or {}
     field = next((p for p in reversed(loc) if isinstance(p, str)), None)
-    if "shares" in loc[-2:]:  # values and keys of previous.shares are named by party id
-        field = "shares"
+    if tuple(loc[:2]) == ("previous", "votes") and len(loc) == 3:  # keyed by party id
+        field = "previous.votes"
     if kind == "missing":
         return "required field is missing"
     if err.get("input", "") is None and kind != "unexpected_keyword_argument":
@@ -165,12 +165,7 @@ def _explain(kind: str, err: dict, loc: Loc, model: Any) -> str:
     if kind in ("greater_than_equal", "greater_than"):
         sign = ">=" if kind == "greater_than_equal" else ">"
         bound = ctx.get("ge", ctx.get("gt"))
-        what = "a percentage" if field == "shares" else "a whole number"
-        return f"expected {what} {sign} {bound}, got {got}"
-    if kind in ("less_than_equal", "finite_number"):
-        return f"expected a percentage between 0 and 100, got {got}"
-    if kind == "is_instance_of" and field == "shares":
-        return f"expected a percentage like 26.8, got {got}"
+        return f"expected a whole number {sign} {bound}, got {got}"
     if kind == "string_type":
         return f"expected text, got {got}; put it in quotes"
     if kind == "string_too_short":
@@ -253,10 +248,10 @@ def check_party_references(file: YamlFile, parties: dict[str, Party]) -> list[Co
     winner = previous.get("winner")
     if _is_unknown_id(winner, parties):
         add(("previous", "winner"), _unknown("party", winner, parties))
-    shares = previous.get("shares") if isinstance(previous.get("shares"), dict) else {}
-    for pid in shares:
+    votes = previous.get("votes") if isinstance(previous.get("votes"), dict) else {}
+    for pid in votes:
         if _is_unknown_id(pid, parties):
-            add(("previous", "shares", pid), _unknown("party", pid, parties), key=True)
+            add(("previous", "votes", pid), _unknown("party", pid, parties), key=True)
     return errors
 
 
@@ -282,15 +277,36 @@ def _check_candidates(facts: ConstituencyFacts, add: Any) -> None:
             "(declared) or none (awaited)")
         return
     if not all(with_votes):
+        if facts.valid_votes is not None:
+            add(("valid_votes",), "given while no candidate has votes; add every candidate's votes, "
+                "or remove valid_votes until the result is declared")
         return
     if len(facts.candidates) < 2:
         add(("candidates",), "a declared result needs at least two candidates")
     valid = sum(c.votes or 0 for c in facts.candidates)
+    if not _check_declared_total(facts, valid, add):
+        return
     counted = valid + (facts.rejected or 0)
     if counted > facts.electorate:
         add(("electorate",), f"valid votes {valid:,} plus rejected {facts.rejected or 0:,} make "
             f"{counted:,}, more than the electorate of {facts.electorate:,}; check the figures")
     _check_tie(facts, add)
+
+
+def _check_declared_total(facts: ConstituencyFacts, valid: int, add: Any) -> bool:
+    """Check the candidates' votes against the declared total of valid votes (CONTENT.md v2: a
+    checksum that catches a cut-off file or a mistyped figure); return True when they agree."""
+    declared = facts.valid_votes
+    if declared is None:
+        add(("candidates",), "a declared result needs 'valid_votes:', the total of valid votes as "
+            "the returning officer announced it", key=True)
+        return False
+    if valid == declared:
+        return True
+    gap = declared - valid
+    why = f"{gap:,} short: is a candidate missing?" if gap > 0 else f"{-gap:,} over: is a figure mistyped?"
+    add(("candidates",), f"votes add up to {valid:,} but valid_votes is {declared:,} ({why})", key=True)
+    return False
 
 
 def _check_tie(facts: ConstituencyFacts, add: Any) -> None:
@@ -309,17 +325,17 @@ def _check_tie(facts: ConstituencyFacts, add: Any) -> None:
 
 
 def _check_previous(facts: ConstituencyFacts, add: Any) -> None:
-    shares = facts.previous.shares
-    total = sum(shares.values(), Decimal(0))
-    if total > Decimal(str(MAX_PREVIOUS_SHARES_TOTAL)):
-        add(("previous", "shares"), f"shares add up to {total}%, more than "
-            f"{MAX_PREVIOUS_SHARES_TOTAL}%; check the figures")
-    if shares:
-        best = max(shares.values())
-        leaders = [pid for pid, share in shares.items() if share == best]
-        if facts.previous.winner not in leaders:
-            add(("previous", "winner"), f"{facts.previous.winner!r} does not have the largest "
-                f"previous share; {leaders[0]!r} has {best}%")
+    previous = facts.previous
+    named = sum(previous.votes.values())
+    if named > previous.valid_votes:
+        add(("previous", "votes"), f"named parties' votes add up to {named:,}, more than "
+            f"previous.valid_votes of {previous.valid_votes:,}; check the figures")
+    if previous.votes:
+        best = max(previous.votes.values())
+        leaders = [pid for pid, votes in previous.votes.items() if votes == best]
+        if previous.winner not in leaders:
+            add(("previous", "winner"), f"{previous.winner!r} does not have the most notional votes; "
+                f"{leaders[0]!r} has {best:,}")
 
 
 def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[ContentError]:

@@ -54,28 +54,28 @@ ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, 
 # id -> (change, expected stderr lines without the summary)
 BAD = {
     "yaml-unclosed-flow": (replace(SEAT, "votes: 15746}", "votes: 15746"), [
-        "content/constituencies/amber-valley.yml:11:5: YAML syntax error: did not find expected ',' or '}' (a '{' here is not closed with '}' on the same line)",
+        "content/constituencies/amber-valley.yml:13:5: YAML syntax error: did not find expected ',' or '}' (a '{' here is not closed with '}' on the same line)",
     ]),
     "yaml-tab-indent": (replace(SEAT, "  winner: con", "\twinner: con"), [
-        'content/constituencies/amber-valley.yml:7:1: YAML syntax error: found character that cannot start any token (this line has a tab; indent with spaces)',
+        'content/constituencies/amber-valley.yml:8:1: YAML syntax error: found character that cannot start any token (this line has a tab; indent with spaces)',
     ]),
     "yaml-missing-colon": (replace(SEAT, "rejected: 105", "rejected 105"), [
-        "content/constituencies/amber-valley.yml:4:1: YAML syntax error: could not find expected ':' (is a ':' missing after a field name?)",
+        "content/constituencies/amber-valley.yml:5:1: YAML syntax error: could not find expected ':' (is a ':' missing after a field name?)",
     ]),
     "yaml-unquoted-colon": (replace(SEAT, "name: Amber Valley", "name: Amber: Valley"), [
         "content/constituencies/amber-valley.yml:2:12: YAML syntax error: mapping values are not allowed in this context (a value containing ': ' needs quotes, or a line is indented wrongly)",
     ]),
     "yaml-duplicate-key": (replace(SEAT, "rejected: 105", "rejected: 105\nrejected: 106"), [
-        "content/constituencies/amber-valley.yml:5:1: 'rejected' appears twice in the same block; keep only one",
+        "content/constituencies/amber-valley.yml:6:1: 'rejected' appears twice in the same block; keep only one",
     ]),
     "yaml-python-tag": (replace(SEAT, "rejected: 105", "rejected: !!python/object:os.system 105"), [
-        "content/constituencies/amber-valley.yml:4:11: YAML syntax error: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object:os.system' (YAML tags like !!python are not allowed)",
+        "content/constituencies/amber-valley.yml:5:11: YAML syntax error: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object:os.system' (YAML tags like !!python are not allowed)",
     ]),
     "yaml-alias-bomb": (write("content/constituencies/bomb.yml", ALIAS_BOMB), [
         'content/constituencies/bomb.yml:1:4: YAML anchors and aliases (&name, *name) are not allowed; write the value out in full',
     ]),
     "yaml-merge-key": (replace(SEAT, "hex: {q: 2, r: 2}", "base: &b {q: 2}\nhex: {<<: *b, r: 2}"), [
-        'content/constituencies/amber-valley.yml:6:6: YAML merge keys (<<) are not allowed; write the fields out in full',
+        'content/constituencies/amber-valley.yml:7:6: YAML merge keys (<<) are not allowed; write the fields out in full',
     ]),
     "blank-text": (replace(SEAT, "name: Amber Valley", 'name: "  "'), [
         "content/constituencies/amber-valley.yml:2:7: name: must not be empty",
@@ -87,23 +87,23 @@ BAD = {
         "content/constituencies/amber-valley.yml:3:13: electorate: expected a whole number, got '71,546' (write numbers without commas or spaces)",
     ]),
     "type-decimal-votes": (replace(SEAT, "votes: 12192", "votes: 12192.5"), [
-        'content/constituencies/amber-valley.yml:12:50: candidates[1].votes: expected a whole number, got 12192.5',
+        'content/constituencies/amber-valley.yml:14:50: candidates[1].votes: expected a whole number, got 12192.5',
     ]),
     "type-bool-name": (replace(SEAT, "name: Amber Valley", "name: yes"), [
         'content/constituencies/amber-valley.yml:2:7: name: expected text, got true (YAML reads yes, no, true and false as true or false); put it in quotes',
     ]),
-    "type-share-text": (replace(SEAT, "lab: 26.8", "lab: lots"), [
-        "content/constituencies/amber-valley.yml:9:28: previous.shares.lab: expected a percentage like 26.8, got 'lots'",
+    "type-notional-votes-text": (replace(SEAT, "lab: 12227", "lab: lots"), [
+        "content/constituencies/amber-valley.yml:10:28: previous.votes.lab: expected a whole number, got 'lots'",
     ]),
     "type-candidates-not-list": (replace(SEAT, "candidates:\n", "candidates: none\nx:\n"), [
-        "content/constituencies/amber-valley.yml:10:13: candidates: expected a list (one '- ' line per item), got 'none'",
-        "content/constituencies/amber-valley.yml:11:1: x: unknown field 'x' (expected one of: candidates, declared_at, electorate, hex, name, previous, rejected, sources, updated, winner_by_lot)",
+        "content/constituencies/amber-valley.yml:12:13: candidates: expected a list (one '- ' line per item), got 'none'",
+        "content/constituencies/amber-valley.yml:13:1: x: unknown field 'x' (expected one of: candidates, declared_at, electorate, hex, name, previous, rejected, sources, updated, valid_votes, winner_by_lot)",
     ]),
     "type-empty-file": (write(SEAT, ""), [
         "content/constituencies/amber-valley.yml:1:1: expected a block of 'field: value' lines, got an empty file",
     ]),
     "key-unknown-typo": (replace(SEAT, "votes: 15746", "votess: 15746"), [
-        "content/constituencies/amber-valley.yml:11:43: candidates[0].votess: unknown field 'votess' (did you mean 'votes'?)",
+        "content/constituencies/amber-valley.yml:13:43: candidates[0].votess: unknown field 'votess' (did you mean 'votes'?)",
     ]),
     "key-unknown-top-level": (replace(SEAT, "electorate: 71546", "electorat: 71546"), [
         'content/constituencies/amber-valley.yml:2:1: electorate: required field is missing',
@@ -113,10 +113,10 @@ BAD = {
         'content/constituencies/amber-valley.yml:2:1: electorate: required field is missing',
     ]),
     "party-unknown": (replace(SEAT, "party: reform", "party: refrom"), [
-        "content/constituencies/amber-valley.yml:12:35: candidates[1].party: unknown party 'refrom' (did you mean 'reform'?)",
+        "content/constituencies/amber-valley.yml:14:35: candidates[1].party: unknown party 'refrom' (did you mean 'reform'?)",
     ]),
-    "party-unknown-previous-share": (replace(SEAT, "ld: 6.3", "lib: 6.3"), [
-        "content/constituencies/amber-valley.yml:9:34: previous.shares.lib: unknown party 'lib' (did you mean 'lab'?)",
+    "party-unknown-previous-votes": (replace(SEAT, "ld: 2875", "lib: 2875"), [
+        "content/constituencies/amber-valley.yml:10:35: previous.votes.lib: unknown party 'lib' (did you mean 'lab'?)",
     ]),
     "party-bad-id": (replace("content/parties.yml", "lab: {", "Lab: {"), [
         "content/parties.yml:1:1: Lab: expected a party id (lowercase a-z, 0-9 and '-'), got 'Lab'",
@@ -125,7 +125,7 @@ BAD = {
         "content/parties.yml:1:41: lab.colour: expected a colour like '#E4003B', got 'red'",
     ]),
     "number-negative-votes": (replace(SEAT, "votes: 12192", "votes: -3"), [
-        'content/constituencies/amber-valley.yml:12:50: candidates[1].votes: expected a whole number >= 0, got -3',
+        'content/constituencies/amber-valley.yml:14:50: candidates[1].votes: expected a whole number >= 0, got -3',
     ]),
     "number-zero-electorate": (replace(SEAT, "electorate: 71546", "electorate: 0"), [
         'content/constituencies/amber-valley.yml:3:13: electorate: expected a whole number > 0, got 0',
@@ -133,30 +133,44 @@ BAD = {
     "number-too-many-votes": (replace(SEAT, "electorate: 71546", "electorate: 40000"), [
         'content/constituencies/amber-valley.yml:3:13: electorate: valid votes 42,531 plus rejected 105 make 42,636, more than the electorate of 40,000; check the figures',
     ]),
-    "number-shares-over-100": (replace(SEAT, "lab: 26.8", "lab: 46.8"), [
-        'content/constituencies/amber-valley.yml:9:11: previous.shares: shares add up to 119.9%, more than 100.5%; check the figures',
+    "number-notional-votes-over-total": (replace(SEAT, "valid_votes: 45609", "valid_votes: 40000"), [
+        "content/constituencies/amber-valley.yml:10:10: previous.votes: named parties' votes add up to 45,609, more than previous.valid_votes of 40,000; check the figures",
     ]),
-    "number-share-over-100": (replace(SEAT, "con: 63.8", "con: 163.8"), [
-        'content/constituencies/amber-valley.yml:9:17: previous.shares.con: expected a percentage between 0 and 100, got 163.8',
+    "number-notional-votes-negative": (replace(SEAT, "con: 29118", "con: -5"), [
+        'content/constituencies/amber-valley.yml:10:16: previous.votes.con: expected a whole number >= 0, got -5',
     ]),
-    "previous-winner-not-largest": (replace(SEAT, "winner: con", "winner: lab"), [
-        "content/constituencies/amber-valley.yml:7:11: previous.winner: 'lab' does not have the largest previous share; 'con' has 63.8%",
+    "previous-winner-not-most-votes": (replace(SEAT, "winner: con", "winner: lab"), [
+        "content/constituencies/amber-valley.yml:8:11: previous.winner: 'lab' does not have the most notional votes; 'con' has 29,118",
+    ]),
+    "checksum-figure-mistyped": (replace(SEAT, "votes: 12192", "votes: 12912"), [
+        "content/constituencies/amber-valley.yml:12:1: candidates: votes add up to 43,251 but valid_votes is 42,531 (720 over: is a figure mistyped?)",
+    ]),
+    "checksum-candidate-missing": (replace(SEAT, "  - {name: Kate Smith, party: ld, votes: 1590}\n", ""), [
+        "content/constituencies/amber-valley.yml:12:1: candidates: votes add up to 40,941 but valid_votes is 42,531 (1,590 short: is a candidate missing?)",
+    ]),
+    "checksum-no-declared-total": (replace(SEAT, "valid_votes: 42531\n", ""), [
+        "content/constituencies/amber-valley.yml:11:1: candidates: a declared result needs 'valid_votes:', the total of valid votes as the returning officer announced it",
+    ]),
+    "awaited-with-declared-total": (lambda root: [replace(SEAT, f", votes: {v}", "")(root) for v in (15746, 12192, 10725, 2278, 1590)], [
+        "content/constituencies/amber-valley.yml:4:14: valid_votes: given while no candidate has votes; add every candidate's votes, or remove valid_votes until the result is declared",
     ]),
     "mixed-declared-awaited": (replace(SEAT, ", votes: 12192", ""), [
-        'content/constituencies/amber-valley.yml:12:5: candidates[1]: has no votes while others do; give every candidate votes (declared) or none (awaited)',
+        'content/constituencies/amber-valley.yml:14:5: candidates[1]: has no votes while others do; give every candidate votes (declared) or none (awaited)',
     ]),
-    "declared-one-candidate": (write(SEAT, "name: Amber Valley\nelectorate: 100\nprevious: {winner: con, shares: {con: 60}}\ncandidates:\n  - {name: A, party: lab, votes: 10}\n"), [
-        'content/constituencies/amber-valley.yml:5:3: candidates: a declared result needs at least two candidates',
+    "declared-one-candidate": (write(SEAT, "name: Amber Valley\nelectorate: 100\nvalid_votes: 10\nprevious: {winner: con, votes: {con: 60}, valid_votes: 100}\ncandidates:\n  - {name: A, party: lab, votes: 10}\n"), [
+        'content/constituencies/amber-valley.yml:6:3: candidates: a declared result needs at least two candidates',
     ]),
     "duplicate-candidate": (replace(SEAT, "Kate Smith", "Linsey Farnsworth"), [
-        "content/constituencies/amber-valley.yml:15:12: candidates[4].name: 'Linsey Farnsworth' is listed twice",
+        "content/constituencies/amber-valley.yml:17:12: candidates[4].name: 'Linsey Farnsworth' is listed twice",
     ]),
-    "tie-without-lot": (replace(SEAT, "votes: 12192", "votes: 15746"), [
-        "content/constituencies/amber-valley.yml:11:3: candidates: tie for first place between Linsey Farnsworth and Alex Stevenson on 15,746 votes; add 'winner_by_lot: <name>' with the candidate the returning officer's lot chose",
+    "tie-without-lot": (both(replace(SEAT, "votes: 12192", "votes: 15746"),
+                             replace(SEAT, "valid_votes: 42531", "valid_votes: 46085")), [
+        "content/constituencies/amber-valley.yml:13:3: candidates: tie for first place between Linsey Farnsworth and Alex Stevenson on 15,746 votes; add 'winner_by_lot: <name>' with the candidate the returning officer's lot chose",
     ]),
     "tie-lot-not-tied": (both(replace(SEAT, "votes: 12192", "votes: 15746"),
+                              replace(SEAT, "valid_votes: 42531", "valid_votes: 46085"),
                               replace(SEAT, "rejected: 105", "rejected: 105\nwinner_by_lot: Kate Smith")), [
-        "content/constituencies/amber-valley.yml:5:16: winner_by_lot: 'Kate Smith' is not one of the tied candidates (Linsey Farnsworth, Alex Stevenson)",
+        "content/constituencies/amber-valley.yml:6:16: winner_by_lot: 'Kate Smith' is not one of the tied candidates (Linsey Farnsworth, Alex Stevenson)",
     ]),
     "duplicate-constituency-name": (replace(HOLD, "name: Chesterfield", "name: Amber Valley"), [
         "content/constituencies/chesterfield.yml:2:7: name: 'Amber Valley' is also the name of content/constituencies/amber-valley.yml",
@@ -171,10 +185,10 @@ BAD = {
         'content/site.yml: file not found',
     ]),
     "declared-at-no-offset": (replace(SEAT, "rejected: 105", "rejected: 105\ndeclared_at: 2024-07-05T03:40:00"), [
-        'content/constituencies/amber-valley.yml:5:14: declared_at: expected a date and time with its UTC offset, like 2024-07-05T03:40:00+01:00, got 2024-07-05T03:40:00',
+        'content/constituencies/amber-valley.yml:6:14: declared_at: expected a date and time with its UTC offset, like 2024-07-05T03:40:00+01:00, got 2024-07-05T03:40:00',
     ]),
     "source-javascript-url": (replace(SEAT, 'url: "https://commonslibrary', 'url: "javascript:alert(1)//'), [
-        "content/constituencies/amber-valley.yml:17:89: sources[0].url: expected a web address starting https://, got 'javascript:alert(1)//.parliament.uk/research-briefings/cbp-10009/'",
+        "content/constituencies/amber-valley.yml:19:89: sources[0].url: expected a web address starting https://, got 'javascript:alert(1)//.parliament.uk/research-briefings/cbp-10009/'",
     ]),
     "file-orphan-blurb": (write("content/constituencies/amber-valey.md", "Hello"), [
         "content/constituencies/amber-valey.md:1: blurb has no matching amber-valey.yml (did you mean 'amber-valley.md'?)",
@@ -195,7 +209,7 @@ BAD = {
         'content/constituencies/amber-valley.md:1: is not UTF-8 text (byte 0xe9); save the file as UTF-8',
     ]),
     "template-syntax-error": (replace("templates/constituency.html", "{% if blurb %}", "{% if blurb %"), [
-        "templates/constituency.html:99: template syntax error: unexpected '<'",
+        "templates/constituency.html:91: template syntax error: unexpected '<'",
     ]),
     "template-undefined-variable": (replace("templates/constituency.html", "{{ facts.name }}</h1>", "{{ facts.nmae }}</h1>"), [
         "templates/constituency.html:11: template error: 'sitegen.model.ConstituencyFacts object' has no attribute 'nmae'",

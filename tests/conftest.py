@@ -1,6 +1,7 @@
 """Shared fixtures: project paths, fixture trees, and builds held in memory."""
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -70,12 +71,27 @@ def project(project_copy: Path) -> Paths:
     return Paths.from_root(project_copy)
 
 
+VOTES = re.compile(r"votes: (\d+)")
+
+
 def edit(paths: Paths, name: str, old: str, new: str) -> None:
-    """Replace the first `old` with `new` in the project file `name` (relative to its root)."""
+    """Replace the first `old` with `new` in the project file `name` (relative to its root).
+
+    Retyping one candidate's votes (`votes: 17224` -> `votes: 17225`) also moves the seat's declared
+    `valid_votes` by the same amount, as an editor entering a corrected declaration would; any
+    other edit (`votes: lots`) is made exactly as given.
+    """
     file = paths.root / name
     text = file.read_text()
     assert old in text, old
-    file.write_text(text.replace(old, new, 1))
+    text = text.replace(old, new, 1)
+    was, now = VOTES.fullmatch(old.rstrip("}")), VOTES.fullmatch(new.rstrip("}"))
+    if was and now:
+        total = re.search(r"^valid_votes: (\d+)$", text, re.M)
+        if total:
+            moved = int(total.group(1)) + int(now.group(1)) - int(was.group(1))
+            text = text[:total.start(1)] + str(moved) + text[total.end(1):]
+    file.write_text(text)
 
 
 def read_tree(folder: Path) -> dict[str, bytes]:

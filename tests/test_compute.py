@@ -19,15 +19,17 @@ PARTIES = {
 }
 
 
-def make_seat(votes: dict[str, int | None], winner: str = "con", shares: dict | None = None,
-              electorate: int = 1000, rejected: int | None = None, lot: str | None = None,
-              slug: str = "x") -> Constituency:
-    """Return a constituency with one candidate per party, named after the party."""
+def make_seat(votes: dict[str, int | None], winner: str = "con", previous: dict | None = None,
+              previous_valid: int = 1000, electorate: int = 1000, rejected: int | None = None,
+              lot: str | None = None, slug: str = "x") -> Constituency:
+    """Return a constituency with one candidate per party, named after the party; `previous` gives
+    notional votes out of `previous_valid`."""
     problems: list = []
+    declared = all(v is not None for v in votes.values())
     facts = check(ConstituencyFacts, {
         "name": slug.title(), "electorate": electorate, "rejected": rejected,
-        "winner_by_lot": lot,
-        "previous": {"winner": winner, "shares": {k: Decimal(str(v)) for k, v in (shares or {}).items()}},
+        "winner_by_lot": lot, "valid_votes": sum(votes.values()) if declared else None,  # type: ignore[arg-type]
+        "previous": {"winner": winner, "votes": dict(previous or {}), "valid_votes": previous_valid},
         "candidates": [{"name": f"{p.title()} Candidate", "party": p, "votes": v} for p, v in votes.items()],
     }, problems)
     assert not problems, problems
@@ -70,8 +72,8 @@ def test_turnout_counts_rejected_ballots() -> None:
 
 # Amber Valley 2024, checked by hand: valid 42,531; majority 15,746 - 12,192 = 3,554 = 8.36%.
 AMBER_VALLEY = dict(votes={"lab": 15746, "reform": 12192, "con": 10725, "ld": 1590},
-                    winner="con", shares={"con": 63.8, "lab": 26.8, "ld": 6.3},
-                    electorate=71546, rejected=105)
+                    winner="con", previous={"con": 29118, "lab": 12227, "ld": 2875, "green": 1389},
+                    previous_valid=45609, electorate=71546, rejected=105)
 
 
 def test_gain_figures_amber_valley_like() -> None:
@@ -82,15 +84,15 @@ def test_gain_figures_amber_valley_like() -> None:
     lab, reform, con, ld = seat.candidates
     assert (lab.name, lab.elected, lab.position) == ("Lab Candidate", True, 1)
     assert lab.share_pct == Decimal("39.1")       # 15746 / 40253 = 39.117%
-    assert lab.change_pp == Decimal("12.3")       # 39.117 - 26.8 = 12.317
+    assert lab.change_pp == Decimal("12.3")       # 39.117 - 12227 / 45609 (26.808) = 12.309
     assert reform.change_pp is None and reform.is_new
-    assert con.change_pp == Decimal("-37.2")      # 26.644 - 63.8 = -37.156
+    assert con.change_pp == Decimal("-37.2")      # 26.644 - 29118 / 45609 (63.843) = -37.199
     assert ld.lost_deposit and not con.lost_deposit
 
 
 def test_hold_and_swing_between_winner_and_runner_up() -> None:
     seat = compute_seat(make_seat({"lab": 600, "con": 300, "ld": 100}, winner="lab",
-                                  shares={"lab": 50, "con": 40, "ld": 10}), PARTIES)
+                                  previous={"lab": 500, "con": 400, "ld": 100}), PARTIES)
     assert seat.label == "Labour HOLD" and not seat.is_gain
     # Lab 60% (+10), Con 30% (-10): swing Con to Lab = (10 - -10) / 2 = 10
     assert (seat.swing.from_party, seat.swing.to_party, seat.swing.points_pp) == ("con", "lab", Decimal("10.0"))
@@ -99,27 +101,27 @@ def test_hold_and_swing_between_winner_and_runner_up() -> None:
 
 def test_swing_runs_towards_the_party_that_gained_ground() -> None:
     seat = compute_seat(make_seat({"lab": 450, "reform": 400, "con": 150}, winner="lab",
-                                  shares={"lab": 60, "reform": 5, "con": 35}), PARTIES)
+                                  previous={"lab": 600, "reform": 50, "con": 350}), PARTIES)
     # Lab 45% (-15), Reform 40% (+35): swing Lab to Reform = 25
     assert (seat.swing.from_party, seat.swing.to_party, seat.swing.points_pp) == ("lab", "reform", Decimal("25.0"))
 
 
 def test_no_swing_when_a_party_is_new() -> None:
-    seat = compute_seat(make_seat({"reform": 500, "con": 400}, winner="con", shares={"con": 70}), PARTIES)
+    seat = compute_seat(make_seat({"reform": 500, "con": 400}, winner="con", previous={"con": 700}), PARTIES)
     assert seat.label == "Reform UK GAIN from Conservative"
     assert seat.swing is None
 
 
 def test_tie_is_broken_by_the_lot_winner() -> None:
     seat = compute_seat(make_seat({"con": 500, "lab": 500, "ld": 10}, winner="con",
-                                  shares={"con": 50, "lab": 40}, lot="Lab Candidate"), PARTIES)
+                                  previous={"con": 500, "lab": 400}, lot="Lab Candidate"), PARTIES)
     assert seat.winner.name == "Lab Candidate" and seat.majority == 0
     assert seat.label == "Labour GAIN from Conservative"
 
 
 def test_awaited_seat_has_no_figures_and_lists_by_surname() -> None:
     facts = {"lab": None, "con": None}
-    seat = compute_seat(make_seat(facts, winner="con", shares={"con": 60}), PARTIES)
+    seat = compute_seat(make_seat(facts, winner="con", previous={"con": 600}), PARTIES)
     assert not seat.is_declared and seat.status == "awaited" and seat.label == "Result awaited"
     assert seat.valid_votes is None and seat.turnout_pct is None and seat.swing is None
     assert [c.name for c in seat.candidates] == ["Con Candidate", "Lab Candidate"]
@@ -127,9 +129,9 @@ def test_awaited_seat_has_no_figures_and_lists_by_surname() -> None:
 
 
 def test_tally_counts_before_after_gains_and_holds() -> None:
-    seats = [compute_seat(make_seat({"lab": 2, "con": 1}, winner="con", shares={"con": 60}, slug="a"), PARTIES),
-             compute_seat(make_seat({"lab": 2, "con": 1}, winner="lab", shares={"lab": 60}, slug="b"), PARTIES),
-             compute_seat(make_seat({"lab": None, "con": None}, winner="con", shares={"con": 60}, slug="c"), PARTIES)]
+    seats = [compute_seat(make_seat({"lab": 2, "con": 1}, winner="con", previous={"con": 600}, slug="a"), PARTIES),
+             compute_seat(make_seat({"lab": 2, "con": 1}, winner="lab", previous={"lab": 600}, slug="b"), PARTIES),
+             compute_seat(make_seat({"lab": None, "con": None}, winner="con", previous={"con": 600}, slug="c"), PARTIES)]
     lab, con = compute_tally(seats)
     assert (lab.party, lab.before, lab.after, lab.change, lab.gains, lab.holds) == ("lab", 1, 2, 1, 1, 1)
     assert (con.party, con.before, con.after, con.change) == ("con", 2, 0, -2)

@@ -50,8 +50,10 @@ def test_every_route_gives_the_same_bytes(kind: str, tmp_path: Path, monkeypatch
     rebuilder.rebuild()
     seat = sorted((content / "constituencies").glob("*.yml"))[1]
     original = seat.read_text()
-    votes = re.search(r"votes: (\d+)", original)
-    seat.write_text(original.replace(votes.group(0), f"votes: {int(votes.group(1)) + 7}", 1))
+    votes = re.search(r", votes: (\d+)", original)  # a candidate's (and the declared total with it)
+    total = re.search(r"^valid_votes: (\d+)$", original, re.M)
+    seat.write_text(original.replace(votes.group(0), f", votes: {int(votes.group(1)) + 7}", 1)
+                    .replace(total.group(0), f"valid_votes: {int(total.group(1)) + 7}", 1))
     rebuilder.rebuild()
     seat.write_text(original)
     assert not rebuilder.rebuild().full
@@ -70,7 +72,7 @@ def test_a_warm_build_notices_a_changed_input_and_an_edited_output(tmp_path: Pat
     run()
     assert run().startswith("Nothing changed")
     (content / "overview.md").write_text("Changed.\n")
-    assert run().startswith("Built 13 pages and 7 other files into ")
+    assert run().startswith("Built 13 pages and 9 other files into ")
     assert "<p>Changed.</p>" in (tmp_path / "dist" / "index.html").read_text()
     (tmp_path / "dist" / "erewash" / "index.html").write_text("tampered")
     assert run().startswith("Built")  # dist/ no longer matches what was built: build again

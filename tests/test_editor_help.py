@@ -80,7 +80,7 @@ def test_new_scaffolds_both_files_and_check_names_what_to_fill_in(project_copy: 
     facts = (project_copy / "content/constituencies/newtown-district.yml").read_text()
     assert facts.splitlines()[0] == "# yaml-language-server: $schema=../../docs/schemas/constituency.schema.json"
     for field in ("name:", "electorate:", "rejected:", "declared_at:", "hex:", "previous:", "winner:", "mp:",
-                  "shares:", "candidates:", "sources:"):
+                  "votes:", "valid_votes:", "candidates:", "sources:"):
         assert field in facts
     code, _, err = run(project_copy, "check")
     assert code == 1

@@ -28,7 +28,7 @@ def night_content(target: Path) -> Path:
         if path.stem in DECLARED:
             text = text.replace("rejected:", f"declared_at: {DECLARED[path.stem]}\nrejected:", 1)
         else:
-            text = re.sub(r", votes: \d+", "", text)
+            text = re.sub(r"^valid_votes: \d+\n", "", re.sub(r", votes: \d+", "", text), flags=re.M)
         path.write_text(text)
     return target
 
@@ -94,7 +94,8 @@ def test_data_files_carry_each_seat_status(night: Build) -> None:
 def test_a_fully_awaited_night_before_any_result(tmp_path: Path) -> None:
     content = night_content(tmp_path / "content")
     for path in (content / "constituencies").glob("*.yml"):
-        path.write_text(re.sub(r", votes: \d+", "", path.read_text()).replace("declared_at:", "# declared_at:"))
+        awaited = re.sub(r"^valid_votes: \d+\n", "", re.sub(r", votes: \d+", "", path.read_text()), flags=re.M)
+        path.write_text(awaited.replace("declared_at:", "# declared_at:"))
     build = render_build(project_paths(content, tmp_path / "dist"))
     page = parse(build.files["index.html"])
     assert text(page.find("h1")) == "No results declared yet"

@@ -30,17 +30,20 @@ def test_neighbours_are_the_seats_listed_either_side(project: Paths) -> None:
 
 
 @pytest.mark.parametrize("change, expected", [
-    ((SEAT, "votes: 17224", "votes: 17225"), {"erewash/index.html", "index.html", "results.json", "results.csv"}),
-    # the winner changes, so the tile map does too
+    ((SEAT, "votes: 17224", "votes: 17225"), {"erewash/index.html", "index.html", "results.json", "results.csv", "county.csv"}),
+    # the winner changes, so the tile map does too; the majority and turnout fall to the county's
+    # lowest, which moves the rank six other pages show
     ((SEAT, "votes: 17224", "votes: 1"),
-     {"erewash/index.html", "index.html", "results.json", "results.csv", "derbyshire.hexjson"}),
+     {"erewash/index.html", "index.html", "results.json", "results.csv", "county.csv", "derbyshire.hexjson",
+      "amber-valley/index.html", "bolsover/index.html", "chesterfield/index.html", "derby-north/index.html",
+      "derby-south/index.html", "south-derbyshire/index.html"}),
     ((SEAT, "name: Erewash", "updated: 2024-07-06\nname: Erewash"),
-     {"erewash/index.html", "index.html", "results.json", "results.csv", "sitemap.xml"}),
+     {"erewash/index.html", "index.html", "results.json", "results.csv", "county.csv", "sitemap.xml"}),
     (("content/constituencies/erewash.md", "Labour", "Labour's"), {"erewash/index.html"}),
     # renamed so it sorts first: its old and new neighbours all link to it
     ((SEAT, "name: Erewash", "name: Aaa Erewash"),
      {"erewash/index.html", "derbyshire-dales/index.html", "high-peak/index.html", "amber-valley/index.html",
-      "index.html", "results.json", "results.csv", "sitemap.xml", "derbyshire.hexjson"}),
+      "index.html", "results.json", "results.csv", "county.csv", "sitemap.xml", "derbyshire.hexjson"}),
     (("content/overview.md", "Derbyshire", "Derbys"), {"index.html"}),
     (("content/parties.yml", "#E4003B", "#E4003C"), None),
     (("content/site.yml", "Derbyshire results 2024", "Derbyshire 2024"), None),
@@ -61,7 +64,7 @@ def test_code_changes_touch_everything(project: Paths) -> None:
     [(SEAT, "votes: 17224", "votes: 27224")],
     [(SEAT, "name: Erewash", "name: Aaa Erewash")],
     [("content/constituencies/high-peak.md", "Jon Pearce", "Jon Pearce MP")],
-    [("content/overview.md", "entirely red", "red")],
+    [("content/overview.md", "every Derbyshire constituency", "all eleven Derbyshire constituencies")],
     [("content/parties.yml", "short: Lab", "short: Labour")],
     [("templates/constituency.html", "Vote share</h2>", "Share of the vote</h2>")],
     [("static/style.css", "--radius: 10px;", "--radius: 6px;")],
@@ -87,10 +90,11 @@ def test_a_one_seat_change_renders_only_what_it_touches(project: Paths) -> None:
     before = read_tree(project.dist)
     report = rebuilder.rebuild()
     after = read_tree(project.dist)
-    # 4 outputs show the seat's votes, and all of them change
-    assert (report.full, report.rendered, report.written) == (False, 4, 4)
+    # 5 outputs show the seat's votes or the county's sums, and all of them change (no seat's
+    # rank in the county moves, so no other page)
+    assert (report.full, report.rendered, report.written) == (False, 5, 5)
     assert sorted(n for n in after if after[n] != before[n]) == [
-        "erewash/index.html", "index.html", "results.csv", "results.json"]
+        "county.csv", "erewash/index.html", "index.html", "results.csv", "results.json"]
 
 
 def test_a_failed_rebuild_keeps_dist_and_the_next_one_recovers(project: Paths) -> None:
@@ -102,6 +106,7 @@ def test_a_failed_rebuild_keeps_dist_and_the_next_one_recovers(project: Paths) -
         rebuilder.rebuild()
     assert read_tree(project.dist) == before
     edit(project, SEAT, "votes: lots", "votes: 17000")
+    edit(project, SEAT, "valid_votes: 43006", "valid_votes: 42782")  # the declared total, corrected too
     assert not rebuilder.rebuild().full
     assert "17,000" in (project.dist / "erewash" / "index.html").read_text()
 

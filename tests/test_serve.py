@@ -75,17 +75,18 @@ def test_a_failing_rebuild_keeps_serving_and_recovers(project: Paths) -> None:
     assert preview.poll()      # once it has settled, it rebuilds
     status, headers, body = call(preview, "/erewash/")
     assert status.startswith("500") and headers["Cache-Control"] == "no-store"
-    assert "content/constituencies/erewash.yml:13:49" in parse(body).find("ol").get_text()
+    assert "content/constituencies/erewash.yml:14:49" in parse(body).find("ol").get_text()
     assert call(preview, "/assets/" + next(p.name for p in (project.dist / "assets").iterdir()))[0] == "200 OK"
     assert "17,224" in (project.dist / "erewash" / "index.html").read_text()  # last good build kept
     edit(project, SEAT, "votes: 17,224x", "votes: 17000")
+    edit(project, SEAT, "valid_votes: 43006", "valid_votes: 42782")
     preview.poll()
     assert preview.poll()
     status, _, body = call(preview, "/erewash/")
     assert status == "200 OK" and b"17,000" in body
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("first build: full rebuild, 20 rendered, 20 written, ")
-    assert re.fullmatch(r"content/constituencies/erewash\.yml: incremental rebuild, 4 rendered, 4 written, \d+ ms",
+    assert lines[0].startswith("first build: full rebuild, 22 rendered, 22 written, ")
+    assert re.fullmatch(r"content/constituencies/erewash\.yml: incremental rebuild, 5 rendered, 5 written, \d+ ms",
                         lines[-1])
     assert err.getvalue().splitlines()[-1] == ("content/constituencies/erewash.yml: 1 error in 1 file; "
                                                "showing them in the browser.")
@@ -161,9 +162,10 @@ def test_open_tabs_follow_every_save(server) -> None:
         for tab in (seat, overview):
             tab.wait_for_function("() => document.querySelector('h1').innerText === 'The site could not be built'",
                                   timeout=10_000)
-            assert "content/constituencies/erewash.yml:13:46" in tab.locator("ol").inner_text()
+            assert "content/constituencies/erewash.yml:14:46" in tab.locator("ol").inner_text()
 
         edit(project, SEAT, "votes: lots", "votes: 17224")
+        edit(project, SEAT, "valid_votes: 44006", "valid_votes: 43006")
         seat.wait_for_function("() => document.querySelector('h1').innerText === 'Erewash'", timeout=10_000)
         overview.wait_for_function("() => document.querySelector('h1').innerText === 'Labour won all 11 seats'",
                                    timeout=10_000)

@@ -1,0 +1,215 @@
+"""The declared total as a checksum on the real content, and the county in figures.
+
+County figures are hand-worked from ../shared/data/derbyshire-2024 (sums written out below), never
+taken from the project's compute code.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+from sitegen.config import Paths
+from sitegen.pipeline import render_build
+from tests.conftest import parse, read_tree
+
+AMBER_VALLEY = "content/constituencies/amber-valley.yml"
+# The candidates of amber-valley.yml in file order, and the running sums of their votes.
+CANDIDATE_VOTES = [15746, 12192, 10725, 2278, 1590]
+
+
+def run(root: Path, *argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), root=root, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def built(project: Paths) -> Paths:
+    """A copy of the real project, built once so dist/ exists."""
+    assert run(project.root)[0] == 0
+    return project
+
+
+def candidates_line(text: str) -> int:
+    return text.splitlines().index("candidates:") + 1
+
+
+@pytest.mark.parametrize("kept", [1, 2, 3, 4])
+def test_a_file_cut_off_after_a_candidate_fails_the_checksum(built: Paths, kept: int) -> None:
+    file = built.root / AMBER_VALLEY
+    text = file.read_text()
+    lines = text.splitlines(keepends=True)
+    start = candidates_line(text)  # the candidates follow this line, one a line
+    file.write_text("".join(lines[:start + kept]))  # saved cut off after candidate number `kept`
+    before = read_tree(built.dist)
+    total = sum(CANDIDATE_VOTES[:kept])
+    code, out, err = run(built.root)
+    assert (code, out) == (1, "")
+    checksum = (f"{AMBER_VALLEY}:{start}:1: candidates: votes add up to {total:,} but valid_votes is "
+                f"42,531 ({42531 - total:,} short: is a candidate missing?)")
+    if kept == 1:  # one candidate left is also too few for a declared result
+        assert err.splitlines() == [checksum, f"{AMBER_VALLEY}:{start + 1}:3: candidates: a declared result "
+                                    "needs at least two candidates", "2 errors in 1 file; nothing written."]
+    else:
+        assert err.splitlines() == [checksum, "1 error in 1 file; nothing written."]
+    assert read_tree(built.dist) == before
+
+
+def test_the_issue_example_cut_after_the_third_candidate(built: Paths) -> None:
+    file = built.root / AMBER_VALLEY
+    text = file.read_text()
+    file.write_text(text[:text.index("  - {name: Matt McGuinness")])
+    code, _, err = run(built.root, "check")
+    assert code == 1
+    assert ("candidates: votes add up to 38,663 but valid_votes is 42,531 (3,868 short: is a candidate "
+            "missing?)") in err
+
+
+def test_a_file_cut_off_after_its_last_candidate_is_still_a_whole_result(built: Paths) -> None:
+    file = built.root / AMBER_VALLEY
+    text = file.read_text()
+    file.write_text(text[:text.index("sources:")])
+    assert run(built.root, "check")[0] == 0
+
+
+@pytest.mark.parametrize("index, typo", [(0, 15764), (1, 1219), (4, 1509)])
+def test_one_mistyped_figure_fails_the_checksum(built: Paths, index: int, typo: int) -> None:
+    file = built.root / AMBER_VALLEY
+    text = file.read_text()
+    original = CANDIDATE_VOTES[index]
+    file.write_text(text.replace(f"votes: {original}}}", f"votes: {typo}}}", 1))
+    before = read_tree(built.dist)
+    total = sum(CANDIDATE_VOTES) - original + typo
+    gap = 42531 - total
+    why = f"{gap:,} short: is a candidate missing?" if gap > 0 else f"{-gap:,} over: is a figure mistyped?"
+    code, _, err = run(built.root)
+    assert code == 1
+    assert err.splitlines()[0] == (f"{AMBER_VALLEY}:{candidates_line(text)}:1: candidates: votes add up to "
+                                   f"{total:,} but valid_votes is 42,531 ({why})")
+    assert read_tree(built.dist) == before
+
+
+# Hand-worked from candidates.csv and notional-2019.csv, all 11 seats:
+# valid votes 2024: 42,531 + 42,434 + 41,555 + 40,919 + 38,497 + 49,129 + 43,006 + 49,206
+#                   + 45,617 + 45,866 + 48,708 = 487,468
+# Labour 2024: 15,746 + 17,197 + 19,316 + 18,619 + 15,260 + 17,759 + 17,224 + 22,533 + 16,915
+#              + 17,591 + 17,408 = 195,568, so 195,568 / 487,468 = 40.119% -> 40.1
+# notional valid votes 2019: 45,609 + 45,676 + 45,186 + 47,017 + 42,462 + 53,930 + 48,814
+#                            + 54,173 + 51,582 + 49,479 + 47,199 = 531,127
+# Labour 2019: 12,227 + 16,519 + 18,171 + 18,719 + 21,690 + 13,023 + 16,954 + 24,254 + 13,908
+#              + 15,994 + 12,836 = 184,295, so 34.699%; change 40.119 - 34.699 = +5.4
+# Conservative: 133,262 / 487,468 = 27.338%; 2019: 29,118 + 21,792 + 16,720 + 21,259 + 15,671 + 31,820
+#               + 27,560 + 24,844 + 30,724 + 28,896 + 29,319 = 277,723 / 531,127 = 52.289%; change -25.0
+# rejected: 105 + 111 + 135 + 187 + 145 + 173 + 175 + 178 + 153 + 120 + 153 = 1,635
+# electorate: 801,296; turnout (487,468 + 1,635) / 801,296 = 61.039% -> 61.0
+COUNTY = {"valid_votes": 487468, "previous_valid_votes": 531127, "rejected": 1635, "electorate": 801296,
+          "turnout_pct": 61.0}
+
+
+def county_from_data() -> dict[str, tuple[int, int]]:
+    """Return each party's (2024 votes, notional 2019 votes) summed from the shared CSV files."""
+    data = Path(__file__).resolve().parents[2] / "shared" / "data" / "derbyshire-2024"
+    now: dict[str, int] = {}
+    then: dict[str, int] = {}
+    for r in csv.DictReader(open(data / "candidates.csv")):
+        party = "Labour" if r["party"] == "Labour and Co-operative" else r["party"]
+        now[party] = now.get(party, 0) + int(r["votes"])
+    for r in csv.DictReader(open(data / "notional-2019.csv")):
+        party = "Reform UK" if r["party"] == "Brexit Party" else r["party"]
+        then[party] = then.get(party, 0) + int(r["votes"])
+    return {p: (now[p], then.get(p, 0)) for p in now}
+
+
+def test_county_figures_are_summed_votes_not_averaged_shares(real_build) -> None:
+    sums = county_from_data()
+    assert sums["Labour"] == (195568, 184295)
+    assert sums["Conservative"] == (133262, 277723)
+    document = json.loads(real_build.files["results.json"])
+    county = document["county"]
+    assert {k: county[k] for k in COUNTY} == COUNTY
+    assert county["seats_covered"] == 11
+    parties = {p["party"]: p for p in county["parties"]}
+    assert (parties["lab"]["votes"], parties["lab"]["share_pct"], parties["lab"]["change_pp"]) == (195568, 40.1, 5.4)
+    assert (parties["con"]["votes"], parties["con"]["share_pct"], parties["con"]["change_pp"]) == (133262, 27.3, -25.0)
+    # An average of the eleven seat shares would give Labour 40.2 (a check that the sums are used)
+    assert parties["lab"]["previous_votes"] == 184295
+    assert county["changed_hands"] == ["amber-valley", "bolsover", "derby-north", "derbyshire-dales", "erewash",
+                                       "high-peak", "mid-derbyshire", "north-east-derbyshire", "south-derbyshire"]
+    assert county["closest"][:3] == ["derbyshire-dales", "north-east-derbyshire", "mid-derbyshire"]
+    assert county["turnout_order"][0] == "derbyshire-dales" and county["turnout_order"][-1] == "derby-south"
+
+
+def test_overview_shows_the_county_in_figures(real_build) -> None:
+    page = parse(real_build.files["index.html"])
+    section = page.find("section", class_="county")
+    assert section.find("h2").get_text() == "Derbyshire in figures"
+    assert " ".join(section.find("p", class_="coverage").get_text().split()) == (
+        "All 11 seats declared: these figures cover the whole county.")
+    facts = {d.find("dt").get_text(strip=True): " ".join(d.find("dd").get_text().split())
+             for d in section.select("dl.facts > div")}
+    assert facts == {"Valid votes": "487,468", "Turnout": "61.0%", "Changed hands": "9 of 11 seats"}
+    rows = [[" ".join(c.get_text(" ").split()) for c in tr.find_all(["th", "td"])]
+            for tr in section.select("table.county-share tbody tr")]
+    assert rows[0] == ["Labour Lab", "195,568", "40.1%", "+5.4"]
+    assert rows[1] == ["Conservative Con", "133,262", "27.3%", "\u221225.0"]
+    closest = [li.find("a").get_text() for li in section.find(id="closest-heading").find_next("ol").find_all("li")]
+    assert closest == ["Derbyshire Dales", "North East Derbyshire", "Mid Derbyshire"]
+    largest = [li.find("a").get_text() for li in section.find(id="largest-heading").find_next("ol").find_all("li")]
+    assert largest == ["Chesterfield", "Derby North", "High Peak"]
+    turnout = [[" ".join(c.get_text().split()) for c in tr.find_all(["th", "td"])]
+               for tr in section.select("table.turnout tbody tr")]
+    assert turnout[0] == ["1", "Derbyshire Dales", "70.2%"] and turnout[-1] == ["11", "Derby South", "51.5%"]
+
+
+def test_county_csv_has_a_row_per_party(real_build) -> None:
+    rows = list(csv.DictReader(io.StringIO(real_build.files["county.csv"])))
+    lab = rows[0]
+    assert (lab["party_id"], lab["votes"], lab["share_pct"], lab["previous_votes"], lab["change_pp"],
+            lab["seats_won"], lab["seats_before"]) == ("lab", "195568", "40.1", "184295", "5.4", "11", "2")
+    assert {r["turnout_pct"] for r in rows} == {"61.0"}
+    assert [r["party_id"] for r in rows if r["new_party"] == "true"] == ["workers", "candi", "tfp", "slp", "freedom"]
+
+
+def test_seat_pages_say_where_they_rank(real_build) -> None:
+    def ranks(slug: str) -> list[str]:
+        ul = parse(real_build.files[f"{slug}/index.html"]).find("ul", class_="ranks")
+        return [li.get_text() for li in ul.find_all("li")] if ul else []
+    assert ranks("derbyshire-dales") == ["Closest result in Derbyshire", "Highest turnout in Derbyshire"]
+    assert ranks("high-peak") == ["3rd largest majority of 11", "3rd highest turnout of 11"]
+    assert ranks("chesterfield") == ["Largest majority in Derbyshire"]
+    assert ranks("bolsover") == ["2nd lowest turnout of 11"]
+    assert ranks("erewash") == []
+
+
+def test_county_section_with_three_of_eleven_declared(project: Paths) -> None:
+    # Leave Amber Valley, Erewash and High Peak declared; the other eight back to awaited.
+    declared = {"amber-valley", "erewash", "high-peak"}
+    for file in sorted((project.content / "constituencies").glob("*.yml")):
+        if file.stem in declared:
+            continue
+        text = re.sub(r", votes: \d+", "", file.read_text())
+        file.write_text(re.sub(r"^valid_votes: \d+\n", "", text, flags=re.M))
+    build = render_build(project)
+    page = parse(build.files["index.html"])
+    section = page.find("section", class_="county")
+    assert " ".join(section.find("p", class_="coverage").get_text().split()) == (
+        "These figures cover the 3 of 11 seats declared so far; seats still to declare are left out.")
+    county = json.loads(build.files["results.json"])["county"]
+    # 42,531 + 43,006 + 49,206 valid; rejected 105 + 175 + 178; electorates 71,546 + 71,501 + 74,385
+    assert (county["seats_covered"], county["valid_votes"], county["rejected"], county["electorate"]) == (
+        3, 134743, 458, 217432)
+    assert county["turnout_pct"] == 62.2  # 135,201 / 217,432 = 62.18%
+    lab = next(p for p in county["parties"] if p["party"] == "lab")
+    # Labour 15,746 + 17,224 + 22,533 = 55,503 of 134,743 = 41.19%; notional 12,227 + 16,954 + 24,254
+    # = 53,435 of 45,609 + 48,814 + 54,173 = 148,596 = 35.96%; change +5.2
+    assert (lab["votes"], lab["share_pct"], lab["previous_votes"], lab["change_pp"]) == (55503, 41.2, 53435, 5.2)
+    assert [li.find("a").get_text() for li in section.find(id="changed-heading").find_next("ul").find_all("li")] == [
+        "Amber Valley", "Erewash", "High Peak"]
+    # fewer than four declared: no seat page claims a rank yet
+    assert parse(build.files["high-peak/index.html"]).find("ul", class_="ranks") is None
