@@ -213,3 +213,14 @@ def test_county_section_with_three_of_eleven_declared(project: Paths) -> None:
         "Amber Valley", "Erewash", "High Peak"]
     # fewer than four declared: no seat page claims a rank yet
     assert parse(build.files["high-peak/index.html"]).find("ul", class_="ranks") is None
+
+
+def test_a_seat_page_shows_when_it_was_declared(project: Paths) -> None:
+    seat = project.content / "constituencies" / "erewash.yml"
+    seat.write_text(seat.read_text().replace("rejected: 175", "rejected: 175\ndeclared_at: 2024-07-05T02:35:00+01:00"))
+    page = parse(render_build(project).files["erewash/index.html"])
+    declared = page.find("span", class_="declared")
+    assert " ".join(declared.get_text().split()) == "Declared 02:35 BST, 5 July"
+    assert declared.find("time")["datetime"] == "2024-07-05T02:35:00+01:00"
+    # without a time, nothing is claimed
+    assert parse(render_build(project).files["high-peak/index.html"]).find("span", class_="declared") is None
