@@ -54,11 +54,14 @@ def one_seat_rebuilds(content: Path, dist: Path, runs: int) -> list[float]:
     rebuilder.rebuild()
     seat = sorted((content / "constituencies").glob("*.yml"))[len(list((content / "constituencies").glob("*.yml"))) // 2]
     text = seat.read_text()
-    first_votes = re.search(r"votes: (\d+)", text)
-    assert first_votes
+    # A corrected declaration: one candidate's votes and the declared total move together.
+    first_votes = re.search(r", votes: (\d+)", text)
+    total = re.search(r"^valid_votes: (\d+)$", text, re.M)
+    assert first_votes and total
     timings = []
     for i in range(runs):
-        seat.write_text(text.replace(first_votes.group(0), f"votes: {int(first_votes.group(1)) + i + 1}", 1))
+        seat.write_text(text.replace(first_votes.group(0), f", votes: {int(first_votes.group(1)) + i + 1}", 1)
+                        .replace(total.group(0), f"valid_votes: {int(total.group(1)) + i + 1}", 1))
         timings.append(rebuilder.rebuild({seat}).milliseconds)  # the watcher tells it what changed
     seat.write_text(text)
     return timings
