@@ -113,11 +113,7 @@ class SeatResult:
     label: str = "Result awaited"
     swing: Optional[Swing] = None
     parties: Optional[dict] = field(default=None, compare=False, repr=False)  # what the labels used
-
-    @cached_property
-    def previous_shares(self) -> dict[str, Fraction]:
-        """Return each party's exact notional share last time (party id -> %)."""
-        return compute_previous_shares(self.seat)
+    previous_shares: dict[str, Fraction] = field(default_factory=dict)  # exact notional % by party
 
     @property
     def is_declared(self) -> bool:
@@ -185,6 +181,11 @@ class PartyTotal:
     def share_pct(self) -> Decimal:
         """Return the share rounded to 1 dp."""
         return round_pct(self.share)
+
+    @cached_property
+    def previous_share_pct(self) -> Optional[Decimal]:
+        """Return the previous share rounded to 1 dp."""
+        return None if self.previous_share is None else round_pct(self.previous_share)
 
     @cached_property
     def change_pp(self) -> Optional[Decimal]:
@@ -351,7 +352,7 @@ def compute_seat(seat: Constituency, parties: dict[str, Party]) -> SeatResult:
     if not seat.is_declared():
         awaited = tuple(CandidateResult(c.name, c.party, c.description, None, None, None)
                         for c in sort_by_surname(facts.candidates))
-        return SeatResult(seat, awaited, parties=parties)
+        return SeatResult(seat, awaited, parties=parties, previous_shares=compute_previous_shares(seat))
     valid = compute_valid_votes(facts.candidates)
     previous = compute_previous_shares(seat)
     ranked = []
@@ -372,6 +373,7 @@ def compute_seat(seat: Constituency, parties: dict[str, Party]) -> SeatResult:
         majority=majority, majority_share=pct(majority, valid), winner=winner, is_gain=gain,
         label=result_label(winner.party, facts.previous.winner, parties),
         swing=compute_swing(ranked, facts.previous.winner, gain), parties=parties,
+        previous_shares=previous,
     )
 
 

@@ -116,7 +116,7 @@ def county_record(county: County) -> dict[str, Any]:
         "turnout_pct": _number(county.turnout_pct) if county.seats else None,
         "parties": [{"party": t.party, "seats_contested": t.seats_contested, "votes": t.votes,
                      "share_pct": _number(t.share_pct), "previous_votes": t.previous_votes,
-                     "previous_share_pct": None if t.previous_share is None else _number(round_pct(t.previous_share)),
+                     "previous_share_pct": _number(t.previous_share_pct),
                      "change_pp": _number(t.change_pp), "new_party": t.is_new} for t in county.parties],
         "changed_hands": [s.seat.slug for s in county.changed_hands],
         "closest": [s.seat.slug for s in county.by_majority],
@@ -165,7 +165,7 @@ def render_county_csv(results: Results) -> str:
     for t in county.parties:
         seats = tally.get(t.party)
         writer.writerow([t.party, parties[t.party].name, t.seats_contested, t.votes, t.share_pct,
-                         t.previous_votes, None if t.previous_share is None else round_pct(t.previous_share),
+                         t.previous_votes, t.previous_share_pct,
                          t.change_pp, _FLAG[t.is_new], seats.after if seats else 0, seats.before if seats else 0,
                          len(county.seats), county.valid_votes, county.previous_valid_votes, county.turnout_pct])
     return buffer.getvalue()

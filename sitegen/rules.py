@@ -27,7 +27,6 @@ class Accepts:
     - "text": a string, or a number kept as typed (`2019`), trimmed, at least `min_length` long;
     - "string": a string, trimmed, matching `pattern`;
     - "int": a whole number (true and false are not numbers), within `ge`/`gt`;
-    - "decimal": a number kept exactly as typed, within `ge`/`le`;
     - "date": a date; "datetime": a date and time with its UTC offset;
     - "list": a list of at least `min_length` items.
     """
@@ -212,15 +211,6 @@ def _scalar_checker(accepts: Accepts) -> Checker:
             return _problem(problems, "int_type", loc, value, "Input should be a valid integer")
         return _bounds(accepts, value, problems, loc) if bounded else value
 
-    def check_decimal(value: Any, problems: list[Problem], loc: Loc) -> Any:
-        if type(value) is int:
-            value = Decimal(value)
-        if not isinstance(value, Decimal):
-            return _problem(problems, "is_instance_of", loc, value, "Input should be a number", class_name="Decimal")
-        if not value.is_finite():
-            return _problem(problems, "finite_number", loc, value, "Input should be a finite number")
-        return _bounds(accepts, value, problems, loc) if bounded else value
-
     def check_date(value: Any, problems: list[Problem], loc: Loc) -> Any:
         if type(value) is not date:
             return _problem(problems, "date_type", loc, value, "Input should be a valid date")
@@ -233,7 +223,7 @@ def _scalar_checker(accepts: Accepts) -> Checker:
             return _problem(problems, "timezone_aware", loc, value, "Input should have timezone info")
         return value
 
-    checkers = {"text": check_text, "string": check_text, "int": check_int, "decimal": check_decimal,
+    checkers = {"text": check_text, "string": check_text, "int": check_int,
                 "date": check_date, "datetime": check_datetime}
     if kind not in checkers:
         raise TypeError(f"unknown kind {kind!r}")
@@ -321,7 +311,7 @@ def _scalar_schema(accepts: Accepts) -> dict[str, Any]:
         return {"type": "string", "format": "date"}
     if kind == "datetime":
         return {"type": "string", "format": "date-time"}
-    schema: dict[str, Any] = {"type": {"string": "string", "int": "integer", "decimal": "number"}[kind]}
+    schema: dict[str, Any] = {"type": {"string": "string", "int": "integer"}[kind]}
     for key, value in (("pattern", accepts.pattern), ("minimum", accepts.ge), ("exclusiveMinimum", accepts.gt),
                        ("maximum", accepts.le)):
         if value is not None:
