@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Optional, TextIO
+from typing import Optional, TextIO
 
 from .config import Paths
 from .errors import ContentError, ContentErrors
@@ -89,66 +88,37 @@ def report(errors: list[ContentError], out: TextIO) -> None:
 
 def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Optional[int] = None) -> int:
     """Build (or only check) once and report; return the exit code."""
-    # One build makes hundreds of thousands of objects and few reference cycles: collecting
-    # garbage while it runs costs more than the memory it would give back before the build ends.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _run_build(paths, write=write, out=out, err=err, jobs=jobs)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _read_ahead(paths: Paths, jobs: Optional[int]) -> Any:
-    from .parallel import default_jobs, read_ahead
-    return read_ahead(paths, default_jobs() if jobs is None else jobs)
-
-
-def _run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Optional[int]) -> int:
+    from . import memory
+    from .engine import STAGES, build, gather
+    from .executor import Executor
     started = time.perf_counter()
-    reading = None  # large sites: content parsed on every core while this process gets on
-    fingerprint = None
-    if write:
-        from .cache import has_record, input_fingerprint, is_up_to_date, remember_build
-        if not has_record(paths):  # nothing to compare with, so a full build: start reading now
-            reading = _read_ahead(paths, jobs)
-        fingerprint = input_fingerprint(paths)
-        record = is_up_to_date(paths, fingerprint)
-        if record is not None:
-            for line in record["warnings"]:
-                print(line, file=err)
-            print(f"Nothing changed since the last build: {paths.display(paths.dist)}/ is up to date "
-                  f"({record['files']} files, {time.perf_counter() - started:.2f} s).", file=out)
-            return EXIT_OK
-    reading = reading or _read_ahead(paths, jobs)
-    try:
-        from .pipeline import STAGES, build, render_build
-    except BaseException:
-        if reading:
-            reading.close()
-        raise
     bar = ProgressBar(err, STAGES if write else STAGES[:-1])
     try:
-        result = (build if write else render_build)(paths, jobs, bar.stage, reading)
+        with memory.paused():
+            result = build(paths, jobs=jobs, progress=bar.stage) if write else \
+                gather(paths, executor=Executor(jobs), progress=bar.stage)
     except ContentErrors as exc:
         bar.close()
         report(exc.errors, err)
         print(exc.summary(), file=err)
         return EXIT_CONTENT
     bar.close()
-    report(result.warnings, err)
-    if fingerprint is not None:
-        remember_build(paths, fingerprint, [w.format() for w in result.warnings], len(result.files))
     seconds = time.perf_counter() - started
-    pages = sum(1 for name in result.files if name.endswith(".html"))
-    if write:
-        print(f"Built {pages} pages and {len(result.files) - pages} other files into "
-              f"{paths.display(paths.dist)}/: {result.written} written, "
-              f"{len(result.files) - result.written} unchanged, {seconds:.2f} s.", file=out)
-    else:
-        print(f"Checked {len(result.results.seats)} constituencies and {pages} pages: "
+    if not write:
+        report(result.warnings, err)
+        print(f"Checked {len(result.results.seats)} constituencies and {result.pages} pages: "
               f"no errors ({seconds:.2f} s).", file=out)
+        return EXIT_OK
+    for line in result.warnings:
+        print(line, file=err)
+    if result.site is None:
+        print(f"Nothing changed since the last build: {paths.display(paths.dist)}/ is up to date "
+              f"({result.files} files, {seconds:.2f} s).", file=out)
+        return EXIT_OK
+    pages = result.site.pages
+    print(f"Built {pages} pages and {result.files - pages} other files into "
+          f"{paths.display(paths.dist)}/: {result.written} written, "
+          f"{result.files - result.written} unchanged, {seconds:.2f} s.", file=out)
     return EXIT_OK
 
 

@@ -1,5 +1,5 @@
-"""Jinja environment, Markdown -> safe Markup, and page contexts -> HTML strings (no output files;
-the build cache may keep the templates compiled)."""
+"""Jinja environment, filters, and page contexts -> HTML strings (no output files; the build cache
+may keep the templates compiled)."""
 from __future__ import annotations
 
 import pickle
@@ -8,56 +8,16 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional, Union
+from typing import Any, Callable, Optional, Union
 
-import nh3
-from cmarkgfm.cmark import Options, markdown_to_html_with_extensions
 from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
                     select_autoescape)
 from markupsafe import Markup
 
 from .assets import Asset
+from .blurbs import Blurbs
 from .charts import HexMap, change_bars, county_bars, hex_map, seat_bars, share_bars
 from .compute import Results, SeatResult
-from .export import hexjson_name, render_county_csv, render_hexjson, render_results_csv, render_results_json
-
-Output = dict[str, Union[str, bytes]]
-
-# What blurbs may contain: prose, lists, tables, links. No scripts, styles, frames or handlers.
-ALLOWED_TAGS = {"p", "br", "hr", "em", "strong", "b", "i", "a", "ul", "ol", "li", "blockquote",
-                "h2", "h3", "h4", "code", "pre", "table", "thead", "tbody", "tr", "th", "td",
-                "abbr", "sup", "sub", "del", "ins", "q", "cite", "small"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set()}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
-
-
-# CommonMark with GitHub's tables, strikethrough and autolinks (cmark-gfm, in C), with typographic
-# quotes and dashes. Raw HTML passes through to the sanitiser, which keeps only ALLOWED_TAGS and
-# drops scripts and styles whole.
-MARKDOWN_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SMART
-MARKDOWN_EXTENSIONS = ["table", "strikethrough", "autolink"]
-
-
-class MarkdownRenderer:
-    """Markdown -> sanitised Markup, remembering each text's result."""
-
-    def __init__(self) -> None:
-        self._memo: dict[str, Markup] = {}
-
-    def __call__(self, text: str | None) -> Markup:
-        """Return sanitised HTML for Markdown `text`; the one place Markdown becomes Markup."""
-        if not text:
-            return Markup("")
-        if text not in self._memo:
-            self._memo[text] = markdown_to_html(text)
-        return self._memo[text]
-
-
-def markdown_to_html(text: str) -> Markup:
-    """Return Markdown `text` as HTML, cleaned to the allow-list; links get rel=noopener."""
-    html = markdown_to_html_with_extensions(text, MARKDOWN_OPTIONS, MARKDOWN_EXTENSIONS).rstrip()
-    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                            url_schemes=ALLOWED_URL_SCHEMES, link_rel="noopener noreferrer"))
 
 
 def format_number(value: int) -> str:
@@ -200,7 +160,7 @@ def render_overview(results: Results, env: Environment, assets: dict[str, Asset]
 
 
 def render_constituency(results: Results, index: int, env: Environment,
-                        assets: dict[str, Asset], md: MarkdownRenderer) -> str:
+                        assets: dict[str, Asset], md: Blurbs) -> str:
     """Return one constituency page; `index` is its place in the alphabetical list."""
     seats = results.seats
     seat = seats[index]
@@ -235,8 +195,8 @@ def page_dates(results: Results) -> dict[str, str]:
 class RenderMemo:
     """What rendering can reuse from one build to the next (the preview keeps one)."""
 
-    def __init__(self) -> None:
-        self.markdown = MarkdownRenderer()
+    def __init__(self, cache: Optional[Path] = None) -> None:
+        self.markdown = Blurbs(cache / "markdown" if cache else None)
         self.records: dict = {}    # slug -> (SeatResult, its results.json record, its results.csv rows)
         self.fragments: dict = {}  # (kind, slug) -> (what it was made from, the Markup)
 
@@ -269,34 +229,3 @@ def overview_fragments(results: Results, env: Environment, hexes: Optional[HexMa
                   lambda p, t=t: p.map_tile(t, href(t.seat.seat.slug)))
              for t in (hexes.tiles if hexes else ())]
     return rows, tiles
-
-
-def output_renderers(results: Results, env: Environment, assets: dict[str, Asset],
-                     memo: RenderMemo) -> dict[str, Callable[[], Union[str, bytes]]]:
-    """Return every output file of the site, each with a function that renders it."""
-    site, md = results.site.info, memo.markdown
-    renderers: dict[str, Callable[[], Union[str, bytes]]] = {
-        "index.html": lambda: render_overview(results, env, assets, memo)}
-    for i, seat in enumerate(results.seats):
-        renderers[seat_path(seat)] = lambda i=i: render_constituency(results, i, env, assets, md)  # type: ignore[misc]
-    css = assets["style.css"].data.decode("utf-8") if "style.css" in assets else ""
-    renderers["404.html"] = lambda: env.get_template("404.html").render(site=site, inline_css=Markup(css))
-    renderers["sitemap.xml"] = lambda: env.get_template("sitemap.xml").render(
-        results=results, site=site, lastmod=page_dates(results))
-    renderers["robots.txt"] = lambda: f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n"
-    renderers["results.json"] = lambda: render_results_json(results, memo.records)
-    renderers["results.csv"] = lambda: render_results_csv(results, memo.records)
-    renderers["county.csv"] = lambda: render_county_csv(results)
-    if any(s.seat.facts.hex for s in results.seats):
-        renderers[hexjson_name(site.area)] = lambda: render_hexjson(results)
-    for asset in assets.values():
-        renderers[asset.output] = lambda asset=asset: asset.data  # type: ignore[misc]
-    return renderers
-
-
-def render_site(results: Results, env: Environment, assets: dict[str, Asset],
-                only: Optional[Iterable[str]] = None, memo: Optional[RenderMemo] = None) -> Output:
-    """Return the site's output files, path -> text or bytes: all of them, or those named in `only`."""
-    renderers = output_renderers(results, env, assets, memo or RenderMemo())
-    names = renderers if only is None else [n for n in only if n in renderers]
-    return {name: renderers[name]() for name in names}

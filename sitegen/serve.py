@@ -6,18 +6,77 @@ listing them.
 """
 from __future__ import annotations
 
-import gc
 import html
 import logging
 import mimetypes
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Optional, TextIO
 
+from . import memory
 from .config import Paths
+from .engine import State, gather
 from .errors import ContentError, ContentErrors
-from .rebuild import Rebuilder, changed_files, source_snapshot
+from .executor import Executor
+from .write import sync_site
 
 POLL_MILLISECONDS = 100  # how often sources are checked; a save is rebuilt once it has settled
+
+
+def source_snapshot(paths: Paths) -> dict[Path, tuple[int, int]]:
+    """Return (size, modification time) of every source file the preview watches."""
+    snapshot = {}
+    for folder in (paths.content, paths.templates, paths.static):
+        for path in folder.rglob("*") if folder.is_dir() else ():
+            if path.is_file() and not path.name.startswith(".") and not path.name.endswith("~"):
+                stat = path.stat()
+                snapshot[path] = (stat.st_size, stat.st_mtime_ns)
+    return snapshot
+
+
+def changed_files(before: dict[Path, tuple[int, int]], after: dict[Path, tuple[int, int]]) -> set[Path]:
+    """Return the watched files added, removed or changed between two snapshots."""
+    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """What one preview rebuild did."""
+
+    outputs: frozenset[str]  # the outputs rendered again
+    written: int             # files whose bytes changed on disk
+    milliseconds: float
+    full: bool
+
+    @property
+    def rendered(self) -> int:
+        """Return how many outputs were rendered again."""
+        return len(self.outputs)
+
+
+class Rebuilder:
+    """The preview's builder: gathers with the last build's state and syncs dist/ in place."""
+
+    def __init__(self, paths: Paths, executor: Optional[Executor] = None):
+        self.paths = paths
+        self.state = State(paths)
+        self.executor = executor or Executor()
+        self._published: Optional[set[str]] = None  # the outputs in dist/ after the last rebuild
+
+    def rebuild(self, changed: Optional[set[Path]] = None) -> Rebuilt:
+        """Bring dist/ up to date; raise ContentErrors (leaving dist/ as it was) when content is wrong.
+
+        `changed`, when a watcher knows it, lists the only source files that may have changed.
+        """
+        started = time.perf_counter()
+        site = gather(self.paths, self.state, changed=changed, executor=self.executor)
+        fresh = {name: site.files[name] for name in site.rendered}
+        outputs = set(site.files)
+        # an output no longer routed (a seat removed) is deleted; looking costs a walk of dist/
+        written = sync_site(fresh, self.paths.dist, keep=outputs if outputs != self._published else None)
+        self._published = outputs
+        return Rebuilt(site.rendered, written, (time.perf_counter() - started) * 1000, site.full)
 
 
 def resolve_request(dist: Path, url_path: str) -> tuple[str, Optional[Path]]:
@@ -106,12 +165,8 @@ class Preview:
               f"{report.milliseconds:.0f} ms", file=self.out, flush=True)
         if report.full:
             # What a full build keeps (the last build, the memos) lives until the next full build;
-            # freezing it keeps the garbage collector from walking it all again every few saves
-            # (at 6,500 seats a full walk took half a second, in the middle of a rebuild). What the
-            # previous full build left behind is thawed first, so its cycles can be collected.
-            gc.unfreeze()
-            gc.collect()
-            gc.freeze()
+            # at 6,500 seats a full walk of it by the collector took half a second mid-rebuild.
+            memory.settle()
         return True
 
     def poll(self) -> bool:

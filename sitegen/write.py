@@ -17,25 +17,41 @@ def check_output_path(name: str) -> PurePosixPath:
     return path
 
 
+def _owner_is_gone(folder: Path) -> bool:
+    """Return True when the process that made a staging folder (its name ends in its id) has ended."""
+    pid = folder.name.rpartition("-")[2]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists, owned by someone else
+        return False
+    return False
+
+
 def remove_stale_temporaries(dist: Path) -> None:
-    """Tidy up after a build that was interrupted: restore dist/ if it was mid-swap, delete the rest."""
+    """Tidy up after a build that was interrupted: restore dist/ if it was left mid-swap, and delete
+    the staging folders of builds that have ended. Another build's folders, still in use, stay."""
     parent = dist.parent
     if not parent.is_dir():
         return
     if not dist.exists():
-        previous = sorted(parent.glob(f"{TEMP_PREFIX}{dist.name}-old-*"))
+        previous = sorted(p for p in parent.glob(f"{TEMP_PREFIX}{dist.name}-old-*") if _owner_is_gone(p))
         if previous:
             os.rename(previous[0], dist)
     for leftover in parent.glob(f"{TEMP_PREFIX}{dist.name}-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        if _owner_is_gone(leftover):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 class Staging:
-    """A new dist/ being written beside the old one: commit() swaps it in, discard() removes it.
+    """A new dist/ being written beside the old one, named for this process: commit() swaps it in,
+    discard() removes it.
 
-    Forked workers may write into it too (each a different set of files); a file whose bytes equal
-    the same file in the old dist/ is hard-linked from there instead of written again (the old
-    folder is about to be replaced, and links keep its data alive).
+    A file whose bytes equal the same file in the old dist/ is hard-linked from there instead of
+    written again (the old folder is about to be replaced, and links keep its data alive).
     """
 
     def __init__(self, dist: Path):
@@ -43,6 +59,7 @@ class Staging:
         self.dist = dist
         self.folder = dist.parent / f"{TEMP_PREFIX}{dist.name}-new-{os.getpid()}"
         self.previous = dist if dist.is_dir() else None
+        shutil.rmtree(self.folder, ignore_errors=True)  # this process's own, from an earlier attempt
         self.folder.mkdir(parents=True)
 
     def write(self, files: Mapping[str, Union[str, bytes]]) -> int:
@@ -86,17 +103,14 @@ def _link_if_unchanged(old: Path, target: Path, data: bytes) -> bool:
     return False
 
 
-def write_site(files: Mapping[str, Union[str, bytes]], dist: Path, staging: Optional[Staging] = None,
-               written: int = 0) -> int:
+def write_site(files: Mapping[str, Union[str, bytes]], dist: Path) -> int:
     """Replace dist/ with exactly `files`; a failure at any point leaves the old dist/ as it was.
 
-    With `staging`, into which workers have already written `written` of the files (those not
-    in `files`), only the rest are written before the swap. Returns how many files had new bytes
-    (the rest were linked from the old dist/).
+    Returns how many files had new bytes (the rest were linked from the old dist/).
     """
-    staging = staging or Staging(dist)
+    staging = Staging(dist)
     try:
-        written += staging.write(files)
+        written = staging.write(files)
         staging.commit()
     except BaseException:
         staging.discard()

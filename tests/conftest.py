@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sitegen.config import Paths
-from sitegen.pipeline import Build, render_build
+from sitegen.engine import Site, gather
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures"
@@ -46,15 +46,15 @@ def parse(html: str | bytes) -> BeautifulSoup:
 
 
 @pytest.fixture(scope="session")
-def real_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The real Derbyshire content rendered in memory."""
-    return render_build(project_paths(PROJECT / "content", tmp_path_factory.mktemp("real") / "dist"))
+    return gather(project_paths(PROJECT / "content", tmp_path_factory.mktemp("real") / "dist"))
 
 
 @pytest.fixture(scope="session")
-def small_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+def small_build(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The two-seat fixture site rendered in memory."""
-    return render_build(project_paths(FIXTURES / "small", tmp_path_factory.mktemp("small") / "dist"))
+    return gather(project_paths(FIXTURES / "small", tmp_path_factory.mktemp("small") / "dist"))
 
 
 @pytest.fixture

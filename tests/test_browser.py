@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from sitegen.pipeline import build
+from sitegen.engine import build
 from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, serve_folder
 from tests.conftest import PROJECT, project_paths
 

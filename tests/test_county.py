@@ -15,7 +15,7 @@ import pytest
 
 from sitegen.cli import main
 from sitegen.config import Paths
-from sitegen.pipeline import render_build
+from sitegen.engine import gather
 from tests.conftest import parse, read_tree
 
 AMBER_VALLEY = "content/constituencies/amber-valley.yml"
@@ -195,7 +195,7 @@ def test_county_section_with_three_of_eleven_declared(project: Paths) -> None:
             continue
         text = re.sub(r", votes: \d+", "", file.read_text())
         file.write_text(re.sub(r"^valid_votes: \d+\n", "", text, flags=re.M))
-    build = render_build(project)
+    build = gather(project)
     page = parse(build.files["index.html"])
     section = page.find("section", class_="county")
     assert " ".join(section.find("p", class_="coverage").get_text().split()) == (
@@ -218,9 +218,9 @@ def test_county_section_with_three_of_eleven_declared(project: Paths) -> None:
 def test_a_seat_page_shows_when_it_was_declared(project: Paths) -> None:
     seat = project.content / "constituencies" / "erewash.yml"
     seat.write_text(seat.read_text().replace("rejected: 175", "rejected: 175\ndeclared_at: 2024-07-05T02:35:00+01:00"))
-    page = parse(render_build(project).files["erewash/index.html"])
+    page = parse(gather(project).files["erewash/index.html"])
     declared = page.find("span", class_="declared")
     assert " ".join(declared.get_text().split()) == "Declared 02:35 BST, 5 July"
     assert declared.find("time")["datetime"] == "2024-07-05T02:35:00+01:00"
     # without a time, nothing is claimed
-    assert parse(render_build(project).files["high-peak/index.html"]).find("span", class_="declared") is None
+    assert parse(gather(project).files["high-peak/index.html"]).find("span", class_="declared") is None

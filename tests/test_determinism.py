@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
-from sitegen import parallel
+from sitegen import engine
 from sitegen.cli import main
 from sitegen.config import Paths
 from sitegen.errors import ContentErrors
-from sitegen.pipeline import build
-from sitegen.rebuild import Rebuilder
+from sitegen.engine import build
+from sitegen.serve import Rebuilder
 from tests.conftest import PROJECT, read_tree
 
 
@@ -33,8 +33,8 @@ def test_every_route_gives_the_same_bytes(kind: str, tmp_path: Path, monkeypatch
                      tmp_path / f"cache-{name}")
 
     build(paths("one-core"), jobs=1)
-    monkeypatch.setattr(parallel, "PARALLEL_FROM_OUTPUTS", 0)  # make two workers render even small sites
-    monkeypatch.setattr(parallel, "PARALLEL_FROM_FILES", 0)    # and read them
+    monkeypatch.setattr(engine, "RENDER_ON_CORES_FROM", 0)  # make two workers render even small sites
+    monkeypatch.setattr(engine, "READ_ON_CORES_FROM", 0)    # and read them
     build(paths("two-cores"), jobs=2)
     expected = read_tree(tmp_path / "one-core")
     assert read_tree(tmp_path / "two-cores") == expected
@@ -112,7 +112,7 @@ def test_errors_found_by_parallel_readers_are_the_same(tmp_path: Path, monkeypat
         return [e.format() for e in caught.value.errors]
 
     alone = messages(1)
-    monkeypatch.setattr(parallel, "PARALLEL_FROM_FILES", 0)
+    monkeypatch.setattr(engine, "READ_ON_CORES_FROM", 0)
     assert messages(2) == alone
     assert not list(tmp_path.glob(".dist-*"))
     assert sum("constituencies/erewash.yml:1" in m or "bolsover.yml:1:7: YAML syntax" in m for m in alone) == 3
@@ -122,7 +122,7 @@ def test_errors_found_by_parallel_readers_are_the_same(tmp_path: Path, monkeypat
 def test_a_template_error_in_a_worker_leaves_dist_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     templates = Path(shutil.copytree(PROJECT / "templates", tmp_path / "templates"))
     paths = Paths(PROJECT, PROJECT / "content", templates, PROJECT / "static", tmp_path / "dist", tmp_path / "cache")
-    monkeypatch.setattr(parallel, "PARALLEL_FROM_OUTPUTS", 0)
+    monkeypatch.setattr(engine, "RENDER_ON_CORES_FROM", 0)
     build(paths, jobs=2)
     published = read_tree(tmp_path / "dist")
     page = templates / "constituency.html"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.pipeline import Build, render_build
+from sitegen.engine import Site, gather
 from tests.conftest import PROJECT, parse, project_paths
 
 DECLARED = {  # seat -> declaration time (invented for this test only; the real content has none)
@@ -34,16 +34,16 @@ def night_content(target: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def night(tmp_path_factory: pytest.TempPathFactory) -> Build:
+def night(tmp_path_factory: pytest.TempPathFactory) -> Site:
     root = tmp_path_factory.mktemp("night")
-    return render_build(project_paths(night_content(root / "content"), root / "dist"))
+    return gather(project_paths(night_content(root / "content"), root / "dist"))
 
 
 def text(node) -> str:
     return " ".join(node.get_text(" ").split())
 
 
-def test_awaited_seat_page(night: Build) -> None:
+def test_awaited_seat_page(night: Site) -> None:
     page = parse(night.files["derbyshire-dales/index.html"])
     assert text(page.find("title")) == "Derbyshire Dales: result awaited – Derbyshire results 2024"
     assert text(page.find(class_="badge")) == "Result awaited"
@@ -56,7 +56,7 @@ def test_awaited_seat_page(night: Build) -> None:
         "John Whitby – Labour"]
 
 
-def test_overview_shows_progress_running_tally_and_what_is_left(night: Build) -> None:
+def test_overview_shows_progress_running_tally_and_what_is_left(night: Site) -> None:
     page = parse(night.files["index.html"])
     assert text(page.find("h1")) == "3 of 11 seats declared"
     assert text(page.find(class_="progress")) == "3 of 11 declared"
@@ -78,7 +78,7 @@ def test_overview_shows_progress_running_tally_and_what_is_left(night: Build) ->
     assert tiles["Erewash: Labour gain from Conservative"].find("polygon")["fill"] == "#E4003B"
 
 
-def test_data_files_carry_each_seat_status(night: Build) -> None:
+def test_data_files_carry_each_seat_status(night: Site) -> None:
     data = json.loads(night.files["results.json"])
     assert (data["seats"], data["declared"]) == (11, 3)
     seats = {s["slug"]: s for s in data["constituencies"]}
@@ -96,7 +96,7 @@ def test_a_fully_awaited_night_before_any_result(tmp_path: Path) -> None:
     for path in (content / "constituencies").glob("*.yml"):
         awaited = re.sub(r"^valid_votes: \d+\n", "", re.sub(r", votes: \d+", "", path.read_text()), flags=re.M)
         path.write_text(awaited.replace("declared_at:", "# declared_at:"))
-    build = render_build(project_paths(content, tmp_path / "dist"))
+    build = gather(project_paths(content, tmp_path / "dist"))
     page = parse(build.files["index.html"])
     assert text(page.find("h1")) == "No results declared yet"
     assert page.find("ol", class_="declarations") is None
@@ -108,7 +108,7 @@ def test_night_pages_pass_the_browser_checks_and_vnu(tmp_path: Path) -> None:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
-    from sitegen.pipeline import build
+    from sitegen.engine import build
     from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, serve_folder
     from tests.test_browser import WCAG_TAGS
     from tests.test_html_valid import run_vnu

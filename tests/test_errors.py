@@ -15,14 +15,22 @@ from tests.conftest import FIXTURES, PROJECT, parse, read_tree
 SUMMARY = re.compile(r"^\d+ errors? in \d+ files?; nothing written\.$")
 
 
-@pytest.fixture
-def small_project(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project root with the small fixture as content/, built once so dist/ exists."""
-    root = tmp_path / "project"
+    root = tmp_path_factory.mktemp("built") / "project"
     shutil.copytree(FIXTURES / "small", root / "content")
     for name in ("templates", "static"):
         shutil.copytree(PROJECT / name, root / name)
     assert main([], root=root, out=io.StringIO(), err=io.StringIO()) == 0
+    return root
+
+
+@pytest.fixture
+def small_project(built_project: Path, tmp_path: Path) -> Path:
+    """A copy of the built project for one test to spoil (copying is cheaper than building)."""
+    root = tmp_path / "project"
+    shutil.copytree(built_project, root, symlinks=True, ignore=shutil.ignore_patterns(".cache"))
     return root
 
 

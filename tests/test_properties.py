@@ -13,7 +13,8 @@ from sitegen.assets import collect_assets
 from sitegen.compute import compute_results
 from sitegen.errors import ContentErrors
 from sitegen.load import RawContent, parse_yaml
-from sitegen.render import make_environment, render_site
+from sitegen.render import RenderMemo, make_environment
+from sitegen.routes import route_table
 from sitegen.validate import validate
 from tests.conftest import PROJECT
 from tests.test_validate import PARTIES, SEAT, SITE
@@ -63,7 +64,8 @@ def outcome(site_text: str, parties_text: str, seat_text: str) -> str:
     except ContentErrors as errors:
         assert errors.errors and all(e.path and e.message for e in errors.errors)
         return "errors"
-    render_site(compute_results(site), ENV, ASSETS)
+    for route in route_table(compute_results(site), ENV, ASSETS, RenderMemo()).values():
+        route.render()
     return "site"
 
 

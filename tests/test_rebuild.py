@@ -1,32 +1,18 @@
-"""Incremental rebuilds: the dependency map, and output identical to a full build."""
+"""Incremental rebuilds: which outputs a change re-renders (the route table's inputs), and output
+identical to a full build."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from sitegen.compute import compute_results
 from sitegen.config import Paths
-from sitegen.depends import affected_outputs, neighbours
+from sitegen.engine import build
 from sitegen.errors import ContentErrors
-from sitegen.load import load_content
-from sitegen.pipeline import build
-from sitegen.rebuild import Rebuilder, describe_changes, source_snapshot
-from sitegen.validate import validate
+from sitegen.serve import Rebuilder, changed_files, source_snapshot
 from tests.conftest import edit, read_tree
 
 SEAT = "content/constituencies/erewash.yml"
-
-
-def results_of(paths: Paths):
-    return compute_results(validate(load_content(paths)))
-
-
-def test_neighbours_are_the_seats_listed_either_side(project: Paths) -> None:
-    results = results_of(project)
-    assert neighbours(results, "erewash") == {"derbyshire-dales", "high-peak"}
-    assert neighbours(results, "amber-valley") == {"bolsover"}
-    assert neighbours(results, "south-derbyshire") == {"north-east-derbyshire"}
 
 
 @pytest.mark.parametrize("change, expected", [
@@ -48,16 +34,26 @@ def test_neighbours_are_the_seats_listed_either_side(project: Paths) -> None:
     (("content/parties.yml", "#E4003B", "#E4003C"), None),
     (("content/site.yml", "Derbyshire results 2024", "Derbyshire 2024"), None),
 ])
-def test_affected_outputs(project: Paths, change: tuple, expected) -> None:
-    before = results_of(project)
+def test_a_change_renders_only_the_outputs_made_from_it(project: Paths, change: tuple, expected) -> None:
+    rebuilder = Rebuilder(project)
+    first = rebuilder.rebuild()
+    assert first.full and len(first.outputs) == 22
     edit(project, *change)
-    assert affected_outputs(before, results_of(project), code_changed=False) == expected
+    again = rebuilder.rebuild()
+    assert again.outputs == (first.outputs if expected is None else expected)
+    assert again.full == (expected is None)
 
 
-def test_code_changes_touch_everything(project: Paths) -> None:
-    results = results_of(project)
-    assert affected_outputs(results, results, code_changed=True) is None
-    assert affected_outputs(results, results, code_changed=False) == set()
+@pytest.mark.parametrize("change", [
+    ("templates/constituency.html", "Vote share</h2>", "Share of the vote</h2>"),
+    ("static/style.css", "--radius: 10px;", "--radius: 6px;"),
+])
+def test_a_template_or_static_file_change_renders_everything(project: Paths, change: tuple) -> None:
+    rebuilder = Rebuilder(project)
+    rebuilder.rebuild()
+    assert rebuilder.rebuild().outputs == frozenset()  # nothing changed, nothing rendered
+    edit(project, *change)
+    assert rebuilder.rebuild().full
 
 
 @pytest.mark.parametrize("changes", [
@@ -131,11 +127,11 @@ def test_stale_files_are_removed_on_a_full_rebuild(project: Paths) -> None:
     assert not (project.dist / "erewash").exists()
 
 
-def test_describe_changes(project: Paths) -> None:
+def test_changed_files_leave_out_editor_swap_files(project: Paths) -> None:
     before = source_snapshot(project)
     edit(project, SEAT, "votes: 17224", "votes: 17225")
     (project.content / "constituencies" / ".erewash.yml.swp").write_text("ignored")
-    assert describe_changes(before, source_snapshot(project), project) == [SEAT]
+    assert changed_files(before, source_snapshot(project)) == {project.root / SEAT}
 
 
 def test_a_rebuild_told_what_changed_matches_a_full_build(project: Paths, tmp_path: Path) -> None:

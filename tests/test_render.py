@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from sitegen.pipeline import Build
-from sitegen.render import (MarkdownRenderer, format_day, format_number, format_pct, format_signed,
+from sitegen.engine import Site
+from sitegen.blurbs import Blurbs, markdown_to_html
+from sitegen.render import (format_day, format_number, format_pct, format_signed,
                             relative_url, text_colour_on)
 from tests.conftest import parse
 
@@ -58,7 +60,7 @@ def test_text_on_party_colours_meets_aa(colour: str) -> None:
 
 
 def test_markdown_is_sanitised_and_links_get_noopener() -> None:
-    md = MarkdownRenderer()
+    md = Blurbs()
     html = md('Hi <script>x()</script> **bold** [a](https://e.org) [b](javascript:x()) '
               '<img src=x onerror=y()> <iframe src="https://e.org"></iframe>\n\n## Head')
     page = parse(str(html))
@@ -72,13 +74,13 @@ def test_markdown_is_sanitised_and_links_get_noopener() -> None:
 
 
 def test_one_converter_renders_blurbs_independently() -> None:
-    md = MarkdownRenderer()
+    md = Blurbs()
     first = md("[x]: https://a.org\n\nSee [x].")
     second = md("See [x].")  # the reference from the first blurb must not leak
     assert 'href="https://a.org"' in first and "href" not in second
 
 
-def test_pages_have_titles_descriptions_and_canonicals(small_build: Build) -> None:
+def test_pages_have_titles_descriptions_and_canonicals(small_build: Site) -> None:
     for name in ("index.html", "amber-valley/index.html", "chesterfield/index.html"):
         page = parse(small_build.files[name])
         assert page.find("html")["lang"] == "en-GB"
@@ -90,9 +92,8 @@ def test_pages_have_titles_descriptions_and_canonicals(small_build: Build) -> No
 
 
 def test_markdown_typography_tables_and_cleaning() -> None:
-    from sitegen.render import markdown_to_html
-    assert markdown_to_html("Labour's \"big\" night -- 5--6 July") == \
-        "<p>Labour\u2019s \u201cbig\u201d night \u2013 5\u20136 July</p>"
+    assert markdown_to_html("Labour's \"big\" night -- 5--6 July --- late...") == \
+        "<p>Labour\u2019s \u201cbig\u201d night \u2013 5\u20136 July \u2014 late\u2026</p>"
     assert "<code>don't \"x\"</code>" in markdown_to_html("a `don't \"x\"`").replace("&quot;", '"')
     table = markdown_to_html("| Party | Seats |\n|---|---|\n| Lab | 11 |\n")
     assert "<th>Party</th>" in table and "<td>11</td>" in table
@@ -101,3 +102,26 @@ def test_markdown_typography_tables_and_cleaning() -> None:
     assert 'rel="noopener noreferrer"' in markdown_to_html("[notice](https://example.org/)")
 
 
+
+
+def test_converted_blurbs_are_cached_on_disk_by_their_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = Blurbs(tmp_path)
+    assert first("**Labour** gain") == "<p><strong>Labour</strong> gain</p>"
+    assert len(list(tmp_path.rglob("*.html"))) == 1
+
+    def refuse(self: Blurbs, text: str) -> str:
+        raise AssertionError(f"converted again: {text!r}")
+    monkeypatch.setattr(Blurbs, "convert", refuse)
+    assert Blurbs(tmp_path)("**Labour** gain") == "<p><strong>Labour</strong> gain</p>"  # read back
+    with pytest.raises(AssertionError, match="converted again: 'Labour hold'"):
+        Blurbs(tmp_path)("Labour hold")  # new text is converted
+
+
+def test_a_damaged_or_unwritable_blurb_cache_only_means_converting_again(tmp_path: Path) -> None:
+    Blurbs(tmp_path)("*x*")
+    (cached,) = tmp_path.rglob("*.html")
+    cached.write_bytes(b"\xff\xfe")  # not UTF-8
+    assert Blurbs(tmp_path)("*x*") == "<p><em>x</em></p>"
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert Blurbs(blocked)("*y*") == "<p><em>y</em></p>"

@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from sitegen.pipeline import Build
+from sitegen.engine import Site
 from tests.conftest import parse
 
 # Worked by hand from shared/data/derbyshire-2024 (valid = sum of votes; turnout includes rejected).
@@ -37,7 +37,7 @@ def text(node) -> str:
     return " ".join(node.get_text(" ").split())
 
 
-def test_builds_every_page_and_data_file(real_build: Build) -> None:
+def test_builds_every_page_and_data_file(real_build: Site) -> None:
     names = set(real_build.files)
     slugs = ["amber-valley", "bolsover", "chesterfield", "derby-north", "derby-south",
              "derbyshire-dales", "erewash", "high-peak", "mid-derbyshire", "north-east-derbyshire",
@@ -49,7 +49,7 @@ def test_builds_every_page_and_data_file(real_build: Build) -> None:
 
 
 @pytest.mark.parametrize("slug", sorted(HAND))
-def test_seat_page_shows_hand_checked_figures(real_build: Build, slug: str) -> None:
+def test_seat_page_shows_hand_checked_figures(real_build: Site, slug: str) -> None:
     want = HAND[slug]
     page = parse(real_build.files[f"{slug}/index.html"])
     assert text(page.find(class_="badge")) == want["result"]
@@ -66,7 +66,7 @@ def test_seat_page_shows_hand_checked_figures(real_build: Build, slug: str) -> N
     assert facts["Turnout"] == want["turnout"]
 
 
-def test_results_table_lists_all_candidates_with_lost_deposits(real_build: Build) -> None:
+def test_results_table_lists_all_candidates_with_lost_deposits(real_build: Site) -> None:
     page = parse(real_build.files["chesterfield/index.html"])
     table = page.find("table", class_="result")
     assert text(table.find("caption")) == "Chesterfield result"
@@ -85,14 +85,14 @@ def test_results_table_lists_all_candidates_with_lost_deposits(real_build: Build
     assert changes[5:] == ["new", "new"]
 
 
-def test_derby_south_shows_ballot_description_and_counts_as_labour(real_build: Build) -> None:
+def test_derby_south_shows_ballot_description_and_counts_as_labour(real_build: Site) -> None:
     page = parse(real_build.files["derby-south/index.html"])
     first = page.find("table", class_="result").find("tbody").find("tr")
     assert "Labour and Co-operative" in text(first)
     assert text(page.find(class_="badge")) == "Labour HOLD"
 
 
-def test_share_chart_has_a_text_alternative_matching_the_table(real_build: Build) -> None:
+def test_share_chart_has_a_text_alternative_matching_the_table(real_build: Site) -> None:
     page = parse(real_build.files["amber-valley/index.html"])
     svg = page.find("figure", class_="share-chart").find("svg")
     assert svg["role"] == "img"
@@ -103,7 +103,7 @@ def test_share_chart_has_a_text_alternative_matching_the_table(real_build: Build
     assert [r["fill"] for r in svg.find_all("rect")][:3] == ["#E4003B", "#12B6CF", "#0087DC"]
 
 
-def test_overview_headline_tally_and_table(real_build: Build) -> None:
+def test_overview_headline_tally_and_table(real_build: Site) -> None:
     page = parse(real_build.files["index.html"])
     assert text(page.find("h1")) == "Labour won all 11 seats"
     assert len(page.find_all("h1")) == 1
@@ -121,7 +121,7 @@ def test_overview_headline_tally_and_table(real_build: Build) -> None:
     assert "notional" in text(page.find("footer"))
 
 
-def test_results_json_carries_computed_figures(real_build: Build) -> None:
+def test_results_json_carries_computed_figures(real_build: Site) -> None:
     data = json.loads(real_build.files["results.json"])
     assert data["seats"] == 11 and data["declared"] == 11
     assert data["tally"] == [{"party": "lab", "before": 2, "after": 11, "change": 9},
@@ -140,7 +140,7 @@ def test_results_json_carries_computed_figures(real_build: Build) -> None:
     assert seats["amber-valley"]["swing"] == {"from": "con", "to": "lab", "points_pp": 24.4}
 
 
-def test_results_csv_has_one_row_per_candidate(real_build: Build) -> None:
+def test_results_csv_has_one_row_per_candidate(real_build: Site) -> None:
     rows = list(csv.DictReader(io.StringIO(real_build.files["results.csv"])))
     assert len(rows) == 67  # the candidates in candidates.csv
     dales = [r for r in rows if r["constituency_slug"] == "derbyshire-dales"]
@@ -151,7 +151,7 @@ def test_results_csv_has_one_row_per_candidate(real_build: Build) -> None:
     assert {r["lost_deposit"] for r in dales[-2:]} == {"true"}
 
 
-def test_links_are_relative_and_neighbours_link_both_ways(real_build: Build) -> None:
+def test_links_are_relative_and_neighbours_link_both_ways(real_build: Site) -> None:
     page = parse(real_build.files["bolsover/index.html"])
     pager = page.find("nav", class_="pager")
     assert [a["href"] for a in pager.find_all("a")] == ["../amber-valley/", "../", "../chesterfield/"]
@@ -164,7 +164,7 @@ def test_links_are_relative_and_neighbours_link_both_ways(real_build: Build) -> 
                 assert not href.startswith("/"), (name, href)
 
 
-def test_sitemap_and_robots_use_the_base_url(real_build: Build) -> None:
+def test_sitemap_and_robots_use_the_base_url(real_build: Site) -> None:
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     sitemap = ElementTree.fromstring(real_build.files["sitemap.xml"].encode())
     locs = [loc.text for loc in sitemap.findall("s:url/s:loc", ns)]
@@ -173,7 +173,7 @@ def test_sitemap_and_robots_use_the_base_url(real_build: Build) -> None:
     assert "Sitemap: https://example.org/derbyshire-2024/sitemap.xml" in real_build.files["robots.txt"]
 
 
-def test_hex_map_links_every_seat_with_an_accessible_name(real_build: Build) -> None:
+def test_hex_map_links_every_seat_with_an_accessible_name(real_build: Site) -> None:
     page = parse(real_build.files["index.html"])
     svg = page.find("figure", class_="hex-map").find("svg")
     links = svg.find_all("a")
@@ -185,7 +185,7 @@ def test_hex_map_links_every_seat_with_an_accessible_name(real_build: Build) -> 
     assert [text(li) for li in page.find("ul", class_="legend").find_all("li")] == ["Labour 11"]
 
 
-def test_hex_layout_echoes_the_county_and_is_exported(real_build: Build) -> None:
+def test_hex_layout_echoes_the_county_and_is_exported(real_build: Site) -> None:
     hexes = json.loads(real_build.files["derbyshire.hexjson"])
     assert hexes["layout"] == "odd-r" and len(hexes["hexes"]) == 11
     pos = {slug: (h["q"], h["r"]) for slug, h in hexes["hexes"].items()}
@@ -198,7 +198,7 @@ def test_hex_layout_echoes_the_county_and_is_exported(real_build: Build) -> None
     assert hexes["hexes"]["erewash"] == {"q": 2, "r": 1, "n": "Erewash", "status": "declared", "party": "lab"}
 
 
-def test_change_chart_matches_the_table(real_build: Build) -> None:
+def test_change_chart_matches_the_table(real_build: Site) -> None:
     page = parse(real_build.files["derby-south/index.html"])
     title = page.find("figure", class_="change-chart").find(attrs={"role": "img"})["aria-label"]
     assert title == ("Change in vote share since 2019 (notional), in percentage points: Labour, \u221212.3; "
@@ -208,7 +208,7 @@ def test_change_chart_matches_the_table(real_build: Build) -> None:
     assert changes == ["\u221212.3", "+16.9", "new", "\u221223.0", "new", "\u22121.3", "new"]
 
 
-def test_sharing_tags_use_the_summary_and_base_url(real_build: Build) -> None:
+def test_sharing_tags_use_the_summary_and_base_url(real_build: Site) -> None:
     page = parse(real_build.files["high-peak/index.html"])
     meta = {m.get("property") or m.get("name"): m["content"] for m in page.find_all("meta", content=True)}
     assert meta["og:url"] == "https://example.org/derbyshire-2024/high-peak/"
@@ -218,14 +218,14 @@ def test_sharing_tags_use_the_summary_and_base_url(real_build: Build) -> None:
     assert meta["twitter:card"] == "summary"
 
 
-def test_sitemap_lastmod_comes_from_the_content(real_build: Build) -> None:
+def test_sitemap_lastmod_comes_from_the_content(real_build: Site) -> None:
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     sitemap = ElementTree.fromstring(real_build.files["sitemap.xml"].encode())
     lastmods = {u.find("s:loc", ns).text: u.find("s:lastmod", ns).text for u in sitemap.findall("s:url", ns)}
     assert set(lastmods.values()) == {"2024-07-05"}  # site.yml `updated`, the declaration day
 
 
-def test_overview_table_is_sortable_without_losing_its_default_order(real_build: Build) -> None:
+def test_overview_table_is_sortable_without_losing_its_default_order(real_build: Site) -> None:
     page = parse(real_build.files["index.html"])
     table = page.find("table", class_="seats")
     assert table.has_attr("data-sortable")
@@ -236,7 +236,7 @@ def test_overview_table_is_sortable_without_losing_its_default_order(real_build:
     assert script["src"].startswith("assets/sort.") and script.has_attr("defer")
 
 
-def test_results_json_assembled_from_fragments_equals_one_dump(real_build: Build) -> None:
+def test_results_json_assembled_from_fragments_equals_one_dump(real_build: Site) -> None:
     from sitegen.export import results_document
     document = results_document(real_build.results)
     assert real_build.files["results.json"] == json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"

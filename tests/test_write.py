@@ -1,6 +1,7 @@
 """Writing dist/: complete swaps only, stale temporaries removed, nothing written outside."""
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -33,17 +34,37 @@ def test_failed_write_leaves_previous_dist_untouched(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 
+def ended_process() -> int:
+    """Return the id of a process that has ended."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
 def test_stale_temporary_folders_are_removed(tmp_path: Path) -> None:
-    (tmp_path / ".dist-dist-new-999").mkdir()
-    (tmp_path / ".dist-dist-new-999" / "half.html").write_text("half")
+    gone = ended_process()
+    (tmp_path / f".dist-dist-new-{gone}").mkdir()
+    (tmp_path / f".dist-dist-new-{gone}" / "half.html").write_text("half")
     write_site({"index.html": "ok"}, tmp_path / "dist")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 
+def test_another_running_build_keeps_its_staging_folder(tmp_path: Path) -> None:
+    with subprocess.Popen(["sleep", "30"]) as other:
+        try:
+            (tmp_path / f".dist-dist-new-{other.pid}").mkdir()
+            (tmp_path / f".dist-dist-new-{other.pid}" / "half.html").write_text("being written")
+            write_site({"index.html": "ok"}, tmp_path / "dist")
+            assert read_tree(tmp_path / f".dist-dist-new-{other.pid}") == {"half.html": b"being written"}
+        finally:
+            other.kill()
+
+
 def test_a_swap_interrupted_halfway_is_undone(tmp_path: Path) -> None:
     write_site({"index.html": "published"}, tmp_path / "dist")
-    (tmp_path / "dist").rename(tmp_path / ".dist-dist-old-4242")  # killed between the two renames
-    (tmp_path / ".dist-dist-new-4242").mkdir()
+    gone = ended_process()
+    (tmp_path / "dist").rename(tmp_path / f".dist-dist-old-{gone}")  # killed between the two renames
+    (tmp_path / f".dist-dist-new-{gone}").mkdir()
     remove_stale_temporaries(tmp_path / "dist")
     assert read_tree(tmp_path / "dist") == {"index.html": b"published"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]

@@ -1,0 +1,296 @@
+"""The engine: the one path from content/ to a rendered site, shared by build, check and serve.
+
+    gather = read (load.py) -> validate (validate.py) -> compute (compute.py)
+             -> route (routes.py) -> render (render.py, export.py; on every core when large)
+             -> check (verify.py)
+
+`gather` returns the site in memory and touches nothing outside the build cache. `check` is one
+gather; `build` is one gather, then write.py replaces dist/ in one step; the preview server
+(serve.py) gathers again after each save with a `State`, the last gather's memory, so only the
+routes whose inputs changed are rendered, and hands the changed files to write.py's in-place sync.
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from .config import Paths
+from .errors import ContentError, ContentErrors
+from .executor import Executor, Pending, shared
+from .load import LoadCache, load_content, load_markdown, load_yaml
+
+if TYPE_CHECKING:
+    from jinja2 import Environment, TemplateError
+
+    from .compute import Results
+    from .routes import Body, Route
+    from .verify import PageScan
+
+STAGES = ("reading content", "rendering pages", "checking links and figures", "writing dist/")
+READ_ON_CORES_FROM = 400    # content files: below this, forking to read costs more than it saves
+RENDER_ON_CORES_FROM = 200  # outputs: the same for rendering
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Site:
+    """A gathered site: every output rendered and checked, in memory."""
+
+    results: Results
+    routes: dict[str, Route]
+    files: dict[str, Body]          # every output, by path, in route order
+    warnings: list[ContentError]
+    rendered: frozenset[str]        # the outputs rendered by this gather; the rest were carried over
+    scans: dict[str, PageScan] = field(repr=False, default_factory=dict)  # parsed pages, for the check
+
+    @property
+    def pages(self) -> int:
+        """Return how many HTML pages the site has."""
+        return sum(1 for name in self.files if name.endswith(".html"))
+
+    @property
+    def full(self) -> bool:
+        """Return True when every output was rendered by this gather."""
+        return len(self.rendered) == len(self.files)
+
+
+class State:
+    """What one gather leaves to the next: parsed files, checked and computed seats, converted
+    blurbs, compiled templates, and the last good site. The preview keeps one."""
+
+    def __init__(self, paths: Paths):
+        from .render import RenderMemo
+        self.loaded: LoadCache = {}
+        self.validated: dict = {}
+        self.computed: dict = {}
+        self.memo = RenderMemo(paths.cache)
+        self.env: Optional[Environment] = None
+        self.assets: dict = {}
+        self.code: Optional[tuple] = None  # templates/ and static/ as last read (see code_snapshot)
+        self.last: Optional[Site] = None
+
+
+def code_snapshot(paths: Paths) -> tuple:
+    """Return the names, sizes and modification times of every file in templates/ and static/."""
+    entries = []
+    for folder in (paths.templates, paths.static):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                stat = path.stat()
+                entries.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(entries)
+
+
+def _read_piece(files: list[Path]) -> LoadCache:
+    """In a worker: parse a share of the content files into a loader cache."""
+    cache: LoadCache = {}
+    for path in files:
+        (load_yaml if path.suffix == ".yml" else load_markdown)(path, shared(), [], cache)
+    return cache
+
+
+def read_ahead(paths: Paths, executor: Executor) -> Optional[Pending]:
+    """Start parsing the constituency files on every core, when there are enough to be worth it."""
+    folder = paths.content / "constituencies"
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".md")) if folder.is_dir() else []
+    if not executor.forks_for(len(files), READ_ON_CORES_FROM):
+        return None
+    size = max(16, len(files) // (executor.jobs * 4))
+    return executor.start(_read_piece, [files[i:i + size] for i in range(0, len(files), size)], paths)
+
+
+def template_error(exc: TemplateError, paths: Paths) -> ContentError:
+    """Return a template mistake located at its file and line in templates/."""
+    from jinja2 import TemplateSyntaxError
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return ContentError(paths.display(exc.filename), exc.lineno or 0, 0,
+                            f"template syntax error: {exc.message}")
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if str(paths.templates) in f.filename]
+    where = (paths.display(frames[-1].filename), frames[-1].lineno or 0) if frames else (
+        paths.display(paths.templates), 0)
+    return ContentError(where[0], where[1], 0, f"template error: {exc}")
+
+
+def _render_piece(names: list[str]) -> tuple[dict[str, Body], dict[str, PageScan]]:
+    """Render the routes `names` of the shared route table, and parse the pages among them."""
+    from .routes import PAGE
+    from .verify import scan_page
+    routes = shared()
+    files = {name: routes[name].render() for name in names}
+    return files, {name: scan_page(body) for name, body in files.items()  # type: ignore[arg-type]
+                   if routes[name].kind == PAGE}
+
+
+def work_pieces(routes: dict[str, Route], names: list[str], jobs: int) -> list[list[str]]:
+    """Split the routes `names` into pieces that idle workers take in turn: the costly ones first,
+    one per piece (routes that share work in one piece), then the rest in small runs, so that every
+    worker finishes at about the same time."""
+    grouped: dict[str, list[str]] = {}
+    light = []
+    for name in names:
+        route = routes[name]
+        if route.together:
+            grouped.setdefault(route.together, []).append(name)
+        elif route.cost > 1:
+            grouped[name] = [name]
+        else:
+            light.append(name)
+    heavy = sorted(grouped.values(), key=lambda piece: -sum(routes[n].cost for n in piece))
+    size = max(4, len(light) // (jobs * 8))
+    return heavy + [light[i:i + size] for i in range(0, len(light), size)]
+
+
+def _render(routes: dict[str, Route], names: list[str], executor: Executor
+            ) -> tuple[dict[str, Body], dict[str, PageScan]]:
+    """Return the outputs `names` rendered, and their pages parsed: on every core when large."""
+    pieces = work_pieces(routes, names, executor.jobs)
+    try:
+        parts = executor.map(_render_piece, pieces, routes, size=len(names), forks_from=RENDER_ON_CORES_FROM)
+    except Exception:
+        if not executor.forks_for(len(names), RENDER_ON_CORES_FROM):
+            raise
+        # A worker failed (a template error may not even pickle): render here, where the error
+        # surfaces with its traceback into templates/.
+        parts = Executor(1).map(_render_piece, [names], routes, size=len(names),
+                                forks_from=RENDER_ON_CORES_FROM)
+    files: dict[str, Body] = {}
+    scans: dict[str, PageScan] = {}
+    for part_files, part_scans in parts:
+        files.update(part_files)
+        scans.update(part_scans)
+    return files, scans
+
+
+def _check(paths: Paths, site: Site, state: State, incremental: bool) -> list[ContentError]:
+    """Return every broken link and every figure that disagrees, in what this gather rendered."""
+    from .export import CSV_COLUMNS
+    from .verify import check_figures, check_links, read_data_files, read_data_records
+    routes, fresh = site.routes, site.rendered
+    slugs = {route.seat for route in routes.values() if route.seat}
+    data = None
+    if incremental:
+        slugs = {routes[name].seat for name in fresh if routes[name].seat}
+        # the records the data files were just assembled from in this process, when they were
+        seats = {s.seat.slug: s for s in site.results.seats}
+        remembered = {slug: state.memo.records.get(slug) for slug in slugs}
+        if all(r is not None and r[0] is seats.get(slug) for slug, r in remembered.items()):
+            data = read_data_records({slug: r[2:] for slug, r in remembered.items()}, CSV_COLUMNS)  # type: ignore[index]
+    data = data if data is not None else read_data_files(site.files)
+    return check_links(routes, site.scans, fresh) + check_figures(routes, site.scans, data, slugs)
+
+
+def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set[Path]] = None,
+           executor: Optional[Executor] = None, progress: Progress = lambda stage: None,
+           reading: Optional[Pending] = None) -> Site:
+    """Read, check, compute, render and verify the site; return it, or raise ContentErrors.
+
+    With `state` (the preview's), only the outputs whose inputs changed since its last good site are
+    rendered, and `changed`, when a watcher knows it, names the only source files that may have
+    changed. `reading` is content already being read on other cores (see read_ahead).
+    """
+    from jinja2 import TemplateError
+
+    from .compute import compute_results
+    from .validate import collect_warnings, validate
+    progress(STAGES[0])
+    one_shot = state is None
+    state = state or State(paths)
+    executor = executor or Executor()
+    if reading is None and state.last is None:
+        reading = read_ahead(paths, executor)
+    try:
+        code_changed = _refresh_code(paths, state, one_shot)
+        if reading is not None:
+            for part in reading.result():
+                state.loaded.update(part)
+        content = validate(load_content(paths, state.loaded, changed), state.validated)
+        results = compute_results(content, state.computed)
+    finally:
+        if reading is not None:
+            reading.cancel()
+    from .routes import route_table
+    routes = route_table(results, state.env, state.assets, state.memo)  # type: ignore[arg-type]
+    last = state.last
+    if last is None or code_changed or (last.results.site.info, last.results.site.parties) != (
+            content.info, content.parties):
+        names, last = list(routes), None
+    else:
+        names = [name for name, route in routes.items()
+                 if name not in last.routes or last.routes[name].inputs != route.inputs]
+    progress(STAGES[1])
+    try:
+        fresh, scans = _render(routes, names, executor)
+    except TemplateError as exc:
+        state.code = None  # the next gather renders everything
+        raise ContentErrors([template_error(exc, paths)]) from None
+    if last is not None:
+        scans = {name: last.scans[name] for name in routes if name in last.scans and name not in fresh} | scans
+    files = {name: fresh[name] if name in fresh else last.files[name] for name in routes}  # type: ignore[union-attr]
+    site = Site(results, routes, files, collect_warnings(content), frozenset(fresh), scans)
+    progress(STAGES[2])
+    problems = _check(paths, site, state, incremental=last is not None)
+    if problems:
+        if code_changed:
+            state.code = None
+        raise ContentErrors(problems)
+    state.last = site
+    return site
+
+
+def _refresh_code(paths: Paths, state: State, one_shot: bool) -> bool:
+    """Load templates and static files if they changed since the state's last gather (always for a
+    one-shot gather, which has no last gather); return True when they were loaded."""
+    from .assets import collect_assets
+    from .render import compile_templates, make_environment
+    snapshot = () if one_shot else code_snapshot(paths)
+    if state.env is not None and snapshot == state.code:
+        return False
+    state.env = make_environment(paths.templates, paths.cache / "templates" if paths.cache else None)
+    compile_templates(state.env)  # once, before any worker is forked
+    state.assets = collect_assets(paths.static)
+    state.code = snapshot
+    return True
+
+
+@dataclass(frozen=True)
+class Built:
+    """What `build` did: the site it wrote (None when dist/ was already up to date), how many files
+    got new bytes, and the seconds it took."""
+
+    site: Optional[Site]
+    written: int
+    files: int
+    warnings: list[str]
+    seconds: float
+
+
+def build(paths: Paths, *, jobs: Optional[int] = None, progress: Progress = lambda stage: None) -> Built:
+    """Gather the site and, only if it all rendered and checked, replace dist/ with it in one step.
+
+    Stops early when the inputs (code included) and dist/ are exactly as the last build left them.
+    """
+    from .cache import has_record, input_fingerprint, is_up_to_date, remember_build
+    started = time.perf_counter()
+    executor = Executor(jobs)
+    # With nothing to compare against, this is a full build: start reading before fingerprinting.
+    reading = None if has_record(paths) else read_ahead(paths, executor)
+    try:
+        fingerprint = input_fingerprint(paths)
+        record = is_up_to_date(paths, fingerprint)
+    except BaseException:
+        if reading is not None:
+            reading.cancel()
+        raise
+    if record is not None:
+        return Built(None, 0, record["files"], record["warnings"], time.perf_counter() - started)
+    site = gather(paths, executor=executor, progress=progress, reading=reading)
+    progress(STAGES[3])
+    from .write import write_site
+    written = write_site(site.files, paths.dist)
+    warnings = [w.format() for w in site.warnings]
+    remember_build(paths, fingerprint, warnings, len(site.files))
+    return Built(site, written, len(site.files), warnings, time.perf_counter() - started)

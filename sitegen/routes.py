@@ -1,0 +1,92 @@
+"""The route table: every file the site publishes, and nothing else.
+
+Each route names its output path, how it is rendered, and what it is made from (`inputs`): two
+builds whose routes have equal inputs, and the same site-wide inputs (site.yml, parties.yml,
+templates and static files), give that file the same bytes. The preview re-renders a route only
+when its inputs changed; the build shares routes out between cores by `cost` and `together`; the
+post-render check finds the pages, the seat pages and the data files here. To publish a new file,
+add its route below.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Optional, Union
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from .assets import Asset
+from .compute import Results, SeatResult
+from .export import hexjson_name, render_county_csv, render_hexjson, render_results_csv, render_results_json
+from .render import RenderMemo, page_dates, render_constituency, render_overview, seat_path
+
+Body = Union[str, bytes]
+
+OVERVIEW, RESULTS_JSON, RESULTS_CSV = "index.html", "results.json", "results.csv"
+
+# What a route publishes, which decides how the post-render check reads it.
+PAGE = "page"              # HTML whose links and anchors must resolve
+ANYWHERE_PAGE = "anywhere"  # HTML served at any address (404.html), so it links by absolute address
+DATA = "data"              # a data file for readers and machines
+ASSET = "asset"            # a static file, published under its content hash
+
+
+@dataclass(frozen=True)
+class Route:
+    """One output file of the site."""
+
+    path: str                      # where it is written in dist/
+    render: Callable[[], Body]     # makes its bytes (or text, written as UTF-8)
+    inputs: Any                    # what it is made from besides the site-wide inputs
+    kind: str = PAGE
+    seat: Optional[str] = None     # a constituency's page: its slug
+    cost: int = 1                  # about how many seat pages' work it is to render
+    together: str = ""             # routes that share work (same non-empty key) render in one piece
+
+
+def _neighbour(seat: Optional[SeatResult]) -> Optional[tuple[str, str]]:
+    return (seat.seat.slug, seat.seat.facts.name) if seat else None
+
+
+def _tile(seat: SeatResult) -> tuple:
+    facts = seat.seat.facts
+    return seat.seat.slug, facts.hex, facts.name, seat.status, seat.winner.party if seat.winner else None
+
+
+def route_table(results: Results, env: Environment, assets: dict[str, Asset], memo: RenderMemo) -> dict[str, Route]:
+    """Return every output of the site by path, in a stable order."""
+    info, seats, county = results.site.info, results.seats, results.county
+    declared = len(county.seats)
+    # A seat's figures follow from its facts and the parties (site-wide); its blurb shows on its page only.
+    facts = tuple((s.seat.slug, s.seat.facts) for s in seats)
+    table = [Route(OVERVIEW, lambda: render_overview(results, env, assets, memo), (results.site.overview, facts),
+                   cost=50)]
+    for i, seat in enumerate(seats):
+        before, after = (seats[i - 1] if i else None), (seats[i + 1] if i + 1 < len(seats) else None)
+        table.append(Route(
+            seat_path(seat), lambda i=i: render_constituency(results, i, env, assets, memo.markdown),
+            # the page names its neighbours and says where the seat ranks among those declared
+            (seat.seat, _neighbour(before), _neighbour(after), county.ranks.get(seat.seat.slug),
+             declared if seat.is_declared else None),
+            seat=seat.seat.slug))
+    css = assets["style.css"].data.decode("utf-8") if "style.css" in assets else ""
+    table += [
+        Route("404.html", lambda: env.get_template("404.html").render(site=info, inline_css=Markup(css)), (),
+              kind=ANYWHERE_PAGE),
+        Route("sitemap.xml", lambda: env.get_template("sitemap.xml").render(
+            results=results, site=info, lastmod=page_dates(results)),
+            tuple((s.seat.slug, s.seat.facts.name, s.seat.facts.updated, s.seat.facts.declared_at) for s in seats),
+            kind=DATA),
+        Route("robots.txt", lambda: f"User-agent: *\nAllow: /\nSitemap: {info.base_url}sitemap.xml\n", (),
+              kind=DATA),
+        Route(RESULTS_JSON, lambda: render_results_json(results, memo.records), facts, kind=DATA, cost=10,
+              together="records"),
+        Route(RESULTS_CSV, lambda: render_results_csv(results, memo.records), facts, kind=DATA, cost=10,
+              together="records"),
+        Route("county.csv", lambda: render_county_csv(results), facts, kind=DATA),
+    ]
+    if any(s.seat.facts.hex for s in seats):
+        table.append(Route(hexjson_name(info.area), lambda: render_hexjson(results),
+                           tuple(_tile(s) for s in seats), kind=DATA))
+    table += [Route(asset.output, lambda asset=asset: asset.data, (), kind=ASSET) for asset in assets.values()]
+    return {route.path: route for route in table}
