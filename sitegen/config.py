@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -14,6 +15,13 @@ MAX_CONTENT_BYTES = 1_000_000
 # UK parliamentary deposit rule: returned at 5% or more of the valid votes.
 DEPOSIT_THRESHOLD_PCT = 5
 ASSET_HASH_LENGTH = 10
+
+
+def slugify(name: str) -> str:
+    """Return the slug for a name, always one SLUG_RE accepts (or '' when nothing is left):
+    accents dropped, other characters turned into '-', 'Café Seat' -> 'cafe-seat'."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    return "-".join("".join(c if c.isalnum() else " " for c in plain).split())
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any, Optional
 
+from .config import slugify
 from .compute import CandidateResult, County, Results, SeatResult, round_pct
 
 CSV_COLUMNS = ["constituency_slug", "constituency", "status", "position", "candidate", "party_id",
@@ -137,7 +138,7 @@ def render_results_json(results: Results, memo: Optional[dict] = None) -> str:
 
 def hexjson_name(area: str) -> str:
     """Return the tile-map file name for an area: 'Derbyshire' -> 'derbyshire.hexjson'."""
-    return "-".join("".join(c if c.isalnum() else " " for c in area.lower()).split()) + ".hexjson"
+    return (slugify(area) or "area") + ".hexjson"
 
 
 def render_hexjson(results: Results) -> str:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
 from stat import S_ISLNK
 from decimal import Decimal
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any, Optional
 
 import yaml
 
-from .config import MAX_CONTENT_BYTES, SLUG_RE, Paths
+from .config import MAX_CONTENT_BYTES, SLUG_RE, Paths, slugify
 from .errors import ContentError
 
 # libyaml's composer is several times faster; the constructors stay in Python either way.
@@ -335,17 +334,11 @@ def load_content(paths: Paths, cache: LoadCache | None = None, changed: Optional
     return raw
 
 
-@lru_cache(maxsize=65536)
-def _child(folder: Path, name: str) -> Path:
-    """Return folder / name, made once: the preview lists the same folder ten times a second."""
-    return folder / name
-
-
 def _load_constituency_file(folder: Path, name: str, paths: Paths, raw: RawContent,
                             cache: LoadCache | None, changed: Optional[set[Path]]) -> None:
     if name.startswith(".") or name.endswith("~"):
         return  # editor swap and backup files
-    path = _child(folder, name)
+    path = folder / name
     slug, dot, ext = name.rpartition(".")
     valid = dot and ext in ("yml", "md") and SLUG_RE.match(slug)
     shown = "" if valid else paths.display(path)
@@ -354,9 +347,10 @@ def _load_constituency_file(folder: Path, name: str, paths: Paths, raw: RawConte
         raw.errors.append(ContentError(shown, 0, 0, f"unexpected file in constituencies/; expected "
                                        f"<slug>.yml or <slug>.md{hint}"))
     elif not SLUG_RE.match(slug):
-        suggestion = "-".join("".join(c if c.isalnum() else " " for c in slug.lower()).split())
+        suggestion = slugify(slug)
+        hint = f"; try {suggestion + '.' + ext!r}" if suggestion else ""
         raw.errors.append(ContentError(shown, 0, 0, f"file name {slug!r} is not a valid slug "
-                                       f"(lowercase a-z, 0-9 and '-'); try {suggestion + '.' + ext!r}"))
+                                       f"(lowercase a-z, 0-9 and '-'){hint}"))
     elif ext == "yml":
         raw.facts_files.add(slug)
         loaded = load_yaml(path, paths, raw.errors, cache, changed)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional, TextIO
 
-from .config import SLUG_RE, Paths
+from .config import SLUG_RE, Paths, slugify
 from .schema import modeline
 
 FACTS = """{modeline}
@@ -32,11 +32,6 @@ Write it in your own words: who won, from whom, anything notable about the count
 """
 
 
-def slug_for(name: str) -> str:
-    """Return the slug for a constituency name: 'North East Derbyshire' -> 'north-east-derbyshire'."""
-    return "-".join("".join(c if c.isascii() and c.isalnum() else " " for c in name.lower()).split())
-
-
 def create_constituency(paths: Paths, name: Optional[str], *, out: TextIO, err: TextIO) -> int:
     """Write content/constituencies/<slug>.yml and .md for `name`; return the exit code."""
     if not name or not name.strip():
@@ -44,7 +39,7 @@ def create_constituency(paths: Paths, name: Optional[str], *, out: TextIO, err: 
               'python3 build.py new "Amber Valley"', file=err)
         return 2
     name = " ".join(name.split())
-    slug = slug_for(name)
+    slug = slugify(name)
     if not SLUG_RE.match(slug):
         print(f"python3 build.py: error: cannot make a file name from {name!r}; use letters and digits",
               file=err)

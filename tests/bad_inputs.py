@@ -196,6 +196,12 @@ BAD = {
     "file-bad-slug": (write("content/constituencies/Bolsover Seat.yml", "name: Bolsover\n"), [
         "content/constituencies/Bolsover Seat.yml: file name 'Bolsover Seat' is not a valid slug (lowercase a-z, 0-9 and '-'); try 'bolsover-seat.yml'",
     ]),
+    "file-accented-name": (write("content/constituencies/Café Seat.md", "A blurb.\n"), [
+        "content/constituencies/Café Seat.md: file name 'Café Seat' is not a valid slug (lowercase a-z, 0-9 and '-'); try 'cafe-seat.md'",
+    ]),
+    "file-no-letters": (write("content/constituencies/--.yml", "name: Bolsover\n"), [
+        "content/constituencies/--.yml: file name '--' is not a valid slug (lowercase a-z, 0-9 and '-')",
+    ]),
     "file-yaml-extension": (write("content/constituencies/bolsover.yaml", "name: Bolsover\n"), [
         'content/constituencies/bolsover.yaml: unexpected file in constituencies/; expected <slug>.yml or <slug>.md (rename it to .yml)',
     ]),
