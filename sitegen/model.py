@@ -14,10 +14,15 @@ from .rules import Accepts, Doc
 
 # What editors may write in each kind of field (checked by rules.py, described in the JSON Schemas).
 Text = Annotated[str, Accepts("text", min_length=1)]  # numbers are kept as typed: `2019` is "2019"
-PartyId = Annotated[str, Accepts("string", pattern=SLUG_RE.pattern)]
-Colour = Annotated[str, Accepts("string", pattern=r"^#[0-9A-Fa-f]{6}$")]
-WebAddress = Annotated[str, Accepts("string", pattern=r"^https?://[^\s/]+\S*$")]
-SiteAddress = Annotated[str, Accepts("string", pattern=r"^https?://[^\s/]+\S*/$")]
+NewPartyId = Annotated[str, Accepts("string", pattern=SLUG_RE.pattern,
+                                   expects="a party id (lowercase a-z, 0-9 and '-')")]
+PartyId = Annotated[str, Accepts("string", pattern=SLUG_RE.pattern,
+                                 expects="a party id from parties.yml (lowercase a-z, 0-9 and '-')")]
+Colour = Annotated[str, Accepts("string", pattern=r"^#[0-9A-Fa-f]{6}$", expects="a colour like '#E4003B'")]
+WebAddress = Annotated[str, Accepts("string", pattern=r"^https?://[^\s/]+\S*$",
+                                    expects="a web address starting https://")]
+SiteAddress = Annotated[str, Accepts("string", pattern=r"^https?://[^\s/]+\S*/$",
+                                     expects="a web address starting https:// and ending with '/'")]
 Count = Annotated[int, Accepts("int", ge=0)]
 Electorate = Annotated[int, Accepts("int", gt=0)]
 GridNumber = Annotated[int, Accepts("int")]

@@ -2,13 +2,14 @@
 YAML into model objects, and the JSON Schema of each model for editors' tools.
 
 One declaration serves all three, so the validator, the model and the schema files cannot disagree.
-A check collects every problem it meets as a record {"type", "loc", "input", "ctx"}; validate.py
-turns those into messages with file, line and column. (The model was first declared with pydantic,
-whose import alone took longer than checking 650 constituencies; the problem names are its.)
+A check collects every problem it meets as a typed `Problem` that words itself for an editor;
+validate.py adds the file, line and column. (The model was first declared with pydantic, whose
+import alone took longer than checking 650 constituencies.)
 """
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 import typing
 from datetime import date, datetime
@@ -16,8 +17,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Callable, NamedTuple, Optional
 
-Loc = tuple  # a path into the data, e.g. ("candidates", 2, "party")
-Problem = dict  # {"type": ..., "loc": Loc, "input": ..., "ctx": {...}, "msg": ...}
+Loc = tuple  # a path into the data, e.g. ("candidates", 2, "party"); a mapping key ends in "[key]"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Accepts:
     gt: Optional[int] = None
     le: Optional[int] = None
     min_length: Optional[int] = None
+    expects: Optional[str] = None  # a "string" field: what matches `pattern`, in an editor's words
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,8 +102,131 @@ def shape(tp: Any) -> tuple:
     return ("scalar", accepts)
 
 
-def _problem(problems: list[Problem], kind: str, loc: Loc, value: Any, msg: str, **ctx: Any) -> Any:
-    problems.append({"type": kind, "loc": loc, "input": value, "ctx": ctx, "msg": msg})
+
+def describe(value: Any) -> str:
+    """Return how a value looks in a message."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (YAML reads yes, no, true and false as true or false)"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, (int, Decimal, float)):
+        return str(value)
+    if isinstance(value, dict):
+        return "a block of fields"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one value, at `loc`; each kind words its own message."""
+
+    loc: Loc
+    value: Any
+
+    blank_means_unfilled = True  # a field left empty (`votes:`) is told to be filled in instead
+
+    def message(self) -> str:
+        """Return what was expected and what was found, in an editor's words."""
+        if self.value is None and self.blank_means_unfilled:
+            return "is empty; fill it in (every field is described in docs/CONTENT.md)"
+        return self.explain()
+
+    def explain(self) -> str:
+        raise NotImplementedError
+
+
+@dataclasses.dataclass(frozen=True)
+class WrongType(Problem):
+    """A value of the wrong kind: `expected` says which, `advice` how to fix a common slip."""
+
+    expected: str
+    advice: str = ""
+
+    def explain(self) -> str:
+        return f"expected {self.expected}, got {describe(self.value)}{self.advice}"
+
+
+@dataclasses.dataclass(frozen=True)
+class OutOfRange(Problem):
+    """A number beyond a bound: `bound` as written, e.g. '>= 0'."""
+
+    bound: str
+
+    def explain(self) -> str:
+        return f"expected a whole number {self.bound}, got {describe(self.value)}"
+
+
+@dataclasses.dataclass(frozen=True)
+class NoMatch(Problem):
+    """Text that does not match its field's pattern; `expects` says what would."""
+
+    expects: str
+
+    def explain(self) -> str:
+        return f"expected {self.expects}, got {describe(self.value)}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Blank(Problem):
+    """Text that is empty once trimmed."""
+
+    def explain(self) -> str:
+        return "must not be empty"
+
+
+@dataclasses.dataclass(frozen=True)
+class TooFew(Problem):
+    """A list with fewer items than its field needs."""
+
+    def explain(self) -> str:
+        return "expected at least one entry"
+
+
+@dataclasses.dataclass(frozen=True)
+class Missing(Problem):
+    """A required field that is absent (`value` is the block it is missing from)."""
+
+    blank_means_unfilled = False
+
+    def explain(self) -> str:
+        return "required field is missing"
+
+
+@dataclasses.dataclass(frozen=True)
+class UnknownField(Problem):
+    """A field name the block does not have; `known` lists those it has."""
+
+    known: tuple[str, ...] = ()
+    blank_means_unfilled = False
+
+    def explain(self) -> str:
+        name = str(self.loc[-1])
+        if name.isdigit():
+            return (f"unknown field {name!r}: a number with a comma splits in two inside "
+                    "{...}; write numbers without commas (17224, not 17,224)")
+        close = difflib.get_close_matches(name, self.known, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else f" (expected one of: {', '.join(self.known)})"
+        return f"unknown field {name!r}{hint}"
+
+
+def _number_advice(value: Any) -> str:
+    if isinstance(value, str) and value.replace(",", "").replace(" ", "").isdigit():
+        return " (write numbers without commas or spaces)"
+    return ""
+
+
+BLOCK = "a block of 'field: value' lines"
+DATETIME = "a date and time with its UTC offset, like 2024-07-05T03:40:00+01:00"
+
+
+def _problem(problems: list[Problem], problem: Problem) -> Any:
+    problems.append(problem)
     return INVALID
 
 
@@ -136,12 +260,12 @@ def checker(tp: Any) -> Checker:
 def _model_checker(model: type) -> Checker:
     fields = model_fields(model)
     known = {f.name for f in fields}
+    names = tuple(sorted(known))
     checkers: list[tuple[str, bool, Checker]] = []
 
     def check_model(value: Any, problems: list[Problem], loc: Loc) -> Any:
         if not isinstance(value, dict):
-            return _problem(problems, "dataclass_type", loc, value, "Input should be a dictionary or an "
-                            f"instance of {model.__name__}", class_name=model.__name__)
+            return _problem(problems, WrongType(loc, value, BLOCK))
         if not checkers:  # made on first use, so a model may contain itself
             checkers.extend((f.name, f.required, checker(f.type)) for f in fields)
         values, ok = {}, True
@@ -150,13 +274,12 @@ def _model_checker(model: type) -> Checker:
                 checked = values[name] = check_field(value[name], problems, loc + (name,))
                 ok = ok and checked is not INVALID
             elif required:
-                _problem(problems, "missing", loc + (name,), value, "Field required")
+                _problem(problems, Missing(loc + (name,), value))
                 ok = False
         if len(value) > len(values):
             for key in value:
                 if key not in known:
-                    _problem(problems, "unexpected_keyword_argument", loc + (key,), value[key],
-                             "Unexpected keyword argument")
+                    _problem(problems, UnknownField(loc + (key,), value[key], names))
                     ok = False
         return model(**values) if ok else INVALID
     return check_model
@@ -165,10 +288,10 @@ def _model_checker(model: type) -> Checker:
 def _list_checker(check_item: Checker, accepts: Accepts) -> Checker:
     def check_list(value: Any, problems: list[Problem], loc: Loc) -> Any:
         if not isinstance(value, list):
-            return _problem(problems, "list_type", loc, value, "Input should be a valid list")
+            return _problem(problems, WrongType(loc, value, "a list (one '- ' line per item)"))
         items = [check_item(v, problems, loc + (i,)) for i, v in enumerate(value)]
         if accepts.min_length is not None and len(items) < accepts.min_length:
-            return _problem(problems, "too_short", loc, value, "List is too short", min_length=accepts.min_length)
+            return _problem(problems, TooFew(loc, value))
         return INVALID if any(item is INVALID for item in items) else items
     return check_list
 
@@ -176,7 +299,7 @@ def _list_checker(check_item: Checker, accepts: Accepts) -> Checker:
 def _dict_checker(check_key: Checker, check_value: Checker) -> Checker:
     def check_dict(value: Any, problems: list[Problem], loc: Loc) -> Any:
         if not isinstance(value, dict):
-            return _problem(problems, "dict_type", loc, value, "Input should be a valid dictionary")
+            return _problem(problems, WrongType(loc, value, BLOCK))
         result, ok = {}, True
         for k, v in value.items():
             key = check_key(k, problems, loc + (k, "[key]"))
@@ -191,36 +314,37 @@ def _scalar_checker(accepts: Accepts) -> Checker:
     kind = accepts.kind
     pattern = re.compile(accepts.pattern) if accepts.pattern is not None else None
     bounded = accepts.ge is not None or accepts.gt is not None or accepts.le is not None
+    if pattern is not None and not accepts.expects:
+        raise TypeError(f"Accepts(pattern={accepts.pattern!r}) needs expects=: what matches it, in words")
+    expects = accepts.expects or ""
 
     def check_text(value: Any, problems: list[Problem], loc: Loc) -> Any:
         if kind == "text" and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
-            return _problem(problems, "string_type", loc, value, "Input should be a valid string")
+            return _problem(problems, WrongType(loc, value, "text", "; put it in quotes"))
         value = value.strip()
         if accepts.min_length is not None and len(value) < accepts.min_length:
-            return _problem(problems, "string_too_short", loc, value, "String is too short",
-                            min_length=accepts.min_length)
+            return _problem(problems, Blank(loc, value))
         if pattern is not None and not pattern.search(value):
-            return _problem(problems, "string_pattern_mismatch", loc, value, "String should match pattern",
-                            pattern=accepts.pattern)
+            return _problem(problems, NoMatch(loc, value, expects))
         return value
 
     def check_int(value: Any, problems: list[Problem], loc: Loc) -> Any:
         if type(value) is not int:
-            return _problem(problems, "int_type", loc, value, "Input should be a valid integer")
+            return _problem(problems, WrongType(loc, value, "a whole number", _number_advice(value)))
         return _bounds(accepts, value, problems, loc) if bounded else value
 
     def check_date(value: Any, problems: list[Problem], loc: Loc) -> Any:
         if type(value) is not date:
-            return _problem(problems, "date_type", loc, value, "Input should be a valid date")
+            return _problem(problems, WrongType(loc, value, "a date like 2024-07-04"))
         return value
 
     def check_datetime(value: Any, problems: list[Problem], loc: Loc) -> Any:
         if not isinstance(value, datetime):
-            return _problem(problems, "datetime_type", loc, value, "Input should be a valid datetime")
+            return _problem(problems, WrongType(loc, value, DATETIME))
         if value.utcoffset() is None:
-            return _problem(problems, "timezone_aware", loc, value, "Input should have timezone info")
+            return _problem(problems, WrongType(loc, value, DATETIME))
         return value
 
     checkers = {"text": check_text, "string": check_text, "int": check_int,
@@ -232,11 +356,11 @@ def _scalar_checker(accepts: Accepts) -> Checker:
 
 def _bounds(accepts: Accepts, value: Any, problems: list[Problem], loc: Loc) -> Any:
     if accepts.ge is not None and value < accepts.ge:
-        return _problem(problems, "greater_than_equal", loc, value, f"Input should be >= {accepts.ge}", ge=accepts.ge)
+        return _problem(problems, OutOfRange(loc, value, f">= {accepts.ge}"))
     if accepts.gt is not None and value <= accepts.gt:
-        return _problem(problems, "greater_than", loc, value, f"Input should be > {accepts.gt}", gt=accepts.gt)
+        return _problem(problems, OutOfRange(loc, value, f"> {accepts.gt}"))
     if accepts.le is not None and value > accepts.le:
-        return _problem(problems, "less_than_equal", loc, value, f"Input should be <= {accepts.le}", le=accepts.le)
+        return _problem(problems, OutOfRange(loc, value, f"<= {accepts.le}"))
     return value
 
 

@@ -3,28 +3,15 @@ from __future__ import annotations
 
 import difflib
 import typing
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, Optional
 
 from .config import SLUG_RE
 from .errors import ContentError, ContentErrors
 from .load import Loc, RawContent, YamlFile
-from .model import Constituency, ConstituencyFacts, Party, PartyId, Site, SiteInfo
-from .rules import INVALID, Problem, check, fields_at
+from .model import Constituency, ConstituencyFacts, NewPartyId, Party, Site, SiteInfo
+from .rules import INVALID, Problem, UnknownField, check, describe
 
-PARTIES = dict[PartyId, Party]  # parties.yml: the party registry, keyed by party id
-
-# What each kind of field expects, in words an editor can act on.
-_PATTERN_WORDS = {
-    "colour": "a colour like '#E4003B'",
-    "base_url": "a web address starting https:// and ending with '/'",
-    "url": "a web address starting https://",
-    "party": "a party id from parties.yml (lowercase a-z, 0-9 and '-')",
-    "winner": "a party id from parties.yml (lowercase a-z, 0-9 and '-')",
-    "previous.votes": "a party id from parties.yml (lowercase a-z, 0-9 and '-')",
-    None: "a party id (lowercase a-z, 0-9 and '-')",
-}
+PARTIES = dict[NewPartyId, Party]  # parties.yml: the party registry, keyed by party id
 
 
 # A preview server's memory between rebuilds: slug -> (the parsed file and the parties it was
@@ -100,7 +87,7 @@ def _check_file(file: YamlFile, model: Any, errors: list[ContentError]) -> Any:
     problems: list[Problem] = []
     value = check(model, file.data, problems)
     if value is INVALID:
-        errors.extend(schema_errors(problems, file, model))
+        errors.extend(schema_errors(problems, file))
         return None
     return value
 
@@ -113,23 +100,20 @@ def _check_parties(file: YamlFile, errors: list[ContentError]) -> dict[str, Part
 
 
 def _not_a_mapping(file: YamlFile) -> ContentError:
-    got = "an empty file" if file.data is None else _describe(file.data)
+    got = "an empty file" if file.data is None else describe(file.data)
     return ContentError(file.path, 1, 1, f"expected a block of 'field: value' lines, got {got}")
 
 
-def schema_errors(problems: list[Problem], file: YamlFile, model: Any) -> list[ContentError]:
+def schema_errors(problems: list[Problem], file: YamlFile) -> list[ContentError]:
     """Return one ContentError per problem the check found, located through the file's marks."""
     result = []
-    for err in problems:
-        loc = tuple(err["loc"])
-        is_key = bool(loc) and loc[-1] == "[key]"
-        if is_key:
+    for problem in problems:
+        loc = problem.loc
+        at_key = bool(loc) and loc[-1] == "[key]"
+        if at_key:
             loc = loc[:-1]
-        kind = err["type"]
-        unknown = kind == "unexpected_keyword_argument"
-        line, col = file.marks.find(loc, key=is_key or unknown)
-        message = _explain(kind, err, loc, model)
-        result.append(ContentError(file.path, line, col, f"{format_loc(loc)}: {message}"))
+        line, col = file.marks.find(loc, key=at_key or isinstance(problem, UnknownField))
+        result.append(ContentError(file.path, line, col, f"{format_loc(loc)}: {problem.message()}"))
     return result
 
 
@@ -139,77 +123,6 @@ def format_loc(loc: Loc) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(file)"
-
-
-def _explain(kind: str, err: dict, loc: Loc, model: Any) -> str:
-    """Return what was expected and what was found, in an editor's words."""
-    got = _describe(err.get("input"))
-    ctx = err.get("ctx") or {}
-    field = next((p for p in reversed(loc) if isinstance(p, str)), None)
-    if tuple(loc[:2]) == ("previous", "votes") and len(loc) == 3:  # keyed by party id
-        field = "previous.votes"
-    if kind == "missing":
-        return "required field is missing"
-    if err.get("input", "") is None and kind != "unexpected_keyword_argument":
-        return "is empty; fill it in (every field is described in docs/CONTENT.md)"
-    if kind == "unexpected_keyword_argument":
-        if str(loc[-1]).isdigit():
-            return (f"unknown field {loc[-1]!r}: a number with a comma splits in two inside "
-                    "{...}; write numbers without commas (17224, not 17,224)")
-        known = fields_at(model, loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        hint = f" (did you mean {close[0]!r}?)" if close else f" (expected one of: {', '.join(known)})"
-        return f"unknown field {loc[-1]!r}{hint}"
-    if kind == "int_type":
-        return f"expected a whole number, got {got}{_number_hint(err.get('input'))}"
-    if kind in ("greater_than_equal", "greater_than"):
-        sign = ">=" if kind == "greater_than_equal" else ">"
-        bound = ctx.get("ge", ctx.get("gt"))
-        return f"expected a whole number {sign} {bound}, got {got}"
-    if kind == "string_type":
-        return f"expected text, got {got}; put it in quotes"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "string_pattern_mismatch":
-        words = _PATTERN_WORDS.get(field, _PATTERN_WORDS[None])
-        return f"expected {words}, got {got}"
-    if kind == "date_type":
-        return f"expected a date like 2024-07-04, got {got}"
-    if kind in ("datetime_type", "timezone_aware"):
-        return (f"expected a date and time with its UTC offset, like "
-                f"2024-07-05T03:40:00+01:00, got {got}")
-    if kind == "list_type":
-        return f"expected a list (one '- ' line per item), got {got}"
-    if kind == "too_short":
-        return "expected at least one entry"
-    if kind in ("dict_type", "dataclass_type"):
-        return f"expected a block of 'field: value' lines, got {got}"
-    return f"{err['msg']}, got {got}"
-
-
-def _number_hint(value: Any) -> str:
-    if isinstance(value, str) and value.replace(",", "").replace(" ", "").isdigit():
-        return " (write numbers without commas or spaces)"
-    return ""
-
-
-def _describe(value: Any) -> str:
-    """Return how a value looks in a message."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (YAML reads yes, no, true and false as true or false)"
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, (int, Decimal, float)):
-        return str(value)
-    if isinstance(value, dict):
-        return "a block of fields"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
 
 
 def _unknown(kind: str, value: str, known: typing.Iterable[str]) -> str:

@@ -1,10 +1,15 @@
 """Validation: the messages are part of the editors' interface, so their text is pinned."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated
+
 import pytest
 
 from sitegen.errors import ContentError, ContentErrors
 from sitegen.load import RawContent, parse_yaml
+from sitegen.model import Colour, Count
+from sitegen.rules import Accepts, check
 from sitegen.validate import validate
 
 SITE = """title: T
@@ -112,3 +117,27 @@ def test_error_format_and_summary() -> None:
                             ContentError("a.yml", 0, 0, "z")])
     assert [e.format() for e in errors.errors] == ["a.yml: z", "a.yml:9:3: y", "b.yml:2:1: x"]
     assert errors.summary() == "3 errors in 2 files; nothing written."
+
+
+@dataclass(frozen=True)
+class Shade:
+    """A made-up model whose field names belong to other types in the real one."""
+
+    party: Colour
+    winner: Count
+
+
+def test_a_message_is_worded_by_the_fields_type_not_its_name() -> None:
+    """A field is described by what its type accepts: a colour field called `party` is still a colour."""
+    problems: list = []
+    check(Shade, {"party": "red", "winner": "1,000", "partyy": 1}, problems)
+    assert [(p.loc, p.message()) for p in problems] == [
+        (("party",), "expected a colour like '#E4003B', got 'red'"),
+        (("winner",), "expected a whole number, got '1,000' (write numbers without commas or spaces)"),
+        (("partyy",), "unknown field 'partyy' (did you mean 'party'?)"),
+    ]
+
+
+def test_a_pattern_without_words_for_editors_is_refused_when_declared() -> None:
+    with pytest.raises(TypeError, match="needs expects="):
+        check(Annotated[str, Accepts("string", pattern="^x$")], "y", [])
