@@ -3,7 +3,6 @@ may keep the templates compiled)."""
 from __future__ import annotations
 
 import pickle
-import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 from decimal import Decimal

@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .errors import ContentError
 from .render import format_number, format_signed
-from .routes import ANYWHERE_PAGE, OVERVIEW, PAGE, RESULTS_CSV, RESULTS_JSON, Body, Route
+from .routes import OVERVIEW, PAGE, RESULTS_CSV, RESULTS_JSON, Body, Route
 
 
 @dataclass

@@ -12,7 +12,6 @@ import csv
 import json
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal, getcontext
-from pathlib import Path
 
 import pytest
 

@@ -1,0 +1,33 @@
+"""The route table is the only list of outputs: dist/ holds exactly the files it declares."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sitegen.engine import Site, build
+from sitegen.routes import ANYWHERE_PAGE, ASSET, DATA, PAGE
+from tests.conftest import PROJECT, project_paths
+
+
+def published(dist: Path) -> set[str]:
+    return {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()}
+
+
+def test_dist_holds_exactly_the_files_the_routes_declare(tmp_path: Path) -> None:
+    paths = project_paths(PROJECT / "content", tmp_path / "dist")
+    built = build(paths)
+    assert built.site is not None
+    routes = built.site.routes
+    assert published(paths.dist) == set(routes)
+    assert len(routes) == 22  # 13 pages, 4 data files, the tile map, sitemap, robots.txt, 2 assets
+
+
+def test_every_route_says_what_it_publishes(real_build: Site) -> None:
+    kinds = {path: route.kind for path, route in real_build.routes.items()}
+    assert {p for p, k in kinds.items() if k == PAGE} == {"index.html"} | {
+        f"{s.seat.slug}/index.html" for s in real_build.results.seats}
+    assert {p for p, k in kinds.items() if k == ANYWHERE_PAGE} == {"404.html"}
+    assert {p for p, k in kinds.items() if k == DATA} == {
+        "results.json", "results.csv", "county.csv", "derbyshire.hexjson", "sitemap.xml", "robots.txt"}
+    assert all(p.startswith("assets/") for p, k in kinds.items() if k == ASSET)
+    seat_pages = {route.seat: p for p, route in real_build.routes.items() if route.seat}
+    assert seat_pages == {s.seat.slug: f"{s.seat.slug}/index.html" for s in real_build.results.seats}
