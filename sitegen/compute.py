@@ -140,6 +140,19 @@ class SeatResult:
         """Return the majority as a % of valid votes, rounded to 1 dp."""
         return None if self.majority_share is None else round_pct(self.majority_share)
 
+    # Sort keys for the county's rankings (declared seats only), made once per seat result. A float
+    # orders as its exact value does, except that two close values may round to the same float; the
+    # exact value after it settles those, so the order stays exact while most comparisons are cheap.
+    @cached_property
+    def closeness_key(self) -> tuple:
+        """Return the key that orders seats from the smallest majority share, then by name."""
+        return float(self.majority_share), self.majority_share, self.seat.facts.name  # type: ignore[arg-type]
+
+    @cached_property
+    def turnout_key(self) -> tuple:
+        """Return the key that orders seats from the highest turnout, then by name."""
+        return -float(self.turnout), -self.turnout, self.seat.facts.name  # type: ignore[arg-type,operator]
+
 
 @dataclass(frozen=True)
 class TallyRow:
@@ -228,12 +241,12 @@ class County:
     @cached_property
     def by_majority(self) -> tuple[SeatResult, ...]:
         """Return the seats from the closest result (smallest majority as a % of the valid vote)."""
-        return tuple(sorted(self.seats, key=lambda s: (s.majority_share, s.seat.facts.name)))
+        return tuple(sorted(self.seats, key=lambda s: s.closeness_key))
 
     @cached_property
     def by_turnout(self) -> tuple[SeatResult, ...]:
         """Return the seats from the highest turnout to the lowest."""
-        return tuple(sorted(self.seats, key=lambda s: (-s.turnout, s.seat.facts.name)))  # type: ignore[operator]
+        return tuple(sorted(self.seats, key=lambda s: s.turnout_key))
 
     @cached_property
     def ranks(self) -> dict[str, tuple[int, int]]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 # A constituency's slug, which is also its file name and its URL folder.
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -24,8 +23,9 @@ def slugify(name: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in plain).split())
 
 
-@dataclass(frozen=True)
-class Paths:
+# A named tuple rather than a dataclass: this module is on the path of a build that finds nothing
+# to do, where importing `dataclasses` (and `inspect` with it) would take a fifth of the time.
+class Paths(NamedTuple):
     """Where content is read from and where the site is written."""
 
     root: Path
@@ -34,7 +34,6 @@ class Paths:
     static: Path
     dist: Path
     cache: Optional[Path] = None  # build cache; None: no cache
-
 
     @classmethod
     def from_root(cls, root: Path, content: Path | None = None, dist: Path | None = None,

@@ -12,20 +12,20 @@ routes whose inputs changed are rendered, and hands the changed files to write.p
 from __future__ import annotations
 
 import time
-import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Callable, NamedTuple, Optional
 
 from .config import Paths
 from .errors import ContentError, ContentErrors
 from .executor import Executor, Pending, shared
-from .load import LoadCache, load_content, load_markdown, load_yaml
 
+# The stages are imported where they are first used, not here: a build that finds nothing changed
+# stops before needing any of them (PyYAML, Jinja, Python-Markdown and the rest take ~100 ms).
 if TYPE_CHECKING:
     from jinja2 import Environment, TemplateError
 
     from .compute import Results
+    from .load import LoadCache
     from .routes import Body, Route
     from .verify import PageScan
 
@@ -36,8 +36,9 @@ RENDER_ON_CORES_FROM = 200  # outputs: the same for rendering
 Progress = Callable[[str], None]
 
 
-@dataclass(frozen=True)
-class Site:
+# Named tuples rather than dataclasses, as in config.py: a build that finds nothing to do imports
+# this module and should not pay for `dataclasses`.
+class Site(NamedTuple):
     """A gathered site: every output rendered and checked, in memory."""
 
     results: Results
@@ -45,7 +46,7 @@ class Site:
     files: dict[str, Body]          # every output, by path, in route order
     warnings: list[ContentError]
     rendered: frozenset[str]        # the outputs rendered by this gather; the rest were carried over
-    scans: dict[str, PageScan] = field(repr=False, default_factory=dict)  # parsed pages, for the check
+    scans: dict[str, PageScan]      # the parsed pages, for the check
 
     @property
     def pages(self) -> int:
@@ -63,8 +64,9 @@ class State:
     blurbs, compiled templates, and the last good site. The preview keeps one."""
 
     def __init__(self, paths: Paths):
+        from .load import LoadCache
         from .render import RenderMemo
-        self.loaded: LoadCache = {}
+        self.loaded = LoadCache()
         self.validated: dict = {}
         self.computed: dict = {}
         self.memo = RenderMemo(paths.cache)
@@ -87,7 +89,8 @@ def code_snapshot(paths: Paths) -> tuple:
 
 def _read_piece(files: list[Path]) -> LoadCache:
     """In a worker: parse a share of the content files into a loader cache."""
-    cache: LoadCache = {}
+    from .load import LoadCache, load_markdown, load_yaml
+    cache = LoadCache()
     for path in files:
         (load_yaml if path.suffix == ".yml" else load_markdown)(path, shared(), [], cache)
     return cache
@@ -105,6 +108,8 @@ def read_ahead(paths: Paths, executor: Executor) -> Optional[Pending]:
 
 def template_error(exc: TemplateError, paths: Paths) -> ContentError:
     """Return a template mistake located at its file and line in templates/."""
+    import traceback
+
     from jinja2 import TemplateSyntaxError
     if isinstance(exc, TemplateSyntaxError) and exc.filename:
         return ContentError(paths.display(exc.filename), exc.lineno or 0, 0,
@@ -195,6 +200,8 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     from jinja2 import TemplateError
 
     from .compute import compute_results
+    from .load import load_content
+    from .routes import route_table
     from .validate import collect_warnings, validate
     progress(STAGES[0])
     one_shot = state is None
@@ -212,7 +219,6 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     finally:
         if reading is not None:
             reading.cancel()
-    from .routes import route_table
     routes = route_table(results, state.env, state.assets, state.memo)  # type: ignore[arg-type]
     last = state.last
     if last is None or code_changed or (last.results.site.info, last.results.site.parties) != (
@@ -256,8 +262,7 @@ def _refresh_code(paths: Paths, state: State, one_shot: bool) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class Built:
+class Built(NamedTuple):
     """What `build` did: the site it wrote (None when dist/ was already up to date), how many files
     got new bytes, and the seconds it took."""
 

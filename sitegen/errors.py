@@ -1,12 +1,13 @@
 """ContentError: one thing wrong in one file, and how it is printed."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class ContentError:
-    """A mistake in content or templates, located by file, line and column."""
+class ContentError(NamedTuple):
+    """A mistake in content or templates, located by file, line and column (ordered that way).
+
+    A named tuple rather than a dataclass, for the same reason as config.Paths."""
 
     path: str
     line: int = 0

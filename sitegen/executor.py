@@ -7,12 +7,13 @@ more than they save below a size the caller names.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Callable, Optional, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence, TypeVar
 
 from . import memory
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -56,19 +57,23 @@ class Executor:
 
     def forks_for(self, size: int, forks_from: int) -> bool:
         """Return True when work of `size` units is worth forking for."""
-        return (self.jobs > 1 and size >= forks_from
-                and "fork" in multiprocessing.get_all_start_methods())
+        if self.jobs < 2 or size < forks_from:
+            return False
+        import multiprocessing  # only when forking is in question: it takes a while to import
+        return "fork" in multiprocessing.get_all_start_methods()
 
     def start(self, work: Callable[[T], R], pieces: Sequence[T], share: Any) -> Pending:
-        """Start `work` on each piece in forked workers (idle workers take the next piece)."""
+        """Start `work` on each piece in `jobs` forked workers (idle workers take the next piece)."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
         context = multiprocessing.get_context("fork")
-        _shared[0] = share
+        before, _shared[0] = _shared[0], share
         try:
             with memory.forking():
                 pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=memory.in_worker)
                 futures = [pool.submit(work, pieces[0])] if pieces else []  # forks every worker
         finally:
-            _shared[0] = None
+            _shared[0] = before
         futures += [pool.submit(work, piece) for piece in pieces[1:]]
         return Pending(pool, futures)
 
@@ -77,8 +82,8 @@ class Executor:
         """Return `work` of each piece, in order: forked when `size` is worth it, else in-process."""
         if self.forks_for(size, forks_from):
             return self.start(work, pieces, share).result()
-        _shared[0] = share
+        before, _shared[0] = _shared[0], share
         try:
             return [work(piece) for piece in pieces]
         finally:
-            _shared[0] = None
+            _shared[0] = before

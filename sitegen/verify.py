@@ -51,12 +51,12 @@ def scan_page(html: str) -> PageScan:
             scan.ids.add(attributes["id"])
     for table in tree.css("table"):
         classes = (table.attributes.get("class") or "").split()
-        rows = table.css("tbody > tr")
-        scan.tables.setdefault(classes[0] if classes else "", []).extend(
-            [_text(cell) for cell in row.css("th, td")] for row in rows)
-        links = [row.css_first("a[href]") for row in rows]
-        scan.row_links.setdefault(classes[0] if classes else "", []).extend(
-            link.attributes["href"] if link else None for link in links)
+        cells, links = scan.tables.setdefault(classes[0] if classes else "", []), \
+            scan.row_links.setdefault(classes[0] if classes else "", [])
+        for row in table.css("tbody > tr"):
+            cells.append([_text(cell) for cell in row.iter() if cell.tag in ("th", "td")])
+            link = row.css_first("a[href]")
+            links.append(link.attributes["href"] if link else None)
     return scan
 
 

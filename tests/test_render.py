@@ -125,3 +125,16 @@ def test_a_damaged_or_unwritable_blurb_cache_only_means_converting_again(tmp_pat
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     assert Blurbs(blocked)("*y*") == "<p><em>y</em></p>"
+
+
+@pytest.mark.parametrize("text, html", [
+    ("'90s, O'Neill's 'yes'", "<p>\u201990s, O\u2019Neill\u2019s \u2018yes\u2019</p>"),
+    ('"**bold**" and *\'it\'*', "<p>\u201c<strong>bold</strong>\u201d and <em>\u2018it\u2019</em></p>"),
+    ('"[a link](https://e.org/)"', '<p>\u201c<a href="https://e.org/" rel="noopener noreferrer">a link</a>\u201d</p>'),
+    ('("x") ["y"] -- "z"', "<p>(\u201cx\u201d) [\u201cy\u201d] \u2013 \u201cz\u201d</p>"),
+    ('\\"straight\\" and \\\'straight\\\'', "<p>\"straight\" and 'straight'</p>"),
+    ('`--"code"...` stays', "<p><code>--\"code\"...</code> stays</p>"),
+    ('- "one"\n- \'two\'...', "<ul>\n<li>\u201cone\u201d</li>\n<li>\u2018two\u2019\u2026</li>\n</ul>"),
+])
+def test_typography_judges_each_quote_by_the_character_before_it(text: str, html: str) -> None:
+    assert markdown_to_html(text).replace("&quot;", '"') == html
