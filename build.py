@@ -2,8 +2,8 @@
 import sys
 from pathlib import Path
 
-from sitegen.cli import main
+from sitegen.cli import run
 
 if __name__ == "__main__":
     # The project is the folder holding this file: content/, templates/, static/ and dist/.
-    sys.exit(main(sys.argv[1:], root=Path(__file__).resolve().parent))
+    sys.exit(run(sys.argv[1:], root=Path(__file__).resolve().parent))

@@ -122,6 +122,16 @@ def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Opti
     return EXIT_OK
 
 
+def run(argv: list[str], root: Path) -> int:
+    """Run build.py as a process of its own: main(), then leave without tidying up memory."""
+    code = main(argv, root)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    from . import memory
+    memory.exiting()
+    return code
+
+
 def main(argv: list[str], root: Optional[Path] = None, out: TextIO = sys.stdout,
          err: TextIO = sys.stderr) -> int:
     """Run build.py with `argv`; return the exit code (0 ok, 1 content errors, 2 usage)."""

@@ -96,14 +96,39 @@ def _read_piece(files: list[Path]) -> LoadCache:
     return cache
 
 
-def read_ahead(paths: Paths, executor: Executor) -> Optional[Pending]:
-    """Start parsing the constituency files on every core, when there are enough to be worth it."""
+def _compile_piece(_: None) -> dict[str, bytes]:
+    """In a worker: compile every template; return the bytecode (see render.compiled_bytecode)."""
+    from .templating import compiled_bytecode
+    paths = shared()
+    return compiled_bytecode(paths.templates, paths.cache / "templates" if paths.cache else None)
+
+
+class Ahead(NamedTuple):
+    """Work a one-shot build starts on other cores before it needs the results: the constituency
+    files being parsed (large sites only) and the templates being compiled (any site, when there
+    is a second core: compiling takes about 60 ms, which this process spends importing and
+    checking content meanwhile)."""
+
+    reading: Optional[Pending]
+    compiling: Optional[Pending]
+
+    def cancel(self) -> None:
+        """Stop what is still running."""
+        for pending in self:
+            if pending is not None:
+                pending.cancel()
+
+
+def start_ahead(paths: Paths, executor: Executor) -> Ahead:
+    """Start reading and compiling on other cores, where that is worth it."""
     folder = paths.content / "constituencies"
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".md")) if folder.is_dir() else []
-    if not executor.forks_for(len(files), READ_ON_CORES_FROM):
-        return None
-    size = max(16, len(files) // (executor.jobs * 4))
-    return executor.start(_read_piece, [files[i:i + size] for i in range(0, len(files), size)], paths)
+    reading = None
+    if executor.forks_for(len(files), READ_ON_CORES_FROM):
+        size = max(16, len(files) // (executor.jobs * 4))
+        reading = executor.start(_read_piece, [files[i:i + size] for i in range(0, len(files), size)], paths)
+    compiling = executor.start(_compile_piece, [None], paths, workers=1) if executor.forks_for(1, 1) else None
+    return Ahead(reading, compiling)
 
 
 def template_error(exc: TemplateError, paths: Paths) -> ContentError:
@@ -190,12 +215,12 @@ def _check(paths: Paths, site: Site, state: State, incremental: bool) -> list[Co
 
 def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set[Path]] = None,
            executor: Optional[Executor] = None, progress: Progress = lambda stage: None,
-           reading: Optional[Pending] = None) -> Site:
+           ahead: Optional[Ahead] = None) -> Site:
     """Read, check, compute, render and verify the site; return it, or raise ContentErrors.
 
     With `state` (the preview's), only the outputs whose inputs changed since its last good site are
     rendered, and `changed`, when a watcher knows it, names the only source files that may have
-    changed. `reading` is content already being read on other cores (see read_ahead).
+    changed. `ahead` is work already started on other cores (see start_ahead).
     """
     from jinja2 import TemplateError
 
@@ -207,18 +232,18 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     one_shot = state is None
     state = state or State(paths)
     executor = executor or Executor()
-    if reading is None and state.last is None:
-        reading = read_ahead(paths, executor)
+    if ahead is None and one_shot:
+        ahead = start_ahead(paths, executor)
     try:
-        code_changed = _refresh_code(paths, state, one_shot)
-        if reading is not None:
-            for part in reading.result():
+        if ahead is not None and ahead.reading is not None:
+            for part in ahead.reading.result():
                 state.loaded.update(part)
         content = validate(load_content(paths, state.loaded, changed), state.validated)
         results = compute_results(content, state.computed)
+        code_changed = _refresh_code(paths, state, one_shot, ahead.compiling if ahead else None)
     finally:
-        if reading is not None:
-            reading.cancel()
+        if ahead is not None:
+            ahead.cancel()
     routes = route_table(results, state.env, state.assets, state.memo)  # type: ignore[arg-type]
     last = state.last
     if last is None or code_changed or (last.results.site.info, last.results.site.parties) != (
@@ -247,15 +272,22 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     return site
 
 
-def _refresh_code(paths: Paths, state: State, one_shot: bool) -> bool:
+def _refresh_code(paths: Paths, state: State, one_shot: bool, compiling: Optional[Pending] = None) -> bool:
     """Load templates and static files if they changed since the state's last gather (always for a
-    one-shot gather, which has no last gather); return True when they were loaded."""
+    one-shot gather, which has no last gather); return True when they were loaded. `compiling` is
+    the templates being compiled in another process (see start_ahead)."""
     from .assets import collect_assets
-    from .render import compile_templates, make_environment
+    from .templating import compile_templates, make_environment
     snapshot = () if one_shot else code_snapshot(paths)
     if state.env is not None and snapshot == state.code:
         return False
-    state.env = make_environment(paths.templates, paths.cache / "templates" if paths.cache else None)
+    known = None
+    if compiling is not None:
+        try:
+            known = compiling.result()[0]
+        except Exception:  # noqa: BLE001 (compiled here instead, where a mistake is reported)
+            known = None
+    state.env = make_environment(paths.templates, paths.cache / "templates" if paths.cache else None, known)
     compile_templates(state.env)  # once, before any worker is forked
     state.assets = collect_assets(paths.static)
     state.code = snapshot
@@ -282,17 +314,17 @@ def build(paths: Paths, *, jobs: Optional[int] = None, progress: Progress = lamb
     started = time.perf_counter()
     executor = Executor(jobs)
     # With nothing to compare against, this is a full build: start reading before fingerprinting.
-    reading = None if has_record(paths) else read_ahead(paths, executor)
+    ahead = None if has_record(paths) else start_ahead(paths, executor)
     try:
         fingerprint = input_fingerprint(paths)
         record = is_up_to_date(paths, fingerprint)
     except BaseException:
-        if reading is not None:
-            reading.cancel()
+        if ahead is not None:
+            ahead.cancel()
         raise
     if record is not None:
         return Built(None, 0, record["files"], record["warnings"], time.perf_counter() - started)
-    site = gather(paths, executor=executor, progress=progress, reading=reading)
+    site = gather(paths, executor=executor, progress=progress, ahead=ahead)
     progress(STAGES[3])
     from .write import write_site
     written = write_site(site.files, paths.dist)

@@ -49,6 +49,16 @@ class Pending:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+def io_map(work: Callable[[T], R], pieces: Sequence[T], threads: int = 4) -> list[R]:
+    """Return `work` of each piece, run on `threads` threads: for work that mostly waits on the
+    disk (writing files), which threads overlap without the cost of forking."""
+    if len(pieces) < 2:
+        return [work(piece) for piece in pieces]
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(min(threads, len(pieces))) as pool:
+        return list(pool.map(work, pieces))
+
+
 class Executor:
     """Serial or forked: `jobs` processes for work of at least `forks_from` units."""
 
@@ -62,15 +72,18 @@ class Executor:
         import multiprocessing  # only when forking is in question: it takes a while to import
         return "fork" in multiprocessing.get_all_start_methods()
 
-    def start(self, work: Callable[[T], R], pieces: Sequence[T], share: Any) -> Pending:
-        """Start `work` on each piece in `jobs` forked workers (idle workers take the next piece)."""
+    def start(self, work: Callable[[T], R], pieces: Sequence[T], share: Any,
+              workers: Optional[int] = None) -> Pending:
+        """Start `work` on each piece in `workers` (default `jobs`) forked workers; idle workers
+        take the next piece."""
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         context = multiprocessing.get_context("fork")
         before, _shared[0] = _shared[0], share
         try:
             with memory.forking():
-                pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=memory.in_worker)
+                pool = ProcessPoolExecutor(workers or self.jobs, mp_context=context,
+                                           initializer=memory.in_worker)
                 futures = [pool.submit(work, pieces[0])] if pieces else []  # forks every worker
         finally:
             _shared[0] = before

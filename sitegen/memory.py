@@ -6,7 +6,8 @@ while it runs costs more than the memory it gives back. Three situations:
 - forked workers: the parent's objects are frozen out of the collector's reach before forking, so
   a worker's collector never writes to (and so copies) the parent's memory (`forking`, `in_worker`);
 - the preview: what a full build keeps alive lives until the next full build, so it is frozen once
-  and not walked again every few saves (`settle`).
+  and not walked again every few saves (`settle`);
+- the end of the `build.py` process, which need not tidy up what the system frees (`exiting`).
 """
 from __future__ import annotations
 
@@ -55,3 +56,10 @@ def settle() -> None:
     gc.collect()
     gc.freeze()
     _settled = True
+
+
+def exiting() -> None:
+    """The process is about to end: keep the collector from walking every object on the way out
+    (finalising a build's objects took a tenth of a small build's time); the system frees them."""
+    gc.disable()
+    gc.freeze()

@@ -1,71 +1,16 @@
-"""Jinja environment, filters, and page contexts -> HTML strings (no output files; the build cache
-may keep the templates compiled)."""
+"""Page contexts -> HTML strings through the templates (no output files)."""
 from __future__ import annotations
 
-import pickle
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Optional
 
-from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
-                    select_autoescape)
+from jinja2 import Environment
 from markupsafe import Markup
 
 from .assets import Asset
 from .blurbs import Blurbs
 from .charts import HexMap, change_bars, county_bars, hex_map, seat_bars, share_bars
 from .compute import Results, SeatResult
-
-
-def format_number(value: int) -> str:
-    """Return 15746 as '15,746'."""
-    return f"{value:,}"
-
-
-def format_pct(value: Decimal) -> str:
-    """Return a rounded percentage as '37.0%'."""
-    return f"{value}%"
-
-
-def format_signed(value: Union[Decimal, int]) -> str:
-    """Return '+10.2', '−38.6' (a true minus sign) or '0.0'."""
-    if value > 0:
-        return f"+{value}"
-    if value < 0:
-        return f"\u2212{-value}"
-    return f"{value}"
-
-
-def format_ordinal(value: int) -> str:
-    """Return 1 as '1st', 2 as '2nd', 11 as '11th', 23 as '23rd'."""
-    suffix = "th" if value % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
-    return f"{value}{suffix}"
-
-
-def format_day(value: date) -> str:
-    """Return a date as '4 July 2024'."""
-    return f"{value.day} {value:%B %Y}"
-
-
-UK_TIME = ZoneInfo("Europe/London")
-
-
-def format_uk_time(value: datetime) -> str:
-    """Return a declaration time in UK time, as '03:40 BST, 5 July'."""
-    local = value.astimezone(UK_TIME)
-    return f"{local:%H:%M} {local.tzname()}, {local.day} {local:%B}"
-
-
-def text_colour_on(fill: str) -> str:
-    """Return black or white, whichever contrasts more with the `#rrggbb` fill (WCAG formula)."""
-    def channel(c: int) -> float:
-        s = c / 255
-        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
-    r, g, b = (int(fill[i:i + 2], 16) for i in (1, 3, 5))
-    lum = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
 
 
 def relative_url(target: str, page: str) -> str:
@@ -83,50 +28,6 @@ def relative_url(target: str, page: str) -> str:
     if name:
         return "/".join([*parts, name])
     return "/".join(parts) + "/" if parts else "./"
-
-
-def make_environment(templates: Path, compiled: Optional[Path] = None) -> Environment:
-    """Return the Jinja environment: autoescape on, undefined names are errors.
-
-    With `compiled`, a folder in the build cache, templates compiled by an earlier build are
-    loaded from there (Jinja checks each against its template's source and its own version).
-    """
-    env = Environment(loader=FileSystemLoader(str(templates)),
-                      autoescape=select_autoescape(["html", "xml"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True,
-                      bytecode_cache=_bytecode_cache(compiled) if compiled else None)
-    env.filters.update(num=format_number, pct=format_pct, signed=format_signed, day=format_day,
-                       uk_time=format_uk_time, text_on=text_colour_on,
-                       ordinal=format_ordinal)
-    return env
-
-
-class _CompiledTemplates(FileSystemBytecodeCache):
-    """Jinja's compiled-template cache, where a damaged file only means compiling again."""
-
-    def load_bytecode(self, bucket: Any) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
-            bucket.reset()
-
-
-def _bytecode_cache(folder: Path) -> Optional[FileSystemBytecodeCache]:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:  # a cache that cannot be written is no error
-        return None
-    return _CompiledTemplates(str(folder))
-
-
-def compile_templates(env: Environment) -> None:
-    """Compile every template now (workers forked later share them); mistakes surface at render."""
-    for name in env.list_templates():
-        try:
-            env.get_template(name)
-        except TemplateError:
-            pass
 
 
 def _page_globals(page: str, assets: dict[str, Asset]) -> dict[str, Callable[[str], str]]:

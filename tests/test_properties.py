@@ -13,7 +13,8 @@ from sitegen.assets import collect_assets
 from sitegen.compute import compute_results
 from sitegen.errors import ContentErrors
 from sitegen.load import RawContent, parse_yaml
-from sitegen.render import RenderMemo, make_environment
+from sitegen.render import RenderMemo
+from sitegen.templating import make_environment
 from sitegen.routes import route_table
 from sitegen.validate import validate
 from tests.conftest import PROJECT

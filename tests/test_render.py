@@ -8,8 +8,8 @@ import pytest
 
 from sitegen.engine import Site
 from sitegen.blurbs import Blurbs, markdown_to_html
-from sitegen.render import (format_day, format_number, format_pct, format_signed,
-                            relative_url, text_colour_on)
+from sitegen.render import relative_url
+from sitegen.templating import format_day, format_number, format_pct, format_signed, text_colour_on
 from tests.conftest import parse
 
 

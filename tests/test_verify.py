@@ -97,3 +97,11 @@ def test_a_seat_missing_from_the_data_is_reported(small: Rendered) -> None:
     routes, files = small[0], dict(small[1])
     files["results.json"] = str(files["results.json"]).replace('{"slug":"chesterfield",', '{"slug":"elsewhere",')
     assert problems(routes, files) == ["dist/results.json: has no record for 'chesterfield'"]
+
+
+def test_figures_are_read_by_column_heading(small: Rendered) -> None:
+    routes, files = small[0], dict(small[1])
+    files["amber-valley/index.html"] = str(files["amber-valley/index.html"]).replace(
+        '<th scope="col" class="num">Votes</th>', '<th scope="col" class="num">Ballots</th>')
+    found = problems(routes, files)
+    assert len(found) == 1 and found[0].startswith("dist/amber-valley/index.html: the results table shows [[None, ")

@@ -1,0 +1,145 @@
+"""The Jinja environment: its filters, and templates compiled once (in memory, in another process,
+or in the build cache). Kept apart from the page renderers so that a process which only compiles
+templates imports Jinja and nothing else of ours."""
+from __future__ import annotations
+
+import pickle
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Optional, Union
+from zoneinfo import ZoneInfo
+
+from jinja2 import (BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined,
+                    TemplateError, select_autoescape)
+
+
+def format_number(value: int) -> str:
+    """Return 15746 as '15,746'."""
+    return f"{value:,}"
+
+
+def format_pct(value: Decimal) -> str:
+    """Return a rounded percentage as '37.0%'."""
+    return f"{value}%"
+
+
+def format_signed(value: Union[Decimal, int]) -> str:
+    """Return '+10.2', '−38.6' (a true minus sign) or '0.0'."""
+    if value > 0:
+        return f"+{value}"
+    if value < 0:
+        return f"\u2212{-value}"
+    return f"{value}"
+
+
+def format_ordinal(value: int) -> str:
+    """Return 1 as '1st', 2 as '2nd', 11 as '11th', 23 as '23rd'."""
+    suffix = "th" if value % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return f"{value}{suffix}"
+
+
+def format_day(value: date) -> str:
+    """Return a date as '4 July 2024'."""
+    return f"{value.day} {value:%B %Y}"
+
+
+UK_TIME = ZoneInfo("Europe/London")
+
+
+def format_uk_time(value: datetime) -> str:
+    """Return a declaration time in UK time, as '03:40 BST, 5 July'."""
+    local = value.astimezone(UK_TIME)
+    return f"{local:%H:%M} {local.tzname()}, {local.day} {local:%B}"
+
+
+def text_colour_on(fill: str) -> str:
+    """Return black or white, whichever contrasts more with the `#rrggbb` fill (WCAG formula)."""
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(fill[i:i + 2], 16) for i in (1, 3, 5))
+    lum = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def make_environment(templates: Path, compiled: Optional[Path] = None,
+                     known: Optional[dict[str, bytes]] = None) -> Environment:
+    """Return the Jinja environment: autoescape on, undefined names are errors.
+
+    Templates already compiled are loaded instead of compiled again: those in `known` (bytecode by
+    Jinja's cache key, from compiled_bytecode in another process), then those in `compiled`, a
+    folder in the build cache. Jinja checks each against its template's source and its own version.
+    """
+    env = Environment(loader=FileSystemLoader(str(templates)),
+                      autoescape=select_autoescape(["html", "xml"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True,
+                      bytecode_cache=CompiledTemplates(compiled, known) if compiled or known else None)
+    env.filters.update(num=format_number, pct=format_pct, signed=format_signed, day=format_day,
+                       uk_time=format_uk_time, text_on=text_colour_on,
+                       ordinal=format_ordinal)
+    return env
+
+
+class _OnDisk(FileSystemBytecodeCache):
+    """Jinja's compiled-template files, where a damaged file only means compiling again."""
+
+    def load_bytecode(self, bucket: Any) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            bucket.reset()
+
+
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory (`known`) and, with a folder, on disk in the build cache."""
+
+    def __init__(self, folder: Optional[Path], known: Optional[dict[str, bytes]] = None):
+        self.known: dict[str, bytes] = dict(known or {})
+        self.disk: Optional[_OnDisk] = None
+        if folder is not None:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                self.disk = _OnDisk(str(folder))
+            except OSError:  # a cache that cannot be written is no error
+                pass
+
+    def load_bytecode(self, bucket: Any) -> None:
+        data = self.known.get(bucket.key)
+        if data is not None:
+            try:
+                bucket.bytecode_from_string(data)  # reset when stale: another source or Jinja
+            except (EOFError, ValueError, TypeError, pickle.UnpicklingError):
+                bucket.reset()
+            if bucket.code is not None:
+                return
+        if self.disk is not None:
+            self.disk.load_bytecode(bucket)
+            if bucket.code is not None:
+                self.known[bucket.key] = bucket.bytecode_to_string()
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        self.known[bucket.key] = bucket.bytecode_to_string()
+        if self.disk is not None:
+            try:
+                self.disk.dump_bytecode(bucket)
+            except OSError:
+                pass
+
+
+def compiled_bytecode(templates: Path, compiled: Optional[Path] = None) -> dict[str, bytes]:
+    """Compile every template (or load it from `compiled`); return the bytecode by cache key, for
+    make_environment(known=...) in another process."""
+    env = make_environment(templates, compiled, {})
+    compile_templates(env)
+    return env.bytecode_cache.known  # type: ignore[union-attr]
+
+
+def compile_templates(env: Environment) -> None:
+    """Compile every template now (workers forked later share them); mistakes surface at render."""
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except TemplateError:
+            pass
