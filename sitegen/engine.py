@@ -174,12 +174,15 @@ def work_pieces(routes: dict[str, Route], names: list[str], jobs: int) -> list[l
     return heavy + [light[i:i + size] for i in range(0, len(light), size)]
 
 
-def _render(routes: dict[str, Route], names: list[str], executor: Executor
-            ) -> tuple[dict[str, Body], dict[str, PageScan]]:
-    """Return the outputs `names` rendered, and their pages parsed: on every core when large."""
+def _render(routes: dict[str, Route], names: list[str], executor: Executor,
+            each: Optional[Callable[[dict[str, Body]], None]] = None) -> tuple[dict[str, Body], dict[str, PageScan]]:
+    """Return the outputs `names` rendered, and their pages parsed: on every core when large.
+    `each` is called with each piece's outputs as soon as they are rendered."""
     pieces = work_pieces(routes, names, executor.jobs)
+    handed = (lambda part: each(part[0])) if each is not None else None
     try:
-        parts = executor.map(_render_piece, pieces, routes, size=len(names), forks_from=RENDER_ON_CORES_FROM)
+        parts = executor.map(_render_piece, pieces, routes, size=len(names), forks_from=RENDER_ON_CORES_FROM,
+                             each=handed)
     except Exception:
         if not executor.forks_for(len(names), RENDER_ON_CORES_FROM):
             raise
@@ -215,12 +218,14 @@ def _check(paths: Paths, site: Site, state: State, incremental: bool) -> list[Co
 
 def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set[Path]] = None,
            executor: Optional[Executor] = None, progress: Progress = lambda stage: None,
-           ahead: Optional[Ahead] = None) -> Site:
+           ahead: Optional[Ahead] = None, rendered: Optional[Callable[[dict[str, Body]], None]] = None) -> Site:
     """Read, check, compute, render and verify the site; return it, or raise ContentErrors.
 
     With `state` (the preview's), only the outputs whose inputs changed since its last good site are
     rendered, and `changed`, when a watcher knows it, names the only source files that may have
-    changed. `ahead` is work already started on other cores (see start_ahead).
+    changed. `ahead` is work already started on other cores (see start_ahead). `rendered` is
+    handed each batch of outputs as soon as it is rendered, before anything is checked: `build`
+    starts writing them into its staging folder, which it throws away if the check fails.
     """
     from jinja2 import TemplateError
 
@@ -254,7 +259,7 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
                  if name not in last.routes or last.routes[name].inputs != route.inputs]
     progress(STAGES[1])
     try:
-        fresh, scans = _render(routes, names, executor)
+        fresh, scans = _render(routes, names, executor, rendered)
     except TemplateError as exc:
         state.code = None  # the next gather renders everything
         raise ContentErrors([template_error(exc, paths)]) from None
@@ -324,10 +329,16 @@ def build(paths: Paths, *, jobs: Optional[int] = None, progress: Progress = lamb
         raise
     if record is not None:
         return Built(None, 0, record["files"], record["warnings"], time.perf_counter() - started)
-    site = gather(paths, executor=executor, progress=progress, ahead=ahead)
-    progress(STAGES[3])
-    from .write import write_site
-    written = write_site(site.files, paths.dist)
+    from .write import Staging
+    staging = Staging(paths.dist)
+    try:
+        site = gather(paths, executor=executor, progress=progress, ahead=ahead, rendered=staging.write_soon)
+        progress(STAGES[3])
+        written = staging.write(site.files)
+        staging.commit()
+    except BaseException:
+        staging.discard()
+        raise
     warnings = [w.format() for w in site.warnings]
     remember_build(paths, fingerprint, warnings, len(site.files))
     return Built(site, written, len(site.files), warnings, time.perf_counter() - started)

@@ -37,9 +37,14 @@ class Pending:
     def __init__(self, pool: ProcessPoolExecutor, futures: list[Future]):
         self._pool, self._futures = pool, futures
 
-    def result(self) -> list[Any]:
-        """Return each piece's result, in the order given; a worker's exception is raised here."""
+    def result(self, each: Optional[Callable[[Any], None]] = None) -> list[Any]:
+        """Return each piece's result, in the order given; a worker's exception is raised here.
+        `each` is called with every result as soon as it arrives."""
         try:
+            if each is not None:
+                from concurrent.futures import as_completed
+                for future in as_completed(self._futures):
+                    each(future.result())
             return [future.result() for future in self._futures]
         finally:
             self.cancel()
@@ -49,14 +54,35 @@ class Pending:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def io_map(work: Callable[[T], R], pieces: Sequence[T], threads: int = 4) -> list[R]:
-    """Return `work` of each piece, run on `threads` threads: for work that mostly waits on the
-    disk (writing files), which threads overlap without the cost of forking."""
-    if len(pieces) < 2:
-        return [work(piece) for piece in pieces]
-    from concurrent.futures import ThreadPoolExecutor
-    with ThreadPoolExecutor(min(threads, len(pieces))) as pool:
-        return list(pool.map(work, pieces))
+class Threads:
+    """Work handed to a few threads as it comes, for work that mostly waits on the disk (writing
+    files), which threads overlap without the cost of forking; `wait()` returns the results."""
+
+    def __init__(self, threads: int = 4):
+        self.threads = threads
+        self._pool: Any = None
+        self._futures: list[Future] = []
+
+    def submit(self, work: Callable[..., R], *args: Any) -> None:
+        """Start `work(*args)` on a free thread."""
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+            self._pool = ThreadPoolExecutor(self.threads)
+        self._futures.append(self._pool.submit(work, *args))
+
+    def wait(self) -> list[Any]:
+        """Return every result, in the order submitted; an exception in the work is raised here."""
+        try:
+            return [future.result() for future in self._futures]
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Drop the work not yet started and wait for the rest."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._futures = []
 
 
 class Executor:
@@ -91,12 +117,18 @@ class Executor:
         return Pending(pool, futures)
 
     def map(self, work: Callable[[T], R], pieces: Sequence[T], share: Any, *, size: int,
-            forks_from: int) -> list[R]:
-        """Return `work` of each piece, in order: forked when `size` is worth it, else in-process."""
+            forks_from: int, each: Optional[Callable[[R], None]] = None) -> list[R]:
+        """Return `work` of each piece, in order: forked when `size` is worth it, else in-process.
+        `each` is called with every result as soon as it is ready."""
         if self.forks_for(size, forks_from):
-            return self.start(work, pieces, share).result()
+            return self.start(work, pieces, share).result(each)
         before, _shared[0] = _shared[0], share
         try:
-            return [work(piece) for piece in pieces]
+            results = []
+            for piece in pieces:
+                results.append(work(piece))
+                if each is not None:
+                    each(results[-1])
+            return results
         finally:
             _shared[0] = before
