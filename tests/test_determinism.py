@@ -132,3 +132,23 @@ def test_a_template_error_in_a_worker_leaves_dist_as_it_was(tmp_path: Path, monk
     assert [e.format() for e in caught.value.errors][0].startswith(f"{paths.display(page)}:")
     assert read_tree(tmp_path / "dist") == published
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist-")]  # no half-written copy
+
+
+def test_a_failed_check_throws_away_what_was_already_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages are written into the staging folder while others render; a broken link found by the
+    check afterwards must leave dist/ exactly as it was and no staging folder behind."""
+    templates = Path(shutil.copytree(PROJECT / "templates", tmp_path / "templates"))
+    paths = Paths(PROJECT, PROJECT / "content", templates, PROJECT / "static", tmp_path / "dist", tmp_path / "cache")
+    monkeypatch.setattr(engine, "RENDER_ON_CORES_FROM", 0)
+    build(paths, jobs=2)
+    published = read_tree(tmp_path / "dist")
+    page = templates / "constituency.html"
+    text = page.read_text()
+    at = text.rindex("{% endblock %}")
+    page.write_text(text[:at] + '<a\nhref="nowhere/">x</a>\n' + text[at:])
+    with pytest.raises(ContentErrors) as caught:
+        build(paths, jobs=2)
+    assert caught.value.errors[0].format() == "dist/amber-valley/index.html: link 'nowhere/' points to a missing file"
+    assert len(caught.value.errors) == 11  # one per seat page
+    assert read_tree(tmp_path / "dist") == published
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist-")]
