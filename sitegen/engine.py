@@ -175,21 +175,21 @@ def work_pieces(routes: dict[str, Route], names: list[str], jobs: int) -> list[l
 
 
 def _render(routes: dict[str, Route], names: list[str], executor: Executor,
-            each: Optional[Callable[[dict[str, Body]], None]] = None) -> tuple[dict[str, Body], dict[str, PageScan]]:
+            each: Optional[Callable[[tuple[dict[str, Body], dict[str, PageScan]]], None]] = None
+            ) -> tuple[dict[str, Body], dict[str, PageScan]]:
     """Return the outputs `names` rendered, and their pages parsed: on every core when large.
-    `each` is called with each piece's outputs as soon as they are rendered."""
+    `each` is called with each piece's outputs and parsed pages as soon as they are ready."""
     pieces = work_pieces(routes, names, executor.jobs)
-    handed = (lambda part: each(part[0])) if each is not None else None
     try:
         parts = executor.map(_render_piece, pieces, routes, size=len(names), forks_from=RENDER_ON_CORES_FROM,
-                             each=handed)
+                             each=each)
     except Exception:
         if not executor.forks_for(len(names), RENDER_ON_CORES_FROM):
             raise
         # A worker failed (a template error may not even pickle): render here, where the error
         # surfaces with its traceback into templates/.
         parts = Executor(1).map(_render_piece, [names], routes, size=len(names),
-                                forks_from=RENDER_ON_CORES_FROM)
+                                forks_from=RENDER_ON_CORES_FROM, each=each)
     files: dict[str, Body] = {}
     scans: dict[str, PageScan] = {}
     for part_files, part_scans in parts:
@@ -198,22 +198,16 @@ def _render(routes: dict[str, Route], names: list[str], executor: Executor,
     return files, scans
 
 
-def _check(paths: Paths, site: Site, state: State, incremental: bool) -> list[ContentError]:
-    """Return every broken link and every figure that disagrees, in what this gather rendered."""
+def _incremental_data(site_results: Results, slugs: set[str], state: State, files: dict[str, Body]) -> dict:
+    """Return the data of the seats `slugs` for an incremental check: from the records the data
+    files were just assembled from in this process when they were, else from the files whole."""
     from .export import CSV_COLUMNS
-    from .verify import check_figures, check_links, read_data_files, read_data_records
-    routes, fresh = site.routes, site.rendered
-    slugs = {route.seat for route in routes.values() if route.seat}
-    data = None
-    if incremental:
-        slugs = {routes[name].seat for name in fresh if routes[name].seat}
-        # the records the data files were just assembled from in this process, when they were
-        seats = {s.seat.slug: s for s in site.results.seats}
-        remembered = {slug: state.memo.records.get(slug) for slug in slugs}
-        if all(r is not None and r[0] is seats.get(slug) for slug, r in remembered.items()):
-            data = read_data_records({slug: r[2:] for slug, r in remembered.items()}, CSV_COLUMNS)  # type: ignore[index]
-    data = data if data is not None else read_data_files(site.files)
-    return check_links(routes, site.scans, fresh) + check_figures(routes, site.scans, data, slugs)
+    from .verify import read_data_files, read_data_records
+    seats = {s.seat.slug: s for s in site_results.seats}
+    remembered = {slug: state.memo.records.get(slug) for slug in slugs}
+    if all(r is not None and r[0] is seats.get(slug) for slug, r in remembered.items()):
+        return read_data_records({slug: r[2:] for slug, r in remembered.items()}, CSV_COLUMNS)  # type: ignore[index]
+    return read_data_files(files)
 
 
 def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set[Path]] = None,
@@ -258,8 +252,16 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
         names = [name for name, route in routes.items()
                  if name not in last.routes or last.routes[name].inputs != route.inputs]
     progress(STAGES[1])
+    from .verify import Checker
+    checker = Checker(routes, names, {routes[name].seat for name in names if routes[name].seat},  # type: ignore[misc]
+                      read_data=last is None)
+
+    def arrived(part: tuple[dict[str, Body], dict[str, PageScan]]) -> None:
+        checker.add(*part)
+        if rendered is not None:
+            rendered(part[0])
     try:
-        fresh, scans = _render(routes, names, executor, rendered)
+        fresh, scans = _render(routes, names, executor, arrived)
     except TemplateError as exc:
         state.code = None  # the next gather renders everything
         raise ContentErrors([template_error(exc, paths)]) from None
@@ -268,7 +270,7 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     files = {name: fresh[name] if name in fresh else last.files[name] for name in routes}  # type: ignore[union-attr]
     site = Site(results, routes, files, collect_warnings(content), frozenset(fresh), scans)
     progress(STAGES[2])
-    problems = _check(paths, site, state, incremental=last is not None)
+    problems = checker.finish(scans, None if last is None else _incremental_data(results, checker.slugs, state, files))
     if problems:
         if code_changed:
             state.code = None

@@ -75,28 +75,6 @@ def resolve_link(page: str, href: str) -> tuple[str, str] | None:
     return target, parts.fragment
 
 
-def check_links(routes: Mapping[str, Route], scans: Mapping[str, PageScan],
-                pages: Iterable[str]) -> list[ContentError]:
-    """Return an error for every link or #anchor on `pages` that points at nothing the site publishes.
-
-    404.html is left out: it is served at any address, so it links by absolute address.
-    """
-    errors = []
-    for page in sorted(pages):
-        if routes[page].kind != PAGE:
-            continue
-        for href in scans[page].links:
-            resolved = resolve_link(page, href)
-            if resolved is None:
-                continue
-            target, fragment = resolved
-            if target not in routes or target.startswith(".."):
-                errors.append(ContentError(f"dist/{page}", 0, 0, f"link {href!r} points to a missing file"))
-            elif fragment and (target not in scans or fragment not in scans[target].ids):
-                errors.append(ContentError(f"dist/{page}", 0, 0, f"link {href!r}: no element has id {fragment!r}"))
-    return errors
-
-
 CSV_FIGURES = ("votes", "share_pct", "change_pp")  # the columns checked against results.json
 
 
@@ -186,9 +164,65 @@ def check_figures(routes: Mapping[str, Route], scans: Mapping[str, PageScan], da
     return errors
 
 
+class Checker:
+    """The post-render check, fed batch by batch as outputs are rendered (see engine.gather).
+
+    Links to other files are checked as their page arrives, and the data files are read as soon as
+    both have arrived, while other pages still render; links to anchors in other pages, and the
+    figures, are checked by finish(). 404.html is left out: it is served at any address, so it
+    links by absolute address.
+    """
+
+    def __init__(self, routes: Mapping[str, Route], pages: Iterable[str], slugs: Iterable[str],
+                 read_data: bool = True):
+        self.routes = routes
+        self.pages = set(pages)     # the pages whose links to check
+        self.slugs = set(slugs)     # the seats whose figures to check
+        self.read_data = read_data  # read results.json and results.csv whole when they arrive
+        self.problems: list[ContentError] = []
+        self.data: Optional[dict[str, SeatData]] = None
+        self._anchors: list[tuple[str, str, str, str]] = []  # page, href, target, fragment
+        self._data_files: dict[str, Body] = {}
+        self._checked: set[str] = set()  # pages whose links were checked (a batch may come twice)
+
+    def add(self, files: Mapping[str, Body], scans: Mapping[str, PageScan]) -> None:
+        """Check what can be checked of a batch of rendered outputs and their parsed pages."""
+        for page, scan in scans.items():
+            if page in self.pages and page not in self._checked and self.routes[page].kind == PAGE:
+                self._checked.add(page)
+                self._links(page, scan.links)
+        if self.read_data and self.data is None:
+            self._data_files.update((name, files[name]) for name in (RESULTS_JSON, RESULTS_CSV) if name in files)
+            if len(self._data_files) == 2:
+                self.data = read_data_files(self._data_files)
+
+    def _links(self, page: str, links: list[str]) -> None:
+        for href in links:
+            resolved = resolve_link(page, href)
+            if resolved is None:
+                continue
+            target, fragment = resolved
+            if target not in self.routes or target.startswith(".."):
+                self.problems.append(ContentError(f"dist/{page}", 0, 0, f"link {href!r} points to a missing file"))
+            elif fragment:
+                self._anchors.append((page, href, target, fragment))
+
+    def finish(self, scans: Mapping[str, PageScan], data: Optional[Mapping[str, SeatData]] = None
+               ) -> list[ContentError]:
+        """Return every problem found, given every page's scan (those kept from an earlier build
+        too) and, unless the data files came in a batch, the seats' data."""
+        problems = list(self.problems)
+        for page, href, target, fragment in self._anchors:
+            if target not in scans or fragment not in scans[target].ids:
+                problems.append(ContentError(f"dist/{page}", 0, 0, f"link {href!r}: no element has id {fragment!r}"))
+        figures = self.data if self.data is not None else data
+        return problems + check_figures(self.routes, scans, figures or {}, self.slugs)
+
+
 def check_site(routes: Mapping[str, Route], files: Mapping[str, Body]) -> list[ContentError]:
     """Parse every page and data file of a whole site and return every problem found (a full
     build does the same, with the pages parsed on the cores that rendered them)."""
     scans = {name: scan_page(str(body)) for name, body in files.items() if routes[name].kind == PAGE}
-    slugs = [route.seat for route in routes.values() if route.seat]
-    return check_links(routes, scans, routes) + check_figures(routes, scans, read_data_files(files), slugs)
+    checker = Checker(routes, routes, [route.seat for route in routes.values() if route.seat])
+    checker.add(files, scans)
+    return checker.finish(scans)

@@ -70,7 +70,7 @@ class Staging:
 
     def write_soon(self, files: Mapping[str, Union[str, bytes]]) -> None:
         """Start writing `files` on the writer threads and return at once (see write())."""
-        names = sorted(files)
+        names = sorted(name for name in files if name not in self._queued)
         self._queued.update(names)
         for i in range(0, len(names), WRITE_BATCH):
             self._threads.submit(self._write_names, files, names[i:i + WRITE_BATCH])
@@ -82,7 +82,7 @@ class Staging:
         Files are written on a few threads, which overlap the waits on the disk (one thread took
         about twice as long for 650 pages here).
         """
-        self.write_soon({name: files[name] for name in files if name not in self._queued})
+        self.write_soon(files)
         return sum(self._threads.wait())
 
     def _write_names(self, files: Mapping[str, Union[str, bytes]], names: list[str]) -> int:
