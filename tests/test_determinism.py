@@ -5,6 +5,7 @@ import io
 import re
 import shutil
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -119,36 +120,37 @@ def test_errors_found_by_parallel_readers_are_the_same(tmp_path: Path, monkeypat
     assert not (tmp_path / "dist").exists()
 
 
-def test_a_template_error_in_a_worker_leaves_dist_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def spoil_seat_template_after_a_parallel_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                spoil: Callable[[str], str]) -> list[str]:
+    """Build the real site on two workers with a copy of the templates, change the seat page
+    template with `spoil`, build again, check that the first build's dist/ stands untouched and
+    no staging folder is left; return the second build's messages."""
     templates = Path(shutil.copytree(PROJECT / "templates", tmp_path / "templates"))
     paths = Paths(PROJECT, PROJECT / "content", templates, PROJECT / "static", tmp_path / "dist", tmp_path / "cache")
     monkeypatch.setattr(engine, "RENDER_ON_CORES_FROM", 0)
     build(paths, jobs=2)
     published = read_tree(tmp_path / "dist")
     page = templates / "constituency.html"
-    page.write_text(page.read_text().replace("{{ facts.electorate|num }}", "{{ facts.electorate.nope.nope }}"))
+    page.write_text(spoil(page.read_text()))
     with pytest.raises(ContentErrors) as caught:
         build(paths, jobs=2)
-    assert [e.format() for e in caught.value.errors][0].startswith(f"{paths.display(page)}:")
     assert read_tree(tmp_path / "dist") == published
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist-")]  # no half-written copy
+    return [e.format() for e in caught.value.errors]
+
+
+def test_a_template_error_in_a_worker_leaves_dist_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    errors = spoil_seat_template_after_a_parallel_build(tmp_path, monkeypatch, lambda text: text.replace(
+        "{{ facts.electorate|num }}", "{{ facts.electorate.nope.nope }}"))
+    assert errors[0].startswith(f"{(tmp_path / 'templates' / 'constituency.html').as_posix()}:")
 
 
 def test_a_failed_check_throws_away_what_was_already_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages are written into the staging folder while others render; a broken link found by the
     check afterwards must leave dist/ exactly as it was and no staging folder behind."""
-    templates = Path(shutil.copytree(PROJECT / "templates", tmp_path / "templates"))
-    paths = Paths(PROJECT, PROJECT / "content", templates, PROJECT / "static", tmp_path / "dist", tmp_path / "cache")
-    monkeypatch.setattr(engine, "RENDER_ON_CORES_FROM", 0)
-    build(paths, jobs=2)
-    published = read_tree(tmp_path / "dist")
-    page = templates / "constituency.html"
-    text = page.read_text()
-    at = text.rindex("{% endblock %}")
-    page.write_text(text[:at] + '<a\nhref="nowhere/">x</a>\n' + text[at:])
-    with pytest.raises(ContentErrors) as caught:
-        build(paths, jobs=2)
-    assert caught.value.errors[0].format() == "dist/amber-valley/index.html: link 'nowhere/' points to a missing file"
-    assert len(caught.value.errors) == 11  # one per seat page
-    assert read_tree(tmp_path / "dist") == published
-    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist-")]
+    def broken_link(text: str) -> str:
+        at = text.rindex("{% endblock %}")
+        return text[:at] + '<a\nhref="nowhere/">x</a>\n' + text[at:]
+    errors = spoil_seat_template_after_a_parallel_build(tmp_path, monkeypatch, broken_link)
+    assert errors[0] == "dist/amber-valley/index.html: link 'nowhere/' points to a missing file"
+    assert len(errors) == 11  # one per seat page
