@@ -12,7 +12,7 @@ from .config import Paths
 from .errors import ContentError, ContentErrors
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class _HelpFormatter(argparse.HelpFormatter):
@@ -108,6 +108,7 @@ def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Opti
     from . import memory
     from .engine import STAGES, build, gather
     from .executor import Executor
+    from .write import DiskProblem, OutputRefused
     started = time.perf_counter()
     bar = ProgressBar(err, STAGES if write else STAGES[:-1])
     try:
@@ -119,6 +120,14 @@ def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Opti
         report(exc.errors, err)
         print(exc.summary(), file=err)
         return EXIT_CONTENT
+    except (OutputRefused, DiskProblem) as exc:  # refused before anything was read, or the disk failed
+        bar.close()
+        print(f"python build.py: error: {exc}", file=err)
+        return EXIT_USAGE if isinstance(exc, OutputRefused) else EXIT_CONTENT
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"Interrupted: nothing written; {paths.display(paths.dist)}/ is as it was.", file=err)
+        return EXIT_INTERRUPTED
     bar.close()
     seconds = time.perf_counter() - started
     if not write:

@@ -316,31 +316,46 @@ def build(paths: Paths, *, jobs: Optional[int] = None, progress: Progress = lamb
     """Gather the site and, only if it all rendered and checked, replace dist/ with it in one step.
 
     Stops early when the inputs (code included) and dist/ are exactly as the last build left them.
+    Raises OutputRefused before reading anything when dist/ may not be written, or another build is
+    writing it; DiskProblem when the disk refuses the new site (the old one stays).
     """
     from .cache import has_record, input_fingerprint, is_up_to_date, remember_build
+    from .write import DiskProblem, OutputLock, Staging, describe_os_error, output_folder, shown_folder
     started = time.perf_counter()
-    executor = Executor(jobs)
-    # With nothing to compare against, this is a full build: start reading before fingerprinting.
-    ahead = None if has_record(paths) else start_ahead(paths, executor)
-    try:
-        fingerprint = input_fingerprint(paths)
-        record = is_up_to_date(paths, fingerprint)
-    except BaseException:
-        if ahead is not None:
-            ahead.cancel()
-        raise
-    if record is not None:
-        return Built(None, 0, record["files"], record["warnings"], time.perf_counter() - started)
-    from .write import Staging
-    staging = Staging(paths.dist)
-    try:
-        site = gather(paths, executor=executor, progress=progress, ahead=ahead, rendered=staging.write_soon)
-        progress(STAGES[3])
-        written = staging.write(site.files)
-        staging.commit()
-    except BaseException:
-        staging.discard()
-        raise
-    warnings = [w.format() for w in site.warnings]
-    remember_build(paths, fingerprint, warnings, len(site.files))
+    folder = output_folder(paths)
+    shown = shown_folder(paths)
+    with OutputLock(folder, shown):
+        executor = Executor(jobs)
+        # With nothing to compare against, this is a full build: start reading before fingerprinting.
+        ahead = None if has_record(paths) else start_ahead(paths, executor)
+        try:
+            fingerprint = input_fingerprint(paths)
+            record = is_up_to_date(paths, fingerprint)
+        except BaseException:
+            if ahead is not None:
+                ahead.cancel()
+            raise
+        if record is not None:
+            return Built(None, 0, record["files"], record["warnings"], time.perf_counter() - started)
+        try:
+            staging = Staging(folder)
+        except OSError as exc:
+            if ahead is not None:
+                ahead.cancel()
+            raise DiskProblem(f"{shown}: cannot write a new site beside it ({describe_os_error(exc)}); "
+                              "the published site is unchanged") from None
+        try:
+            site = gather(paths, executor=executor, progress=progress, ahead=ahead, rendered=staging.write_soon)
+            progress(STAGES[3])
+            try:
+                written = staging.write(site.files)
+                staging.commit()
+            except OSError as exc:
+                raise DiskProblem(f"{shown}: could not write the new site ({describe_os_error(exc)}); "
+                                  "the published site is unchanged") from None
+        except BaseException:
+            staging.discard()
+            raise
+        warnings = [w.format() for w in site.warnings]
+        remember_build(paths, fingerprint, warnings, len(site.files))
     return Built(site, written, len(site.files), warnings, time.perf_counter() - started)

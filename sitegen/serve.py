@@ -19,7 +19,7 @@ from .config import Paths
 from .engine import State, gather
 from .errors import ContentError, ContentErrors
 from .executor import Executor
-from .write import sync_site
+from .write import OutputLock, OutputRefused, describe_os_error, output_folder, shown_folder, sync_site
 
 POLL_MILLISECONDS = 100  # how often sources are checked; a save is rebuilt once it has settled
 
@@ -60,6 +60,7 @@ class Rebuilder:
 
     def __init__(self, paths: Paths, executor: Optional[Executor] = None):
         self.paths = paths
+        self.folder = output_folder(paths)  # raises OutputRefused for a folder it may not write
         self.state = State(paths)
         self.executor = executor or Executor()
         self._published: Optional[set[str]] = None  # the outputs in dist/ after the last rebuild
@@ -74,7 +75,12 @@ class Rebuilder:
         fresh = {name: site.files[name] for name in site.rendered}
         outputs = set(site.files)
         # an output no longer routed (a seat removed) is deleted; looking costs a walk of dist/
-        written = sync_site(fresh, self.paths.dist, keep=outputs if outputs != self._published else None)
+        try:
+            written = sync_site(fresh, self.folder, keep=outputs if outputs != self._published else None)
+        except OSError as exc:
+            self.state.last = None  # what is on disk is unknown: write everything next time
+            raise ContentErrors([ContentError(shown_folder(self.paths), 0, 0, "could not write the "
+                                              f"preview ({describe_os_error(exc)})")]) from None
         self._published = outputs
         return Rebuilt(site.rendered, written, (time.perf_counter() - started) * 1000, site.full)
 
@@ -217,7 +223,18 @@ class Preview:
 
 
 def serve(paths: Paths, *, host: str, port: int, open_browser: bool, out: TextIO, err: TextIO) -> int:
-    """Build, then serve dist/ on host:port until interrupted, rebuilding after every save."""
+    """Build, then serve dist/ on host:port until interrupted, rebuilding after every save. The
+    output folder stays locked against builds while the preview writes into it."""
+    try:
+        with OutputLock(output_folder(paths), shown_folder(paths)):
+            return _serve(paths, host, port, open_browser, out, err)
+    except OutputRefused as exc:
+        print(f"python build.py: error: {exc}", file=err)
+        return 2
+
+
+def _serve(paths: Paths, host: str, port: int, open_browser: bool, out: TextIO, err: TextIO) -> int:
+    """Serve until interrupted."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
     from livereload.watcher import Watcher

@@ -1,14 +1,27 @@
-"""The only module that touches dist/: write a complete new site beside it, then swap it in."""
+"""The only module that touches dist/: write a complete new site beside it, then swap it in.
+
+It also decides whether a folder may be written at all: never the content, templates, static
+files or the project, never a non-empty folder this generator did not make (every output folder
+it makes holds MARKER), and only one build at a time (OutputLock).
+"""
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import time
 from pathlib import Path, PurePosixPath
-from typing import Mapping, Optional, Union
+from typing import TYPE_CHECKING, Mapping, Optional, Union
 
 from .executor import Threads
 
+if TYPE_CHECKING:
+    from .config import Paths
+
 TEMP_PREFIX = ".dist-"
+MARKER = ".sitegen-output"  # written into every output folder; says the folder may be replaced
+MARKER_TEXT = "This folder was written by the site generator (build.py), which replaces it whole.\n"
+LOCK_WAIT_SECONDS = 10.0
 WRITE_THREADS = 4
 WRITE_BATCH = 32  # files handed to a writer thread at a time
 
@@ -19,6 +32,119 @@ def check_output_path(name: str) -> PurePosixPath:
     if path.is_absolute() or not path.parts or ".." in path.parts or "\\" in name:
         raise ValueError(f"refusing to write outside dist/: {name!r}")
     return path
+
+
+class OutputRefused(Exception):
+    """The output folder may not be written; the message says why, in one line."""
+
+
+class DiskProblem(Exception):
+    """Writing the output failed for a reason outside the content (a full or read-only disk, a
+    permission); the message names the folder and the cause, and the published site is intact."""
+
+
+def describe_os_error(exc: OSError) -> str:
+    """Return an OSError's cause in words: 'no space left on the disk', 'permission denied'."""
+    words = {errno.ENOSPC: "no space left on the disk", errno.EROFS: "the disk is read-only",
+             errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+             errno.EDQUOT: "the disk quota is used up", errno.ENAMETOOLONG: "a file name is too long"}
+    return words.get(exc.errno or 0, exc.strerror or str(exc)).rstrip(".")
+
+
+def shown_folder(paths: Paths) -> str:
+    """Return the output folder as messages name it: 'dist/', './', '/srv/site/'."""
+    shown = paths.display(paths.dist)
+    if os.path.abspath(paths.dist) == str(paths.root):
+        shown = "."
+    return shown.rstrip("/") + "/"
+
+
+def output_folder(paths: Paths) -> Path:
+    """Return the folder to write the site into: `paths.dist`, or the folder it links to when it is
+    a symbolic link (which is then replaced in its place, so the link keeps working). Raise
+    OutputRefused when the folder is or holds the project's sources, or is not the generator's."""
+    shown = shown_folder(paths)
+    real = Path(os.path.realpath(paths.dist))
+    for what, folder in (("the project folder", paths.root), ("the content folder", paths.content),
+                         ("the templates folder", paths.templates), ("the static files folder", paths.static)):
+        source = Path(os.path.realpath(folder))
+        if real == source or source.is_relative_to(real):
+            holds = "is" if real == source else "holds"
+            raise OutputRefused(f"{shown} {holds} {what}, which a build would replace; "
+                                "build into a folder of its own (the default is dist/)")
+        if real.is_relative_to(source) and folder != paths.root:
+            raise OutputRefused(f"{shown} is inside {what}; build into a folder of its own "
+                                "(the default is dist/)")
+    if real.exists() or real.is_symlink():
+        if not real.is_dir():
+            raise OutputRefused(f"{shown.rstrip('/')} is a file, not a folder; choose a folder for the site")
+        try:
+            foreign = not (real / MARKER).is_file() and any(real.iterdir())
+        except OSError as exc:
+            raise OutputRefused(f"{shown} cannot be read ({describe_os_error(exc)})") from None
+        if foreign:
+            raise OutputRefused(f"{shown} holds files this generator did not write (it has no "
+                                f"{MARKER} file); empty it, or build into another folder with --output")
+    return real
+
+
+class OutputLock:
+    """One build (or preview) at a time per output folder: an exclusive lock on a file beside it,
+    which holds the process id and the command of whoever has it. Released when the process ends,
+    however it ends."""
+
+    def __init__(self, folder: Path, shown: str, wait: Optional[float] = None):
+        self.path = folder.parent / f"{TEMP_PREFIX}{folder.name}.lock"
+        self.shown, self.wait = shown, LOCK_WAIT_SECONDS if wait is None else wait
+        self._file: Optional[int] = None
+
+    def __enter__(self) -> "OutputLock":
+        import fcntl
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:
+                raise DiskProblem(f"{self.shown}: cannot create the lock file beside it "
+                                  f"({describe_os_error(exc)}); the published site is unchanged") from None
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(handle, 400, 0).decode("utf-8", "replace").strip() or "another process"
+                os.close(handle)
+                if time.monotonic() >= deadline:
+                    raise OutputRefused(f"{self.shown} is being written by {holder}; wait for it to "
+                                        "finish, or build into another folder with --output") from None
+                time.sleep(0.05)
+                continue
+            try:  # the holder before us may have removed the file as we opened it: lock the new one
+                same = os.fstat(handle).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(handle)
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, f"process {os.getpid()} ({_command()}, since {time.strftime('%H:%M:%S')})".encode(), 0)
+        self._file = handle
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file is not None:
+            try:
+                os.unlink(self.path)  # while still locked, so nobody else holds a removed file
+            except OSError:
+                pass
+            os.close(self._file)
+            self._file = None
+
+
+def _command() -> str:
+    """Return how this process was started, shortly: 'build.py serve'."""
+    import sys
+    words = [os.path.basename(sys.argv[0])] + sys.argv[1:2] if sys.argv and sys.argv[0] else ["python"]
+    return " ".join(words)
 
 
 def _owner_is_gone(folder: Path) -> bool:
@@ -62,9 +188,10 @@ class Staging:
         remove_stale_temporaries(dist)
         self.dist = dist
         self.folder = dist.parent / f"{TEMP_PREFIX}{dist.name}-new-{os.getpid()}"
-        self.previous = dist if dist.is_dir() else None
+        self.previous = dist if dist.is_dir() and not dist.is_symlink() else None
         shutil.rmtree(self.folder, ignore_errors=True)  # this process's own, from an earlier attempt
         self.folder.mkdir(parents=True)
+        (self.folder / MARKER).write_text(MARKER_TEXT)
         self._threads = Threads(WRITE_THREADS)
         self._queued: set[str] = set()
 
@@ -100,11 +227,19 @@ class Staging:
         return written
 
     def commit(self) -> None:
-        """Put the new folder in place of dist/; the old one is deleted."""
+        """Put the new folder in place of dist/; the old one is deleted. If the second rename fails,
+        the old folder is put back."""
         old = self.dist.parent / f"{TEMP_PREFIX}{self.dist.name}-old-{os.getpid()}"
+        moved = False
         if self.dist.exists():
             os.rename(self.dist, old)
-        os.rename(self.folder, self.dist)
+            moved = True
+        try:
+            os.rename(self.folder, self.dist)
+        except OSError:
+            if moved:
+                os.rename(old, self.dist)
+            raise
         shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
@@ -149,22 +284,41 @@ def replace_file(target: Path, data: bytes) -> None:
 def sync_site(files: Mapping[str, Union[str, bytes]], dist: Path, keep: Optional[set[str]] = None) -> int:
     """Update dist/ in place: write each file whose bytes changed; with `keep`, delete files not in it.
 
-    Used by the preview server, which must never serve a missing page mid-build. Returns how many
-    files were written.
+    Used by the preview server, which must never serve a missing page mid-build. Never writes
+    through a symbolic link inside dist/: a link where a folder or file belongs is replaced by the
+    real thing. Returns how many files were written.
     """
     written = 0
+    dist.mkdir(parents=True, exist_ok=True)
+    if not (dist / MARKER).is_file():
+        (dist / MARKER).write_text(MARKER_TEXT)
+    checked: set[Path] = {dist}
     for name in sorted(files):
         target = dist.joinpath(*check_output_path(name).parts)
+        _real_folders(dist, target.parent, checked)
         data = files[name]
         data = data.encode("utf-8") if isinstance(data, str) else data
-        if not target.is_file() or target.read_bytes() != data:
+        if target.is_symlink() or not target.is_file() or target.read_bytes() != data:
             replace_file(target, data)
             written += 1
-    if keep is not None and dist.is_dir():
+    if keep is not None:
+        keep = keep | {MARKER}
         for path in sorted(dist.rglob("*"), reverse=True):
             name = path.relative_to(dist).as_posix()
-            if path.is_file() and name not in keep:
-                path.unlink()
+            if path.is_symlink() or path.is_file():
+                if name not in keep:
+                    path.unlink()
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
     return written
+
+
+def _real_folders(dist: Path, folder: Path, checked: set[Path]) -> None:
+    """Make `folder` and each folder between it and dist/ a real folder, not a symbolic link."""
+    if folder in checked:
+        return
+    _real_folders(dist, folder.parent, checked)
+    if folder.is_symlink():
+        folder.unlink()
+    folder.mkdir(exist_ok=True)
+    checked.add(folder)

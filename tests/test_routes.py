@@ -5,6 +5,7 @@ from pathlib import Path
 
 from sitegen.engine import Site, build
 from sitegen.routes import ANYWHERE_PAGE, ASSET, DATA, PAGE
+from sitegen.write import MARKER
 from tests.conftest import PROJECT, project_paths
 
 
@@ -17,7 +18,7 @@ def test_dist_holds_exactly_the_files_the_routes_declare(tmp_path: Path) -> None
     built = build(paths)
     assert built.site is not None
     routes = built.site.routes
-    assert published(paths.dist) == set(routes)
+    assert published(paths.dist) == set(routes) | {MARKER}  # and the file saying the generator wrote it
     assert len(routes) == 22  # 13 pages, 4 data files, the tile map, sitemap, robots.txt, 2 assets
 
 

@@ -6,15 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.write import check_output_path, remove_stale_temporaries, write_site
+from sitegen.write import MARKER, MARKER_TEXT, check_output_path, remove_stale_temporaries, write_site
 from tests.conftest import read_tree
+
+MARK = {MARKER: MARKER_TEXT.encode()}  # every output folder says the generator wrote it
 
 
 def test_write_replaces_dist_exactly(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     write_site({"index.html": "one", "old/index.html": "stale"}, dist)
     write_site({"index.html": "two", "a/b.txt": b"\x00bytes"}, dist)
-    assert read_tree(dist) == {"index.html": b"two", "a/b.txt": b"\x00bytes"}
+    assert read_tree(dist) == {**MARK, "index.html": b"two", "a/b.txt": b"\x00bytes"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 
@@ -30,7 +32,7 @@ def test_failed_write_leaves_previous_dist_untouched(tmp_path: Path) -> None:
 
     with pytest.raises(RuntimeError):
         write_site(Exploding({"a.html": "new", "z.html": "new"}), dist)
-    assert read_tree(dist) == {"index.html": b"good"}
+    assert read_tree(dist) == {**MARK, "index.html": b"good"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 
@@ -66,7 +68,7 @@ def test_a_swap_interrupted_halfway_is_undone(tmp_path: Path) -> None:
     (tmp_path / "dist").rename(tmp_path / f".dist-dist-old-{gone}")  # killed between the two renames
     (tmp_path / f".dist-dist-new-{gone}").mkdir()
     remove_stale_temporaries(tmp_path / "dist")
-    assert read_tree(tmp_path / "dist") == {"index.html": b"published"}
+    assert read_tree(tmp_path / "dist") == {**MARK, "index.html": b"published"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 
@@ -85,4 +87,4 @@ def test_unchanged_files_are_linked_not_rewritten(tmp_path: Path) -> None:
     inode = (dist / "a.html").stat().st_ino
     assert write_site({"a.html": "same", "b.html": "new"}, dist) == 1
     assert (dist / "a.html").stat().st_ino == inode  # the same file, carried over
-    assert read_tree(dist) == {"a.html": b"same", "b.html": b"new"}
+    assert read_tree(dist) == {**MARK, "a.html": b"same", "b.html": b"new"}
