@@ -2,8 +2,12 @@
 import sys
 from pathlib import Path
 
-from sitegen.cli import run
-
 if __name__ == "__main__":
-    # The project is the folder holding this file: content/, templates/, static/ and dist/.
-    sys.exit(run(sys.argv[1:], root=Path(__file__).resolve().parent))
+    try:
+        from sitegen.cli import run
+        # The project is the folder holding this file: content/, templates/, static/ and dist/.
+        code = run(sys.argv[1:], root=Path(__file__).resolve().parent)
+    except KeyboardInterrupt:  # Ctrl-C before the build began (during start-up): nothing written
+        print("Interrupted: nothing written.", file=sys.stderr)
+        code = 130
+    sys.exit(code)

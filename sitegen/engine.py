@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, NamedTuple, Optional
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional
 
 from .config import Paths
 from .errors import ContentError, ContentErrors
@@ -87,12 +87,16 @@ def code_snapshot(paths: Paths) -> tuple:
     return tuple(entries)
 
 
-def _read_piece(files: list[Path]) -> LoadCache:
-    """In a worker: parse a share of the content files into a loader cache."""
+def _read_piece(span: tuple[int, int]) -> LoadCache:
+    """In a worker: parse the content files files[start:end] into a loader cache, marking each in
+    the shared progress array while it is being read (1) and once it is read (2)."""
     from .load import LoadCache, load_markdown, load_yaml
+    paths, files, progress = shared()
     cache = LoadCache()
-    for path in files:
-        (load_yaml if path.suffix == ".yml" else load_markdown)(path, shared(), [], cache)
+    for i in range(*span):
+        progress[i] = 1
+        (load_yaml if files[i].suffix == ".yml" else load_markdown)(files[i], paths, [], cache)
+        progress[i] = 2
     return cache
 
 
@@ -111,10 +115,26 @@ class Ahead(NamedTuple):
 
     reading: Optional[Pending]
     compiling: Optional[Pending]
+    files: list[Path] = []       # the files being read
+    progress: Any = None         # shared with the readers: 0 not started, 1 being read, 2 read
+
+    def read(self, paths: Paths) -> list[LoadCache]:
+        """Return what the readers read; raise ContentErrors naming the file a reader was on when
+        it died (killed, or out of memory), rather than wait for it."""
+        from concurrent.futures.process import BrokenProcessPool
+        try:
+            return self.reading.result() if self.reading is not None else []
+        except BrokenProcessPool:
+            stuck = [path for path, state in zip(self.files, self.progress) if state == 1]
+            raise ContentErrors([ContentError(paths.display(path), 0, 0, "the process reading this file "
+                                              "ended before it finished (out of memory, or stopped "
+                                              "from outside)") for path in stuck] or [
+                ContentError(paths.display(paths.content), 0, 0, "a process reading content ended "
+                             "before it finished (out of memory, or stopped from outside)")]) from None
 
     def cancel(self) -> None:
         """Stop what is still running."""
-        for pending in self:
+        for pending in (self.reading, self.compiling):
             if pending is not None:
                 pending.cancel()
 
@@ -122,13 +142,19 @@ class Ahead(NamedTuple):
 def start_ahead(paths: Paths, executor: Executor) -> Ahead:
     """Start reading and compiling on other cores, where that is worth it."""
     folder = paths.content / "constituencies"
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".md")) if folder.is_dir() else []
-    reading = None
+    try:
+        files = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".md") and not p.name.startswith("."))
+    except OSError:  # the loader says what is wrong with the folder
+        files = []
+    reading, progress = None, None
     if executor.forks_for(len(files), READ_ON_CORES_FROM):
+        from multiprocessing.sharedctypes import RawArray
+        progress = RawArray("b", len(files))  # in shared memory, so a dead reader's file is known
         size = max(16, len(files) // (executor.jobs * 4))
-        reading = executor.start(_read_piece, [files[i:i + size] for i in range(0, len(files), size)], paths)
+        spans = [(i, min(i + size, len(files))) for i in range(0, len(files), size)]
+        reading = executor.start(_read_piece, spans, (paths, files, progress))
     compiling = executor.start(_compile_piece, [None], paths, workers=1) if executor.forks_for(1, 1) else None
-    return Ahead(reading, compiling)
+    return Ahead(reading, compiling, files, progress)
 
 
 def template_error(exc: TemplateError, paths: Paths) -> ContentError:
@@ -234,8 +260,8 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     if ahead is None and one_shot:
         ahead = start_ahead(paths, executor)
     try:
-        if ahead is not None and ahead.reading is not None:
-            for part in ahead.reading.result():
+        if ahead is not None:
+            for part in ahead.read(paths):
                 state.loaded.update(part)
         content = validate(load_content(paths, state.loaded, changed), state.validated)
         results = compute_results(content, state.computed)

@@ -21,6 +21,13 @@ R = TypeVar("R")
 _shared: list[Any] = [None]  # what the work reads; forked workers inherit it
 
 
+def _worker_start() -> None:
+    """Set up a forked worker: Ctrl-C is the parent's to handle (it ends the workers itself)."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    memory.in_worker()
+
+
 def shared() -> Any:
     """Return the object the current work was given to share."""
     return _shared[0]
@@ -38,19 +45,24 @@ class Pending:
         self._pool, self._futures = pool, futures
 
     def result(self, each: Optional[Callable[[Any], None]] = None) -> list[Any]:
-        """Return each piece's result, in the order given; a worker's exception is raised here.
+        """Return each piece's result, in the order given; a worker's exception is raised here, and a
+        worker that died (killed, out of memory) raises BrokenProcessPool instead of hanging.
         `each` is called with every result as soon as it arrives."""
         try:
             if each is not None:
                 from concurrent.futures import as_completed
                 for future in as_completed(self._futures):
                     each(future.result())
-            return [future.result() for future in self._futures]
+            results = [future.result() for future in self._futures]
         finally:
             self.cancel()
+        return results
 
     def cancel(self) -> None:
-        """Stop the workers (finished, or no longer wanted)."""
+        """Stop the workers: pieces not started are dropped, and each worker finishes the piece in
+        hand (a few hundredths of a second; Ctrl-C is ignored in workers for this). Ending them
+        mid-piece instead could cut a result off halfway down the pipe, and the pool's reader
+        thread would wait for the rest forever."""
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -109,7 +121,7 @@ class Executor:
         try:
             with memory.forking():
                 pool = ProcessPoolExecutor(workers or self.jobs, mp_context=context,
-                                           initializer=memory.in_worker)
+                                           initializer=_worker_start)
                 futures = [pool.submit(work, pieces[0])] if pieces else []  # forks every worker
         finally:
             _shared[0] = before

@@ -227,19 +227,24 @@ class Staging:
         return written
 
     def commit(self) -> None:
-        """Put the new folder in place of dist/; the old one is deleted. If the second rename fails,
-        the old folder is put back."""
+        """Put the new folder in place of dist/; the old one is deleted. Ctrl-C waits until both
+        renames are done, and if the second fails the old folder is put back."""
+        import signal
         old = self.dist.parent / f"{TEMP_PREFIX}{self.dist.name}-old-{os.getpid()}"
-        moved = False
-        if self.dist.exists():
-            os.rename(self.dist, old)
-            moved = True
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
-            os.rename(self.folder, self.dist)
-        except OSError:
-            if moved:
-                os.rename(old, self.dist)
-            raise
+            moved = False
+            if self.dist.exists():
+                os.rename(self.dist, old)
+                moved = True
+            try:
+                os.rename(self.folder, self.dist)
+            except OSError:
+                if moved:
+                    os.rename(old, self.dist)
+                raise
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
