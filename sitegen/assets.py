@@ -4,8 +4,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .config import ASSET_HASH_LENGTH
+from .errors import ContentError, ContentErrors
+from .files import read_file
 
 
 @dataclass(frozen=True)
@@ -24,12 +27,20 @@ def fingerprint(name: str, data: bytes) -> str:
     return f"assets/{stem}.{digest}.{ext}" if dot and stem else f"assets/{name}.{digest}"
 
 
-def collect_assets(static: Path) -> dict[str, Asset]:
-    """Return every file under static/, by name, in a stable order."""
-    assets = {}
-    files = sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else []
-    for path in files:
+def collect_assets(static: Path, shown: Callable[[Path], str] = str) -> dict[str, Asset]:
+    """Return every file under static/, by name, in a stable order; raise ContentErrors for any that
+    may not be read (files.py: links leading out of static/, anything but regular files). Hidden
+    files and editors' leftovers (names starting '.' or ending '~') are not published."""
+    assets, errors = {}, []
+    for path in sorted(static.rglob("*")) if static.is_dir() else []:
+        if (path.is_dir() and not path.is_symlink()) or path.name.startswith(".") or path.name.endswith("~"):
+            continue
+        data, why = read_file(path, static, label="static/")
+        if data is None:
+            errors.append(ContentError(shown(path), 0, 0, why or "cannot be read"))
+            continue
         name = path.relative_to(static).as_posix()
-        data = path.read_bytes()
         assets[name] = Asset(name, fingerprint(name, data), data)
+    if errors:
+        raise ContentErrors(errors)
     return assets

@@ -23,14 +23,21 @@ PACKAGE = Path(__file__).resolve().parent
 
 def _files(folder: Path) -> list[Path]:
     found = []
-    for directory, subfolders, names in os.walk(folder):
+    for directory, subfolders, names in os.walk(folder):  # links to folders are not followed
         subfolders.sort()
         found.extend(Path(directory) / name for name in sorted(names))
     return found
 
 
 def input_fingerprint(paths: Paths) -> str:
-    """Return a hash of every byte the build reads, the generator's code included."""
+    """Return a hash of every byte the build reads, the generator's code included.
+
+    A file is opened only if the build itself may open it (files.py); for one it may not (a FIFO,
+    a broken link, a link out of its folder, an oversized content file), the reason is hashed
+    instead, so the build runs and says what is wrong.
+    """
+    from .config import MAX_CONTENT_BYTES
+    from .files import read_file
     digest = hashlib.sha256(f"{CACHE_FORMAT} {sys.version}".encode())
     for label, folder in (("code", PACKAGE), ("content", paths.content), ("templates", paths.templates),
                           ("static", paths.static)):
@@ -38,7 +45,8 @@ def input_fingerprint(paths: Paths) -> str:
             if label == "code" and path.suffix != ".py":
                 continue
             digest.update(f"\0{label}/{path.relative_to(folder).as_posix()}\0".encode())
-            digest.update(path.read_bytes())
+            data, why = read_file(path, folder, MAX_CONTENT_BYTES if label == "content" else None)
+            digest.update(data if data is not None else f"\0refused: {why}".encode())
     return digest.hexdigest()
 
 

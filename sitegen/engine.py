@@ -322,7 +322,7 @@ def _refresh_code(paths: Paths, state: State, one_shot: bool, compiling: Optiona
             known = None
     state.env = make_environment(paths.templates, paths.cache / "templates" if paths.cache else None, known)
     compile_templates(state.env)  # once, before any worker is forked
-    state.assets = collect_assets(paths.static)
+    state.assets = collect_assets(paths.static, paths.display)
     state.code = snapshot
     return True
 
@@ -346,7 +346,8 @@ def build(paths: Paths, *, jobs: Optional[int] = None, progress: Progress = lamb
     writing it; DiskProblem when the disk refuses the new site (the old one stays).
     """
     from .cache import has_record, input_fingerprint, is_up_to_date, remember_build
-    from .write import DiskProblem, OutputLock, Staging, describe_os_error, output_folder, shown_folder
+    from .files import describe_os_error
+    from .write import DiskProblem, OutputLock, Staging, output_folder, shown_folder
     started = time.perf_counter()
     folder = output_folder(paths)
     shown = shown_folder(paths)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from stat import S_ISLNK
 from decimal import Decimal
@@ -12,6 +13,7 @@ import yaml
 
 from .config import MAX_CONTENT_BYTES, SLUG_RE, Paths, slugify
 from .errors import ContentError
+from .files import read_file
 
 # libyaml's composer is several times faster; the constructors stay in Python either way.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -120,19 +122,66 @@ class _Loader(_BaseLoader):
         return tag
 
 
+# YAML 1.1 reads numbers no editor means: 0105 as octal 69, 26:30 as 1590 (base 60), 0x636 and
+# 1_590 as 1590. Only plain decimal numbers are numbers here; any other spelling stays the text
+# typed, which a number field then refuses with a hint (rules.py) and a text field keeps as written.
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_PLAIN_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    return int(node.value) if _PLAIN_INT.fullmatch(node.value) else node.value
+
+
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    value = loader.construct_yaml_float(node)
-    # Keep the digits the editor typed (63.8 stays 63.8, not 63.79999...).
-    if value != value or value in (float("inf"), float("-inf")):
-        return value
-    return Decimal(node.value.replace("_", ""))
+    # Keep the digits the editor typed (63.8 stays 63.8, not 63.79999...); .inf and .nan stay text.
+    return Decimal(node.value) if _PLAIN_DECIMAL.fullmatch(node.value) else node.value
 
 
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:  # no such day or time (2024-02-30, 25:00): the text, which a date field refuses
+        return node.value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _STR = "tag:yaml.org,2002:str"
 _SCALARS = {tag: _Loader.yaml_constructors[tag] for tag in (
     "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")}
+
+# Content files nest three or four levels; libyaml's composer recurses in C once per level and
+# crashes the process at some tens of thousands, so deeper text is refused before it is parsed.
+MAX_NESTING = 64
+
+
+def nesting_problem(text: str) -> Optional[tuple[int, int, str]]:
+    """Return (line, column, message) where `text` nests deeper than MAX_NESTING, or None.
+
+    Cheap for ordinary files: brackets are followed one by one only when there are many (quoted
+    or not, so a value of 65 brackets in quotes is refused too), and block nesting is judged by how
+    far lines are indented.
+    """
+    indent = max((len(m.group()) for m in re.finditer(r"^[ \t]*(?:-[ \t]+)*", text, re.M)), default=0)
+    if indent > 2 * MAX_NESTING:
+        at = max(re.finditer(r"^[ \t]*(?:-[ \t]+)*", text, re.M), key=lambda m: len(m.group()))
+        line = text.count("\n", 0, at.start()) + 1
+        return line, 1, (f"nests {indent} columns deep (indentation and '- ' marks), deeper than any "
+                         f"content file needs (at most {2 * MAX_NESTING}); check the indentation")
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return None
+    depth = 0  # quotes and comments are not skipped: over-counting only refuses absurd files
+    for match in re.finditer(r"[\[\]{}]", text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        if depth > MAX_NESTING:
+            i = match.start()
+            return (text.count("\n", 0, i) + 1, i - text.rfind("\n", 0, i),
+                    f"brackets nest more than {MAX_NESTING} deep, deeper than any content file needs "
+                    "(is a '[' or '{' never closed?)")
+    return None
 
 
 def _pos(mark: yaml.Mark) -> tuple[int, int]:
@@ -173,6 +222,9 @@ def _build(loader: _Loader, node: yaml.Node, loc: Loc, marks: Optional[Marks], s
 
 def parse_yaml(text: str, path: str) -> tuple[YamlFile | None, ContentError | None]:
     """Return the parsed file, or the first syntax error in it (YAML stops at the first)."""
+    deep = nesting_problem(text)
+    if deep is not None:
+        return None, ContentError(path, deep[0], deep[1], deep[2])
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -233,22 +285,11 @@ class LoadCache(dict[Path, tuple[tuple[int, int, int], bytes, Any, list[ContentE
 
 
 def read_bytes(path: Path, paths: Paths, errors: list[ContentError]) -> bytes | None:
-    """Return a content file's bytes, or None after recording why it may not be read."""
-    shown = paths.display(path)
-    real = path.resolve()
-    if path.is_symlink() and not real.is_relative_to(paths.content.resolve()):
-        errors.append(ContentError(shown, 0, 0, "is a symbolic link to a file outside content/; "
-                                   "copy the file in instead"))
-        return None
-    if not real.is_file():
-        errors.append(ContentError(shown, 0, 0, "is not a regular file"))
-        return None
-    size = real.stat().st_size
-    if size > MAX_CONTENT_BYTES:
-        errors.append(ContentError(shown, 0, 0, f"file is {size:,} bytes; content files are limited "
-                                   f"to {MAX_CONTENT_BYTES:,} bytes"))
-        return None
-    return real.read_bytes()
+    """Return a content file's bytes, or None after recording why it may not be read (files.py)."""
+    data, why = read_file(path, paths.content, MAX_CONTENT_BYTES, "content/")
+    if why is not None:
+        errors.append(ContentError(paths.display(path), 0, 0, why))
+    return data
 
 
 def decode_text(data: bytes, shown: str, errors: list[ContentError]) -> str | None:
@@ -279,7 +320,10 @@ def _parse_markdown_file(data: bytes, shown: str, errors: list[ContentError]) ->
 
 
 def _stat_key(path: Path) -> tuple[int, int, int]:
-    stat = os.lstat(path)  # a symbolic link gets its own key, and the slow path below
+    try:
+        stat = os.lstat(path)  # a symbolic link gets its own key, and the slow path below
+    except OSError:  # gone since it was listed: never trusted
+        return (-1, 0, 0)
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino) if not S_ISLNK(stat.st_mode) else (-1, 0, 0)
 
 

@@ -216,8 +216,27 @@ class UnknownField(Problem):
 
 
 def _number_advice(value: Any) -> str:
-    if isinstance(value, str) and value.replace(",", "").replace(" ", "").isdigit():
+    """Return a hint for a number written in a way that is not plain decimal digits."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip().lstrip("+-")
+    if text.replace(",", "").replace(" ", "").isdigit() and text != text.replace(",", "").replace(" ", ""):
         return " (write numbers without commas or spaces)"
+    if text.isdigit() and len(text) > 1 and text.startswith("0"):
+        return f" (write it without the leading zero: {int(text)})"
+    if re.fullmatch(r"[0-9_]+", text) and "_" in text:
+        return f" (write numbers without '_': {text.replace('_', '')})"
+    if re.fullmatch(r"[0-9]+(?::[0-5]?[0-9])+", text):
+        return " (YAML reads digits joined by ':' as minutes and seconds; write the number on its own)"
+    if re.fullmatch(r"0[xXoObB][0-9a-fA-F_]+", text):
+        return " (write the number in decimal digits)"
+    return ""
+
+
+def _date_advice(value: Any) -> str:
+    """Return a hint for a date or time that looks right but does not exist (2024-02-30)."""
+    if isinstance(value, str) and re.match(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
+        return " (there is no such date or time)"
     return ""
 
 
@@ -337,12 +356,12 @@ def _scalar_checker(accepts: Accepts) -> Checker:
 
     def check_date(value: Any, problems: list[Problem], loc: Loc) -> Any:
         if type(value) is not date:
-            return _problem(problems, WrongType(loc, value, "a date like 2024-07-04"))
+            return _problem(problems, WrongType(loc, value, "a date like 2024-07-04", _date_advice(value)))
         return value
 
     def check_datetime(value: Any, problems: list[Problem], loc: Loc) -> Any:
         if not isinstance(value, datetime):
-            return _problem(problems, WrongType(loc, value, DATETIME))
+            return _problem(problems, WrongType(loc, value, DATETIME, _date_advice(value)))
         if value.utcoffset() is None:
             return _problem(problems, WrongType(loc, value, DATETIME))
         return value

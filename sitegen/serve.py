@@ -19,7 +19,8 @@ from .config import Paths
 from .engine import State, gather
 from .errors import ContentError, ContentErrors
 from .executor import Executor
-from .write import OutputLock, OutputRefused, describe_os_error, output_folder, shown_folder, sync_site
+from .files import describe_os_error
+from .write import OutputLock, OutputRefused, output_folder, shown_folder, sync_site
 
 POLL_MILLISECONDS = 100  # how often sources are checked; a save is rebuilt once it has settled
 

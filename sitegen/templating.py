@@ -137,8 +137,14 @@ def compiled_bytecode(templates: Path, compiled: Optional[Path] = None) -> dict[
 
 
 def compile_templates(env: Environment) -> None:
-    """Compile every template now (workers forked later share them); mistakes surface at render."""
+    """Compile every template now (workers forked later share them); mistakes surface at render.
+    Files the build may not open (files.py: a FIFO, a broken link, an editor's lock file) are left
+    for rendering to report if a page needs them."""
+    from .files import refusal
+    folder = Path(env.loader.searchpath[0])  # type: ignore[union-attr]
     for name in env.list_templates():
+        if refusal(folder / name, folder) is not None:
+            continue
         try:
             env.get_template(name)
         except TemplateError:

@@ -6,7 +6,6 @@ it makes holds MARKER), and only one build at a time (OutputLock).
 """
 from __future__ import annotations
 
-import errno
 import os
 import shutil
 import time
@@ -14,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Mapping, Optional, Union
 
 from .executor import Threads
+from .files import describe_os_error
 
 if TYPE_CHECKING:
     from .config import Paths
@@ -41,14 +41,6 @@ class OutputRefused(Exception):
 class DiskProblem(Exception):
     """Writing the output failed for a reason outside the content (a full or read-only disk, a
     permission); the message names the folder and the cause, and the published site is intact."""
-
-
-def describe_os_error(exc: OSError) -> str:
-    """Return an OSError's cause in words: 'no space left on the disk', 'permission denied'."""
-    words = {errno.ENOSPC: "no space left on the disk", errno.EROFS: "the disk is read-only",
-             errno.EACCES: "permission denied", errno.EPERM: "permission denied",
-             errno.EDQUOT: "the disk quota is used up", errno.ENAMETOOLONG: "a file name is too long"}
-    return words.get(exc.errno or 0, exc.strerror or str(exc)).rstrip(".")
 
 
 def shown_folder(paths: Paths) -> str:

@@ -42,6 +42,19 @@ def symlink_outside(root: Path) -> None:
     os.symlink(secret, root / "content/constituencies/amber-valley.yml")
 
 
+def link(path: str, target: str) -> Callable[[Path], None]:
+    """Return a change that makes `path` a symbolic link to `target` (taken as written)."""
+    def change(root: Path) -> None:
+        (root / path).unlink(missing_ok=True)
+        os.symlink(target, root / path)
+    return change
+
+
+def fifo(path: str) -> Callable[[Path], None]:
+    """Return a change that makes `path` a named pipe, which would block whoever opens it."""
+    return lambda root: os.mkfifo(root / path)
+
+
 def both(*changes: Callable[[Path], None]) -> Callable[[Path], None]:
     def change(root: Path) -> None:
         for c in changes:
@@ -85,6 +98,30 @@ BAD = {
     ]),
     "type-comma-in-number": (replace(SEAT, "electorate: 71546", "electorate: 71,546"), [
         "content/constituencies/amber-valley.yml:3:13: electorate: expected a whole number, got '71,546' (write numbers without commas or spaces)",
+    ]),
+    "number-leading-zero": (replace(SEAT, "rejected: 105", "rejected: 0105"), [
+        "content/constituencies/amber-valley.yml:5:11: rejected: expected a whole number, got '0105' (write it without the leading zero: 105)",
+    ]),
+    "number-base-60": (replace(SEAT, "votes: 1590", "votes: 26:30"), [
+        "content/constituencies/amber-valley.yml:17:42: candidates[4].votes: expected a whole number, got '26:30' (YAML reads digits joined by ':' as minutes and seconds; write the number on its own)",
+    ]),
+    "number-hex": (replace(SEAT, "votes: 1590", "votes: 0x636"), [
+        "content/constituencies/amber-valley.yml:17:42: candidates[4].votes: expected a whole number, got '0x636' (write the number in decimal digits)",
+    ]),
+    "number-underscore": (replace(SEAT, "votes: 1590", "votes: 1_590"), [
+        "content/constituencies/amber-valley.yml:17:42: candidates[4].votes: expected a whole number, got '1_590' (write numbers without '_': 1590)",
+    ]),
+    "date-no-such-day": (replace("content/site.yml", "polling_day: 2024-07-04", "polling_day: 2024-02-30"), [
+        "content/site.yml:3:14: polling_day: expected a date like 2024-07-04, got '2024-02-30' (there is no such date or time)",
+    ]),
+    "time-no-such-hour": (replace(SEAT, "rejected: 105", "rejected: 105\ndeclared_at: 2024-07-05T25:40:00+01:00"), [
+        "content/constituencies/amber-valley.yml:6:14: declared_at: expected a date and time with its UTC offset, like 2024-07-05T03:40:00+01:00, got '2024-07-05T25:40:00+01:00' (there is no such date or time)",
+    ]),
+    "yaml-nested-too-deep": (write("content/constituencies/deep.yml", "name: " + "[" * 100_000 + "]" * 100_000 + "\n"), [
+        "content/constituencies/deep.yml:1:71: brackets nest more than 64 deep, deeper than any content file needs (is a '[' or '{' never closed?)",
+    ]),
+    "yaml-indented-too-deep": (write("content/constituencies/deep.yml", "name:\n" + "".join(" " * i + "a:\n" for i in range(1, 200))), [
+        "content/constituencies/deep.yml:200:1: nests 199 columns deep (indentation and '- ' marks), deeper than any content file needs (at most 128); check the indentation",
     ]),
     "type-decimal-votes": (replace(SEAT, "votes: 12192", "votes: 12192.5"), [
         'content/constituencies/amber-valley.yml:14:50: candidates[1].votes: expected a whole number, got 12192.5',
@@ -207,6 +244,25 @@ BAD = {
     ]),
     "file-symlink-outside": (symlink_outside, [
         'content/constituencies/amber-valley.yml: is a symbolic link to a file outside content/; copy the file in instead',
+    ]),
+    "file-fifo": (fifo("content/constituencies/pipe.yml"), [
+        "content/constituencies/pipe.yml: is not a regular file",
+    ]),
+    "file-broken-link": (link("content/constituencies/gone.yml", "nowhere.yml"), [
+        "content/constituencies/gone.yml: is a symbolic link that leads nowhere (a broken link, or a loop); remove it",
+    ]),
+    "file-link-loop": (both(link("content/constituencies/a.yml", "b.yml"), link("content/constituencies/b.yml", "a.yml")), [
+        "content/constituencies/a.yml: is a symbolic link that leads nowhere (a broken link, or a loop); remove it",
+        "content/constituencies/b.yml: is a symbolic link that leads nowhere (a broken link, or a loop); remove it",
+    ]),
+    "file-link-to-device": (link("content/overview.md", "/dev/zero"), [
+        "content/overview.md: is a symbolic link to a file outside content/; copy the file in instead",
+    ]),
+    "static-link-outside": (link("static/leak.txt", "/etc/hostname"), [
+        "static/leak.txt: is a symbolic link to a file outside static/; copy the file in instead",
+    ]),
+    "static-fifo": (fifo("static/pipe.css"), [
+        "static/pipe.css: is not a regular file",
     ]),
     "file-oversized": (write("content/overview.md", "word " * 250_000), [
         'content/overview.md: file is 1,250,000 bytes; content files are limited to 1,000,000 bytes',

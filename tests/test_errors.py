@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 from pathlib import Path
@@ -119,3 +120,15 @@ def test_links_in_blurbs_open_safely(small_project: Path) -> None:
     link = page.find("section", class_="prose").find("a")
     assert link["href"] == "https://example.org/data"
     assert "noopener" in link["rel"]
+
+
+def test_an_editors_lock_files_are_passed_over(small_project: Path) -> None:
+    """Emacs keeps `.#name` lock files: symbolic links to nowhere. The build (and its fingerprint)
+    pass them over, as the loader does any dot-file in constituencies/."""
+    for folder in ("content/constituencies", "templates", "static"):
+        os.symlink("editor@host.4242:1733100000", small_project / folder / ".#amber-valley.yml")
+    warning = ("content/constituencies/chesterfield.yml: warning: has no blurb; add chesterfield.md "
+               "beside it to describe the result\n")  # the fixture's own, and nothing else
+    for command in ("check", "build"):
+        code, out, err = run(small_project, command)
+        assert (code, err) == (0, warning)
