@@ -347,7 +347,7 @@ def build(paths: Paths, *, jobs: Optional[int] = None, progress: Progress = lamb
     """
     from .cache import has_record, input_fingerprint, is_up_to_date, remember_build
     from .files import describe_os_error
-    from .write import DiskProblem, OutputLock, Staging, output_folder, shown_folder
+    from .write import DiskProblem, OutputLock, Staging, ignoring_interrupts, output_folder, shown_folder
     started = time.perf_counter()
     folder = output_folder(paths)
     shown = shown_folder(paths)
@@ -376,13 +376,14 @@ def build(paths: Paths, *, jobs: Optional[int] = None, progress: Progress = lamb
             progress(STAGES[3])
             try:
                 written = staging.write(site.files)
-                staging.commit()
+                with ignoring_interrupts():  # from the swap on, the build finishes
+                    staging.commit()
+                    warnings = [w.format() for w in site.warnings]
+                    remember_build(paths, fingerprint, warnings, len(site.files))
             except OSError as exc:
                 raise DiskProblem(f"{shown}: could not write the new site ({describe_os_error(exc)}); "
                                   "the published site is unchanged") from None
         except BaseException:
             staging.discard()
             raise
-        warnings = [w.format() for w in site.warnings]
-        remember_build(paths, fingerprint, warnings, len(site.files))
     return Built(site, written, len(site.files), warnings, time.perf_counter() - started)

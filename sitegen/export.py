@@ -72,7 +72,8 @@ def seat_data(s: SeatResult, parties: dict, memo: Optional[dict]) -> tuple[str, 
     facts = s.seat.facts
     label = s.label if s.is_declared else ""
     # The csv module writes None as an empty field and numbers as str() does; flags are spelt out.
-    rows = [[slug, facts.name, s.status, c.position, c.name, c.party, parties[c.party].name, c.description,
+    rows = [[slug, _text(facts.name), s.status, c.position, _text(c.name), c.party, _text(parties[c.party].name),
+             _text(c.description),
              c.votes, c.share_pct, c.change_pp, _FLAG[c.is_new], _FLAG[c.elected], _FLAG[c.lost_deposit],
              s.valid_votes, facts.electorate, s.turnout_pct, s.majority, label, facts.rejected,
              facts.previous.votes.get(c.party), _previous_share_pct(s, c.party), facts.previous.valid_votes]
@@ -154,6 +155,15 @@ def render_hexjson(results: Results) -> str:
 
 _FLAG = {True: "true", False: "false"}
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) can send
+# data away); a text cell that does gets a leading apostrophe, which spreadsheets show as text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: Optional[str]) -> Optional[str]:
+    """Return a text cell for the CSV files, defused if a spreadsheet would run it as a formula."""
+    return "'" + value if value and value.startswith(_FORMULA_STARTS) else value
+
 
 def render_county_csv(results: Results) -> str:
     """Return county.csv: one row per party that stood in a declared seat, most votes first, with
@@ -165,7 +175,7 @@ def render_county_csv(results: Results) -> str:
     writer.writerow(COUNTY_CSV_COLUMNS)
     for t in county.parties:
         seats = tally.get(t.party)
-        writer.writerow([t.party, parties[t.party].name, t.seats_contested, t.votes, t.share_pct,
+        writer.writerow([t.party, _text(parties[t.party].name), t.seats_contested, t.votes, t.share_pct,
                          t.previous_votes, t.previous_share_pct,
                          t.change_pp, _FLAG[t.is_new], seats.after if seats else 0, seats.before if seats else 0,
                          len(county.seats), county.valid_votes, county.previous_valid_votes, county.turnout_pct])

@@ -12,6 +12,7 @@ import dataclasses
 import difflib
 import re
 import typing
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -181,6 +182,16 @@ class Blank(Problem):
 
 
 @dataclasses.dataclass(frozen=True)
+class BadCharacter(Problem):
+    """Text with a character that has no place in it: `why` says which and what it would do."""
+
+    why: str
+
+    def explain(self) -> str:
+        return self.why
+
+
+@dataclasses.dataclass(frozen=True)
 class TooFew(Problem):
     """A list with fewer items than its field needs."""
 
@@ -213,6 +224,25 @@ class UnknownField(Problem):
         close = difflib.get_close_matches(name, self.known, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]!r}?)" if close else f" (expected one of: {', '.join(self.known)})"
         return f"unknown field {name!r}{hint}"
+
+
+# Characters that reorder the text around them (embeddings, overrides and isolates); the plain
+# left-to-right and right-to-left marks are harmless and allowed.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _character_problem(text: str) -> Optional[str]:
+    """Return what is wrong with the characters of a text value, or None."""
+    for char in text:
+        if char in _BIDI_CONTROLS:
+            return (f"contains the invisible direction control U+{ord(char):04X}, which would reorder "
+                    "the words around it on the page; delete it (retype the text if you cannot see it)")
+        if unicodedata.category(char) == "Cc":
+            return (f"contains the control character U+{ord(char):04X}; delete it (retype the text if "
+                    "you cannot see it)")
+    if all(unicodedata.category(char) in ("Cf", "Zs", "Zl", "Zp", "Mn", "Me") for char in text):
+        return "has only invisible characters; write the text out"
+    return None
 
 
 def _number_advice(value: Any) -> str:
@@ -342,9 +372,12 @@ def _scalar_checker(accepts: Accepts) -> Checker:
             value = str(value)
         if not isinstance(value, str):
             return _problem(problems, WrongType(loc, value, "text", "; put it in quotes"))
-        value = value.strip()
+        value = unicodedata.normalize("NFC", value.strip())  # one spelling of each accented letter
         if accepts.min_length is not None and len(value) < accepts.min_length:
             return _problem(problems, Blank(loc, value))
+        why = _character_problem(value) if not value.isascii() or not value.isprintable() else None
+        if why is not None:
+            return _problem(problems, BadCharacter(loc, value, why))
         if pattern is not None and not pattern.search(value):
             return _problem(problems, NoMatch(loc, value, expects))
         return value

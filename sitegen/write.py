@@ -10,7 +10,8 @@ import os
 import shutil
 import time
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Mapping, Optional, Union
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterator, Mapping, Optional, Union
 
 from .executor import Threads
 from .files import describe_os_error
@@ -139,6 +140,22 @@ def _command() -> str:
     return " ".join(words)
 
 
+@contextmanager
+def ignoring_interrupts() -> Iterator[None]:
+    """Let Ctrl-C pass unheeded for the body: once the new site starts going in, stopping halfway
+    would be worse than finishing (and a build told 'nothing written' must not have written)."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 def _owner_is_gone(folder: Path) -> bool:
     """Return True when the process that made a staging folder (its name ends in its id) has ended."""
     pid = folder.name.rpartition("-")[2]
@@ -219,12 +236,10 @@ class Staging:
         return written
 
     def commit(self) -> None:
-        """Put the new folder in place of dist/; the old one is deleted. Ctrl-C waits until both
-        renames are done, and if the second fails the old folder is put back."""
-        import signal
+        """Put the new folder in place of dist/; the old one is deleted. Ctrl-C cannot part the two
+        renames, and if the second fails the old folder is put back."""
         old = self.dist.parent / f"{TEMP_PREFIX}{self.dist.name}-old-{os.getpid()}"
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        try:
+        with ignoring_interrupts():
             moved = False
             if self.dist.exists():
                 os.rename(self.dist, old)
@@ -235,8 +250,6 @@ class Staging:
                 if moved:
                     os.rename(old, self.dist)
                 raise
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:

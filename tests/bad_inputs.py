@@ -123,6 +123,18 @@ BAD = {
     "yaml-indented-too-deep": (write("content/constituencies/deep.yml", "name:\n" + "".join(" " * i + "a:\n" for i in range(1, 200))), [
         "content/constituencies/deep.yml:200:1: nests 199 columns deep (indentation and '- ' marks), deeper than any content file needs (at most 128); check the indentation",
     ]),
+    "name-direction-override": (replace(SEAT, "name: Linsey Farnsworth", 'name: "Linsey \\u202EFarnsworth"'), [
+        "content/constituencies/amber-valley.yml:13:12: candidates[0].name: contains the invisible direction control U+202E, which would reorder the words around it on the page; delete it (retype the text if you cannot see it)",
+    ]),
+    "name-control-character": (replace(SEAT, "name: Amber Valley", 'name: "Amber\\aValley"'), [
+        "content/constituencies/amber-valley.yml:2:7: name: contains the control character U+0007; delete it (retype the text if you cannot see it)",
+    ]),
+    "name-only-invisible": (replace(SEAT, "name: Kate Smith", 'name: "\\u200B\\u200B"'), [
+        "content/constituencies/amber-valley.yml:17:12: candidates[4].name: has only invisible characters; write the text out",
+    ]),
+    "name-twice-in-two-unicode-forms": (replace(SEAT, "{name: Kate Smith, party: ld, votes: 1590}", '{name: "Zo\\u00EB Smith", party: ld, votes: 1590}\n  - {name: "Zoe\\u0308 Smith", party: ld, votes: 0}'), [
+        "content/constituencies/amber-valley.yml:18:12: candidates[5].name: 'Zoë Smith' is listed twice",
+    ]),
     "type-decimal-votes": (replace(SEAT, "votes: 12192", "votes: 12192.5"), [
         'content/constituencies/amber-valley.yml:14:50: candidates[1].votes: expected a whole number, got 12192.5',
     ]),

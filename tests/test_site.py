@@ -34,7 +34,13 @@ HAND = {
 
 
 def text(node) -> str:
+    """Return a node's text with a space between its elements (table cells, list items)."""
     return " ".join(node.get_text(" ").split())
+
+
+def sentence(node) -> str:
+    """Return running text as a reader sees it: inline elements (<bdi>, <strong>) add no space."""
+    return " ".join(node.get_text().split())
 
 
 def test_builds_every_page_and_data_file(real_build: Site) -> None:
@@ -53,7 +59,7 @@ def test_seat_page_shows_hand_checked_figures(real_build: Site, slug: str) -> No
     want = HAND[slug]
     page = parse(real_build.files[f"{slug}/index.html"])
     assert text(page.find(class_="badge")) == want["result"]
-    assert text(page.find("p", class_="lead")) == want["summary"]
+    assert sentence(page.find("p", class_="lead")) == want["summary"]
     assert page.find("meta", attrs={"name": "description"})["content"] == want["summary"]
     rows = page.find("table", class_="result").find("tbody").find_all("tr")
     first = [text(cell) for cell in rows[0].find_all(["th", "td"])]
@@ -212,7 +218,7 @@ def test_sharing_tags_use_the_summary_and_base_url(real_build: Site) -> None:
     page = parse(real_build.files["high-peak/index.html"])
     meta = {m.get("property") or m.get("name"): m["content"] for m in page.find_all("meta", content=True)}
     assert meta["og:url"] == "https://example.org/derbyshire-2024/high-peak/"
-    assert meta["og:description"] == meta["description"] == text(page.find("p", class_="lead"))
+    assert meta["og:description"] == meta["description"] == sentence(page.find("p", class_="lead"))
     assert meta["og:description"].startswith("Jon Pearce won High Peak for Labour, a gain from the Conservatives")
     assert meta["og:title"] == text(page.find("title")) == "High Peak: Labour GAIN from Conservative – Derbyshire results 2024"
     assert meta["twitter:card"] == "summary"
@@ -241,3 +247,12 @@ def test_results_json_assembled_from_fragments_equals_one_dump(real_build: Site)
     document = results_document(real_build.results)
     assert real_build.files["results.json"] == json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
     assert json.loads(real_build.files["results.json"]) == document
+
+
+def test_names_in_the_summary_sentence_are_isolated(real_build: Site) -> None:
+    """Each name in a seat's summary is a <bdi>, so a name in a right-to-left script cannot
+    reorder the words around it; the meta description (plain text) has the same words."""
+    page = parse(real_build.files["erewash/index.html"])
+    lead = page.find("p", class_="lead")
+    assert [b.get_text() for b in lead.find_all("bdi")] == ["Adam Thompson", "Erewash", "Labour", "the Conservatives"]
+    assert page.find("meta", attrs={"name": "description"})["content"] == lead.get_text()
