@@ -82,16 +82,23 @@ def is_up_to_date(paths: Paths, fingerprint: str) -> Optional[dict]:
     return record if record.get("output") == output_state(paths.dist) else None
 
 
-def remember_build(paths: Paths, fingerprint: str, warnings: list[str], files: int) -> None:
-    """Record a successful build (best effort: a cache that cannot be written is no error)."""
+def remember_build(paths: Paths, fingerprint: str, warnings: list[str], files: int,
+                   expected: Optional[set[str]] = None) -> None:
+    """Record a successful build (best effort: a cache that cannot be written is no error).
+
+    With `expected`, the files the swap should have put in place: when dist/ does not hold exactly
+    those, nothing is recorded, so the next build does not take a damaged dist/ as up to date.
+    """
     manifest = _manifest(paths)
     if manifest is None:
         return
     try:
+        state = output_state(paths.dist)
+        if expected is not None and {entry[0] for entry in state} != expected:
+            return
         manifest.parent.mkdir(parents=True, exist_ok=True)
-        record = {"inputs": fingerprint, "output": output_state(paths.dist), "warnings": warnings,
-                  "files": files}
-        temporary = manifest.with_suffix(".tmp")
+        record = {"inputs": fingerprint, "output": state, "warnings": warnings, "files": files}
+        temporary = manifest.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(record))
         os.replace(temporary, manifest)
     except OSError:

@@ -347,7 +347,7 @@ def build(paths: Paths, *, jobs: Optional[int] = None, progress: Progress = lamb
     """
     from .cache import has_record, input_fingerprint, is_up_to_date, remember_build
     from .files import describe_os_error
-    from .write import DiskProblem, OutputLock, Staging, ignoring_interrupts, output_folder, shown_folder
+    from .write import MARKER, DiskProblem, OutputLock, Staging, ignoring_interrupts, output_folder, shown_folder
     started = time.perf_counter()
     folder = output_folder(paths)
     shown = shown_folder(paths)
@@ -379,7 +379,7 @@ def build(paths: Paths, *, jobs: Optional[int] = None, progress: Progress = lamb
                 with ignoring_interrupts():  # from the swap on, the build finishes
                     staging.commit()
                     warnings = [w.format() for w in site.warnings]
-                    remember_build(paths, fingerprint, warnings, len(site.files))
+                    remember_build(paths, fingerprint, warnings, len(site.files), set(site.files) | {MARKER})
             except OSError as exc:
                 raise DiskProblem(f"{shown}: could not write the new site ({describe_os_error(exc)}); "
                                   "the published site is unchanged") from None

@@ -38,6 +38,16 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """End a pool's workers now. Only for a pool that has sent nothing back yet: a worker ended
+    while sending a result could leave the pool's reader thread waiting for the rest."""
+    # ProcessPoolExecutor keeps its processes by id in `_processes` and offers no public way to
+    # end them; without this they would outlive the build, waiting for work.
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 class Pending:
     """Work running in forked workers; `result()` waits for it, `cancel()` abandons it."""
 
@@ -118,14 +128,19 @@ class Executor:
         from concurrent.futures import ProcessPoolExecutor
         context = multiprocessing.get_context("fork")
         before, _shared[0] = _shared[0], share
+        pool = None
         try:
             with memory.forking():
                 pool = ProcessPoolExecutor(workers or self.jobs, mp_context=context,
                                            initializer=_worker_start)
                 futures = [pool.submit(work, pieces[0])] if pieces else []  # forks every worker
+            futures += [pool.submit(work, piece) for piece in pieces[1:]]
+        except BaseException:  # Ctrl-C while forking: no Pending will ever stop these workers
+            if pool is not None:
+                _abandon(pool)
+            raise
         finally:
             _shared[0] = before
-        futures += [pool.submit(work, piece) for piece in pieces[1:]]
         return Pending(pool, futures)
 
     def map(self, work: Callable[[T], R], pieces: Sequence[T], share: Any, *, size: int,

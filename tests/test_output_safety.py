@@ -161,3 +161,19 @@ def test_the_preview_never_writes_through_a_symlink_in_dist(project: Path, tmp_p
     Rebuilder(Paths.from_root(project)).rebuild()
     assert (elsewhere / "index.html").read_text() == "not the preview's"
     assert not (dist / "amber-valley").is_symlink() and "Amber Valley" in (dist / "amber-valley" / "index.html").read_text()
+
+
+def test_a_swap_that_left_dist_incomplete_is_not_recorded_as_up_to_date(project: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    commit = write.Staging.commit
+
+    def commit_then_lose_a_file(self: write.Staging) -> None:  # as another process might
+        commit(self)
+        (self.dist / "chesterfield" / "index.html").unlink()
+    monkeypatch.setattr(write.Staging, "commit", commit_then_lose_a_file)
+    assert run(project)[0] == 0
+    monkeypatch.setattr(write.Staging, "commit", commit)
+    code, out, _ = run(project)
+    assert code == 0 and out.startswith("Built 4 pages and 9 other files into dist/: 1 written")  # not "Nothing changed"
+    assert (project / "dist" / "chesterfield" / "index.html").is_file()
+    assert run(project)[1].startswith("Nothing changed since the last build")

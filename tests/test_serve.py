@@ -18,7 +18,7 @@ import pytest
 
 from sitegen.config import Paths
 from sitegen.errors import ContentError
-from sitegen.serve import Preview, render_error_page, resolve_request
+from sitegen.serve import Preview, allowed_hosts, render_error_page, resolve_request
 from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.conftest import PROJECT, edit, parse
 
@@ -45,8 +45,10 @@ def test_resolve_request_stays_inside_dist(tmp_path: Path) -> None:
     assert resolve_request(dist, "/seat/") == ("file", (dist / "seat" / "index.html").resolve())
     assert resolve_request(dist, "/seat") == ("redirect", None)
     assert resolve_request(dist, "/nope/") == ("missing", None)
-    for bad in ("/../secret.txt", "/seat/../../secret.txt", "/link.txt", "/a\x00b", "/..\\secret.txt"):
-        assert resolve_request(dist, bad) == ("forbidden", None), bad
+    assert resolve_request(dist, "/" + "x" * 5000) == ("missing", None)  # too long for any file name
+    assert resolve_request(dist, "/link.txt") == ("forbidden", None)
+    for bad in ("/../secret.txt", "/seat/../../secret.txt", "/a\x00b", "/..\\secret.txt"):
+        assert resolve_request(dist, bad) == ("bad", None), bad
 
 
 def test_error_page_lists_every_message_escaped() -> None:
@@ -59,10 +61,47 @@ def test_error_page_lists_every_message_escaped() -> None:
     assert page.find("title").get_text() == "Build failed: 2 errors in 2 files"
 
 
-def call(app: Preview, path: str) -> tuple[str, dict, bytes]:
+def call(app: Preview, path: str, host: str = "localhost:8000") -> tuple[str, dict, bytes]:
     seen: dict = {}
-    body = b"".join(app({"PATH_INFO": path}, lambda status, headers: seen.update(status=status, headers=dict(headers))))
+    environ = {"PATH_INFO": path, "HTTP_HOST": host}
+    body = b"".join(app(environ, lambda status, headers: seen.update(status=status, headers=dict(headers))))
     return seen["status"], seen["headers"], body
+
+
+@pytest.mark.parametrize("host, status", [
+    ("localhost:8000", "200 OK"), ("127.0.0.1:8000", "200 OK"), ("[::1]:8000", "200 OK"), ("LOCALHOST", "200 OK"),
+    ("evil.example:8000", "403 Forbidden"), ("evil.example", "403 Forbidden"), ("", "403 Forbidden"),
+])
+def test_the_preview_answers_only_for_its_own_host_names(project: Paths, host: str, status: str) -> None:
+    """Another site's page cannot read unpublished results by pointing its own name at 127.0.0.1."""
+    preview = Preview(project, io.StringIO(), io.StringIO())
+    preview.rebuild()
+    got, _, body = call(preview, "/erewash/", host)
+    assert got == status
+    if got != "200 OK":
+        name = host.rsplit(":", 1)[0] if host else ""
+        assert body.decode() == f"Forbidden: this preview answers only for 127.0.0.1, [::1], localhost, not {name!r}.\n"
+
+
+def test_hosts_allowed_follow_the_address_it_listens_on() -> None:
+    assert allowed_hosts("127.0.0.1") == {"localhost", "127.0.0.1", "[::1]"}
+    assert allowed_hosts("192.168.1.20") == {"localhost", "127.0.0.1", "[::1]", "192.168.1.20"}
+    assert allowed_hosts("0.0.0.0") is None  # every address: any name, and the preview says so
+
+
+@pytest.mark.parametrize("path, status, location", [
+    ("/erewash", "301 Moved Permanently", "/erewash/"),
+    ("//erewash", "301 Moved Permanently", "/erewash/"),  # never '//erewash/', another host
+    ("///evil.example/../erewash", "400 Bad Request", None),
+    ("/a\x00b", "400 Bad Request", None),
+    ("/" + "x" * 5000, "404 Not Found", None),
+])
+def test_odd_addresses_get_a_plain_answer_on_the_same_host(project: Paths, path: str, status: str,
+                                                           location: str | None) -> None:
+    preview = Preview(project, io.StringIO(), io.StringIO())
+    preview.rebuild()
+    got, headers, _ = call(preview, path)
+    assert (got, headers.get("Location")) == (status, location)
 
 
 def test_a_failing_rebuild_keeps_serving_and_recovers(project: Paths) -> None:
@@ -185,3 +224,25 @@ def test_binds_to_loopback_by_default_and_refuses_paths_outside_dist(server) -> 
             reply = conn.makefile("rb").read()
         assert reply.split(b"\r\n", 1)[0] in (b"HTTP/1.1 403 Forbidden", b"HTTP/1.1 400 Bad Request"), path
         assert b"not for the web" not in reply
+
+
+def test_the_change_feed_reports_saves_without_walking_the_sources(project: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen import serve
+    from sitegen.serve import ChangeFeed
+    walked = []
+    monkeypatch.setattr(serve, "source_snapshot", lambda paths: walked.append(1) or {})
+    feed = ChangeFeed(project)
+    try:
+        time.sleep(0.3)  # let it start watching
+        assert feed.take() == set()
+        edit(project, SEAT, "votes: 17224", "votes: 17225")
+        (project.content / "constituencies" / ".erewash.yml.swp").write_text("an editor's own file")
+        seen: set = set()
+        deadline = time.monotonic() + 5
+        while project.root / SEAT not in seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+            seen |= feed.take()
+        assert seen == {project.root / SEAT} and feed.failed is None
+    finally:
+        feed.close()
+    assert walked == []

@@ -59,14 +59,17 @@ def test_ctrl_c_ends_the_build_and_its_workers_at_once_with_one_line(tmp_path: P
         build.send_signal(signal.SIGINT)
         sent = time.perf_counter()
         out, err = build.communicate(timeout=10)
-        assert time.perf_counter() - sent < 1.5, delay
+        assert time.perf_counter() - sent < 3, delay  # by hand, 30 tries: 0.0 to 0.1 s
         if build.returncode == 0:  # it finished before the signal came
             published = read_tree(dist)
+            continue
+        if build.returncode == -signal.SIGINT:  # before Python itself had started: no line to print
+            assert (out, err) == ("", "") and read_tree(dist) == published
             continue
         assert (build.returncode, out) == (130, ""), (delay, err)
         assert err in ("Interrupted: nothing written.\n",
                        f"Interrupted: nothing written; {dist.as_posix()}/ is as it was.\n"), (delay, err)
         assert read_tree(dist) == published
         assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "content", "dist"]
-    leftover = subprocess.run(["pgrep", "-f", str(content)], capture_output=True, text=True).stdout.split()
-    assert leftover == []  # no worker outlived its build
+    leftover = subprocess.run(["pgrep", "-a", "-f", str(content)], capture_output=True, text=True).stdout
+    assert leftover == ""  # no worker outlived its build
