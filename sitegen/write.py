@@ -118,9 +118,12 @@ class OutputLock:
             if same:
                 break
             os.close(handle)
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, f"process {os.getpid()} ({_command()}, since {time.strftime('%H:%M:%S')})".encode(), 0)
         self._file = handle
+        try:  # who holds it, for the message another build prints; a full disk only loses that
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, f"process {os.getpid()} ({_command()}, since {time.strftime('%H:%M:%S')})".encode(), 0)
+        except OSError:
+            pass
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -200,7 +203,11 @@ class Staging:
         self.previous = dist if dist.is_dir() and not dist.is_symlink() else None
         shutil.rmtree(self.folder, ignore_errors=True)  # this process's own, from an earlier attempt
         self.folder.mkdir(parents=True)
-        (self.folder / MARKER).write_text(MARKER_TEXT)
+        try:
+            (self.folder / MARKER).write_text(MARKER_TEXT)
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
         self._threads = Threads(WRITE_THREADS)
         self._queued: set[str] = set()
 
