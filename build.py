@@ -5,9 +5,8 @@ from pathlib import Path
 if __name__ == "__main__":
     try:
         from sitegen.cli import run
-        # The project is the folder holding this file: content/, templates/, static/ and dist/.
-        code = run(sys.argv[1:], root=Path(__file__).resolve().parent)
-    except KeyboardInterrupt:  # Ctrl-C before the build began (during start-up): nothing written
+    except KeyboardInterrupt:  # Ctrl-C during start-up, before anything was read or written
         print("Interrupted: nothing written.", file=sys.stderr)
-        code = 130
-    sys.exit(code)
+        sys.exit(130)
+    # The project is the folder holding this file: content/, templates/, static/ and dist/.
+    sys.exit(run(sys.argv[1:], root=Path(__file__).resolve().parent))

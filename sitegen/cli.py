@@ -108,7 +108,7 @@ def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Opti
     from . import memory
     from .engine import STAGES, build, gather
     from .executor import Executor
-    from .write import DiskProblem, OutputRefused
+    from .write import DiskProblem, OutputRefused, ignoring_interrupts
     started = time.perf_counter()
     bar = ProgressBar(err, STAGES if write else STAGES[:-1])
     try:
@@ -129,6 +129,12 @@ def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Opti
         print(f"Interrupted: nothing written; {paths.display(paths.dist)}/ is as it was.", file=err)
         return EXIT_INTERRUPTED
     bar.close()
+    with ignoring_interrupts():  # done: a Ctrl-C now must not turn the report into 'interrupted'
+        return _report(result, paths, write=write, started=started, out=out, err=err)
+
+
+def _report(result: Any, paths: Paths, *, write: bool, started: float, out: TextIO, err: TextIO) -> int:
+    """Print what a finished build or check did; return the exit code."""
     seconds = time.perf_counter() - started
     if not write:
         report(result.warnings, err)
@@ -149,8 +155,22 @@ def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Opti
 
 
 def run(argv: list[str], root: Path) -> int:
-    """Run build.py as a process of its own: main(), then leave without tidying up memory."""
-    code = main(argv, root)
+    """Run build.py as a process of its own: main(), then leave without tidying up memory. A build
+    catches its own Ctrl-C; one that lands elsewhere (parsing arguments) ends here with one line."""
+    import signal
+
+    from . import write
+
+    def interrupted(signum: int, frame: Any) -> None:
+        if not write.published:  # once a new site is in place, Ctrl-C only cuts the report short
+            raise KeyboardInterrupt
+    signal.signal(signal.SIGINT, interrupted)
+    try:
+        code = main(argv, root)
+    except KeyboardInterrupt:
+        print("Interrupted: nothing written.", file=sys.stderr)
+        code = EXIT_INTERRUPTED
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is done; only leaving is left
     sys.stdout.flush()
     sys.stderr.flush()
     from . import memory

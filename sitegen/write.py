@@ -3,11 +3,13 @@
 It also decides whether a folder may be written at all: never the content, templates, static
 files or the project, never a non-empty folder this generator did not make (every output folder
 it makes holds MARKER), and only one build at a time (OutputLock).
+
+shutil is imported where a folder is removed, not here: a build that finds nothing to do imports
+this module and need not pay for it.
 """
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path, PurePosixPath
 from contextlib import contextmanager
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from .config import Paths
 
 TEMP_PREFIX = ".dist-"
+published = False  # this process has swapped a new site in (see cli.run: Ctrl-C after that is moot)
 MARKER = ".sitegen-output"  # written into every output folder; says the folder may be replaced
 MARKER_TEXT = "This folder was written by the site generator (build.py), which replaces it whole.\n"
 LOCK_WAIT_SECONDS = 10.0
@@ -92,48 +95,56 @@ class OutputLock:
         self._file: Optional[int] = None
 
     def __enter__(self) -> "OutputLock":
-        import fcntl
         deadline = time.monotonic() + self.wait
         while True:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-            except OSError as exc:
-                raise DiskProblem(f"{self.shown}: cannot create the lock file beside it "
-                                  f"({describe_os_error(exc)}); the published site is unchanged") from None
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = os.pread(handle, 400, 0).decode("utf-8", "replace").strip() or "another process"
-                os.close(handle)
-                if time.monotonic() >= deadline:
-                    raise OutputRefused(f"{self.shown} is being written by {holder}; wait for it to "
-                                        "finish, or build into another folder with --output") from None
-                time.sleep(0.05)
-                continue
-            try:  # the holder before us may have removed the file as we opened it: lock the new one
-                same = os.fstat(handle).st_ino == os.stat(self.path).st_ino
-            except FileNotFoundError:
-                same = False
-            if same:
-                break
+            with ignoring_interrupts():  # a lock file is made and held whole, or not at all
+                holder = self._try()
+            if holder is None:
+                return self
+            if time.monotonic() >= deadline:
+                raise OutputRefused(f"{self.shown} is being written by {holder}; wait for it to "
+                                    "finish, or build into another folder with --output")
+            time.sleep(0.05)
+
+    def _try(self) -> Optional[str]:
+        """Take the lock if it is free (return None), else return who holds it."""
+        import fcntl
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise DiskProblem(f"{self.shown}: cannot create the lock file beside it "
+                              f"({describe_os_error(exc)}); the published site is unchanged") from None
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(handle, 400, 0).decode("utf-8", "replace").strip() or "another process"
             os.close(handle)
+            return holder
+        try:  # the holder before us may have removed the file as we opened it: lock the new one
+            same = os.fstat(handle).st_ino == os.stat(self.path).st_ino
+        except FileNotFoundError:
+            same = False
+        if not same:
+            os.close(handle)
+            return "another process"  # look again at once
         self._file = handle
         try:  # who holds it, for the message another build prints; a full disk only loses that
             os.ftruncate(handle, 0)
             os.pwrite(handle, f"process {os.getpid()} ({_command()}, since {time.strftime('%H:%M:%S')})".encode(), 0)
         except OSError:
             pass
-        return self
+        return None
 
     def __exit__(self, *exc: object) -> None:
         if self._file is not None:
-            try:
-                os.unlink(self.path)  # while still locked, so nobody else holds a removed file
-            except OSError:
-                pass
-            os.close(self._file)
-            self._file = None
+            with ignoring_interrupts():
+                try:
+                    os.unlink(self.path)  # while still locked, so nobody else holds a removed file
+                except OSError:
+                    pass
+                os.close(self._file)
+                self._file = None
 
 
 def _command() -> str:
@@ -176,6 +187,7 @@ def _owner_is_gone(folder: Path) -> bool:
 def remove_stale_temporaries(dist: Path) -> None:
     """Tidy up after a build that was interrupted: restore dist/ if it was left mid-swap, and delete
     the staging folders of builds that have ended. Another build's folders, still in use, stay."""
+    import shutil
     parent = dist.parent
     if not parent.is_dir():
         return
@@ -197,19 +209,21 @@ class Staging:
     """
 
     def __init__(self, dist: Path):
+        import shutil
         remove_stale_temporaries(dist)
         self.dist = dist
         self.folder = dist.parent / f"{TEMP_PREFIX}{dist.name}-new-{os.getpid()}"
         self.previous = dist if dist.is_dir() and not dist.is_symlink() else None
-        shutil.rmtree(self.folder, ignore_errors=True)  # this process's own, from an earlier attempt
-        self.folder.mkdir(parents=True)
-        try:
-            (self.folder / MARKER).write_text(MARKER_TEXT)
-        except BaseException:
-            shutil.rmtree(self.folder, ignore_errors=True)
-            raise
         self._threads = Threads(WRITE_THREADS)
         self._queued: set[str] = set()
+        with ignoring_interrupts():  # made whole, or not at all: no caller could remove half of it
+            shutil.rmtree(self.folder, ignore_errors=True)  # this process's own, from an earlier try
+            self.folder.mkdir(parents=True)
+            try:
+                (self.folder / MARKER).write_text(MARKER_TEXT)
+            except BaseException:
+                shutil.rmtree(self.folder, ignore_errors=True)
+                raise
 
     def write_soon(self, files: Mapping[str, Union[str, bytes]]) -> None:
         """Start writing `files` on the writer threads and return at once (see write())."""
@@ -245,6 +259,7 @@ class Staging:
     def commit(self) -> None:
         """Put the new folder in place of dist/; the old one is deleted. Ctrl-C cannot part the two
         renames, and if the second fails the old folder is put back."""
+        import shutil
         old = self.dist.parent / f"{TEMP_PREFIX}{self.dist.name}-old-{os.getpid()}"
         with ignoring_interrupts():
             moved = False
@@ -257,12 +272,16 @@ class Staging:
                 if moved:
                     os.rename(old, self.dist)
                 raise
+            global published
+            published = True
         shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
-        """Delete the new folder, leaving dist/ as it was."""
-        self._threads.cancel()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Delete the new folder, leaving dist/ as it was (a second Ctrl-C cannot stop it halfway)."""
+        import shutil
+        with ignoring_interrupts():
+            self._threads.cancel()
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _link_if_unchanged(old: Path, target: Path, data: bytes) -> bool:
