@@ -319,6 +319,22 @@ def serve(paths: Paths, *, host: str, port: int, open_browser: bool, out: TextIO
         return 2
 
 
+def free_port(host: str, port: int, tries: int = 20) -> Optional[int]:
+    """Return `port` if nothing listens on it at `host`, else the next free one (None if none of
+    `tries` is)."""
+    import socket
+    for candidate in range(port, port + tries):
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+            try:
+                probe.bind((host, candidate))
+                return candidate
+            except OSError:
+                continue
+    return None
+
+
 def _serve(paths: Paths, host: str, port: int, open_browser: bool, out: TextIO, err: TextIO) -> int:
     """Serve until interrupted."""
     from livereload import Server
@@ -326,6 +342,14 @@ def _serve(paths: Paths, host: str, port: int, open_browser: bool, out: TextIO, 
     from livereload.watcher import Watcher
     from tornado.ioloop import PeriodicCallback
 
+    free = free_port(host, port)
+    if free is None:
+        print(f"python3 build.py: error: ports {port} to {port + 19} are all in use on {host}; "
+              "choose another with --port", file=err)
+        return 2
+    if free != port:
+        print(f"Port {port} is in use (another preview?); serving on port {free} instead.", file=err, flush=True)
+        port = free
     hosts = allowed_hosts(host)
     if hosts is None:
         print(f"warning: --host {host} lets anyone who can reach this machine read the preview, "
@@ -359,6 +383,10 @@ def _serve(paths: Paths, host: str, port: int, open_browser: bool, out: TextIO, 
           "(Ctrl+C to stop)", file=out, flush=True)
     try:
         server.serve(host=host, port=port, debug=False, open_url_delay=0.5 if open_browser else None)
+    except OSError as exc:  # taken between the look and the bind
+        print(f"python3 build.py: error: cannot listen on {host}:{port} ({describe_os_error(exc)}); "
+              "choose another port with --port", file=err)
+        return 2
     finally:
         feed.close()
     return 0

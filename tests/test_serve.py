@@ -246,3 +246,26 @@ def test_the_change_feed_reports_saves_without_walking_the_sources(project: Path
     finally:
         feed.close()
     assert walked == []
+
+
+def test_a_port_in_use_moves_the_preview_to_the_next_free_one(project: Paths) -> None:
+    """Something already listens on the port asked for: one line, and the next free port."""
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        shutil.copy(PROJECT / "build.py", project.root / "build.py")
+        process = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(port)],
+                                   cwd=project.root, env={**os.environ, "PYTHONPATH": str(PROJECT)},
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            line = process.stderr.readline()
+            assert line.startswith(f"Port {port} is in use (another preview?); serving on port ")
+            moved = int(line.split("serving on port ")[1].split()[0])
+            assert moved > port and wait_for(lambda: bool(listening_addresses(moved)), 20)
+            assert f"at http://127.0.0.1:{moved}/" in process.stdout.readline() + process.stdout.readline()
+        finally:
+            process.terminate()
+            _, err = process.communicate(timeout=10)
+    assert "Traceback" not in err
