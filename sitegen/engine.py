@@ -263,7 +263,8 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
         if ahead is not None:
             for part in ahead.read(paths):
                 state.loaded.update(part)
-        content = validate(load_content(paths, state.loaded, changed), state.validated)
+        raw = load_content(paths, state.loaded, changed)
+        content = validate(raw, state.validated)
         results = compute_results(content, state.computed)
         code_changed = _refresh_code(paths, state, one_shot, ahead.compiling if ahead else None)
     finally:
@@ -294,7 +295,7 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     if last is not None:
         scans = {name: last.scans[name] for name in routes if name in last.scans and name not in fresh} | scans
     files = {name: fresh[name] if name in fresh else last.files[name] for name in routes}  # type: ignore[union-attr]
-    site = Site(results, routes, files, collect_warnings(content), frozenset(fresh), scans)
+    site = Site(results, routes, files, raw.warnings + collect_warnings(content), frozenset(fresh), scans)
     progress(STAGES[2])
     problems = checker.finish(scans, None if last is None else _incremental_data(results, checker.slugs, state, files))
     if problems:

@@ -86,6 +86,7 @@ class RawContent:
     facts_files: set[str] = field(default_factory=set)  # slugs with a .yml, even an unreadable one
     blurbs: dict[str, TextFile] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)  # files that look like content, skipped
 
 
 class _Refused(Exception):
@@ -392,10 +393,24 @@ def load_content(paths: Paths, cache: LoadCache | None = None, changed: Optional
     return raw
 
 
+# Editors' own working files, passed over quietly: vim swap files and its write test (4913), Emacs
+# locks and auto-saves, and temporary files.
+_EDITOR_WORK = re.compile(r"\.sw[a-p]$|^4913$|^\.#|^#.*#$|\.te?mp$|^\.DS_Store$|^~\$")
+# Copies editors and tools keep beside a file, named after it: reported, then passed over.
+_BACKUP = re.compile(r"~$|\.(?:bak|orig|old|backup)$")
+
+
 def _load_constituency_file(folder: Path, name: str, paths: Paths, raw: RawContent,
                             cache: LoadCache | None, changed: Optional[set[Path]]) -> None:
-    if name.startswith(".") or name.endswith("~"):
-        return  # editor swap and backup files
+    if _EDITOR_WORK.search(name):
+        return  # an editor's swap, lock or temporary file: nothing anybody wrote
+    if name.startswith(".") or _BACKUP.search(name):
+        shown = paths.display(folder / name)
+        why = (f"is skipped because its name starts with '.'; rename it to {name.lstrip('.')!r} to "
+               "publish it" if name.startswith(".") else "looks like an editor's backup copy, so it is skipped")
+        if name.lstrip(".").partition(".")[2] in ("yml", "md") or _BACKUP.search(name):
+            raw.warnings.append(ContentError(shown, 0, 0, why, warning=True))
+        return
     path = cache.child(folder, name) if cache is not None else folder / name
     slug, dot, ext = name.rpartition(".")
     valid = dot and ext in ("yml", "md") and SLUG_RE.match(slug)

@@ -154,3 +154,23 @@ def test_a_formula_in_a_name_reaches_the_csv_files_as_text(small_project: Path) 
     names = [c["name"] for s in json.loads((small_project / "dist/results.json").read_text())["constituencies"]
              for c in s["candidates"]]
     assert formula in names
+
+
+def test_files_that_look_like_content_but_are_skipped_are_named(small_project: Path) -> None:
+    """A hidden seat file or an editor's backup copy is skipped with a warning naming it, so a
+    seat never vanishes without a word; editors' swap, lock and temporary files pass quietly."""
+    folder = small_project / "content/constituencies"
+    seat = (folder / "amber-valley.yml").read_text()
+    for name in (".derby-west.yml", "amber-valley.yml~", "amber-valley.yml.bak", ".amber-valley.md"):
+        (folder / name).write_text(seat)
+    for name in (".amber-valley.yml.swp", "4913", "#amber-valley.yml#", "amber-valley.yml.tmp"):
+        (folder / name).write_text("an editor's own")
+    code, _, err = run(small_project, "check")
+    assert code == 0
+    assert err.splitlines() == [
+        "content/constituencies/.amber-valley.md: warning: is skipped because its name starts with '.'; rename it to 'amber-valley.md' to publish it",
+        "content/constituencies/.derby-west.yml: warning: is skipped because its name starts with '.'; rename it to 'derby-west.yml' to publish it",
+        "content/constituencies/amber-valley.yml.bak: warning: looks like an editor's backup copy, so it is skipped",
+        "content/constituencies/amber-valley.yml~: warning: looks like an editor's backup copy, so it is skipped",
+        "content/constituencies/chesterfield.yml: warning: has no blurb; add chesterfield.md beside it to describe the result",
+    ]
