@@ -339,6 +339,15 @@ class Built(NamedTuple):
     seconds: float
 
 
+def removed_pages(folder: Path, files: dict[str, Body], shown: str) -> list[ContentError]:
+    """Return a warning for each page in the published folder that the new site no longer has."""
+    published = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")) if folder.is_dir() else []
+    return [ContentError(shown + page.removesuffix("index.html"), 0, 0, "was published by the last build and "
+                         "is not in this one; if its seat's files were renamed, list the old name under "
+                         "old_slugs in the new .yml so that links already shared keep working", warning=True)
+            for page in published if page not in files]
+
+
 def build(paths: Paths, *, jobs: Optional[int] = None, progress: Progress = lambda stage: None) -> Built:
     """Gather the site and, only if it all rendered and checked, replace dist/ with it in one step.
 
@@ -374,12 +383,13 @@ def build(paths: Paths, *, jobs: Optional[int] = None, progress: Progress = lamb
                               "the published site is unchanged") from None
         try:
             site = gather(paths, executor=executor, progress=progress, ahead=ahead, rendered=staging.write_soon)
+            removed = removed_pages(folder, site.files, shown)
             progress(STAGES[3])
             try:
                 written = staging.write(site.files)
                 with ignoring_interrupts():  # from the swap on, the build finishes
                     staging.commit()
-                    warnings = [w.format() for w in site.warnings]
+                    warnings = [w.format() for w in site.warnings + removed]
                     remember_build(paths, fingerprint, warnings, len(site.files), set(site.files) | {MARKER})
             except OSError as exc:
                 raise DiskProblem(f"{shown}: could not write the new site ({describe_os_error(exc)}); "

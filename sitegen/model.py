@@ -18,6 +18,8 @@ NewPartyId = Annotated[str, Accepts("string", pattern=SLUG_RE.pattern,
                                    expects="a party id (lowercase a-z, 0-9 and '-')")]
 PartyId = Annotated[str, Accepts("string", pattern=SLUG_RE.pattern,
                                  expects="a party id from parties.yml (lowercase a-z, 0-9 and '-')")]
+Slug = Annotated[str, Accepts("string", pattern=SLUG_RE.pattern,
+                              expects="an address name like 'amber-valley' (lowercase a-z, 0-9 and '-')")]
 Colour = Annotated[str, Accepts("string", pattern=r"^#[0-9A-Fa-f]{6}$", expects="a colour like '#E4003B'")]
 WebAddress = Annotated[str, Accepts("string", pattern=r"^https?://[^\s/]+\S*$",
                                     expects="a web address starting https://")]
@@ -126,6 +128,9 @@ class ConstituencyFacts:
     updated: Annotated[Optional[Day], doc("When this page's content last changed, YYYY-MM-DD "
                                           "(sitemap lastmod)")] = None
     sources: Annotated[list[Source], doc("Where the figures come from")] = field(default_factory=list)
+    old_slugs: Annotated[list[Slug], doc("Addresses this page was published under before a rename; each "
+                                         "gets a page that sends readers on. Example: [amber-valey]")] = field(
+        default_factory=list)
 
 
 @dataclass(frozen=True)

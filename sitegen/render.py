@@ -59,6 +59,14 @@ def render_overview(results: Results, env: Environment, assets: dict[str, Asset]
         **_page_globals(page, assets))
 
 
+def render_moved(results: Results, seat: SeatResult, old: str, env: Environment,
+                 assets: dict[str, Asset]) -> str:
+    """Return the page left at an old address of a renamed constituency, sending readers on."""
+    return env.get_template("moved.html").render(
+        site=results.site.info, name=seat.seat.facts.name, slug=seat.seat.slug,
+        **_page_globals(f"{old}/index.html", assets))
+
+
 def render_constituency(results: Results, index: int, env: Environment,
                         assets: dict[str, Asset], md: Blurbs) -> str:
     """Return one constituency page; `index` is its place in the alphabetical list."""

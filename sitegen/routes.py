@@ -18,7 +18,7 @@ from markupsafe import Markup
 from .assets import Asset
 from .compute import Results, SeatResult
 from .export import hexjson_name, render_county_csv, render_hexjson, render_results_csv, render_results_json
-from .render import RenderMemo, page_dates, render_constituency, render_overview, seat_path
+from .render import RenderMemo, page_dates, render_constituency, render_moved, render_overview, seat_path
 
 Body = Union[str, bytes]
 
@@ -69,6 +69,10 @@ def route_table(results: Results, env: Environment, assets: dict[str, Asset], me
             (seat.seat, _neighbour(before), _neighbour(after), county.ranks.get(seat.seat.slug),
              declared if seat.is_declared else None),
             seat=seat.seat.slug))
+    # A renamed seat's old addresses keep working: a small page at each sends readers on.
+    table += [Route(f"{old}/index.html", lambda seat=seat, old=old: render_moved(results, seat, old, env, assets),
+                    (old, seat.seat.slug, seat.seat.facts.name))
+              for seat in seats for old in seat.seat.facts.old_slugs]
     css = assets["style.css"].data.decode("utf-8") if "style.css" in assets else ""
     table += [
         Route("404.html", lambda: env.get_template("404.html").render(site=info, inline_css=Markup(css)), (),

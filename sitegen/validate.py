@@ -257,7 +257,11 @@ def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[Cont
     for slug, blurb in sorted(raw.blurbs.items()):
         if slug not in raw.facts_files:
             close = difflib.get_close_matches(slug, list(raw.constituencies), n=1)
-            hint = f" (did you mean {close[0] + '.md'!r}?)" if close else ""
+            if close and close[0] not in raw.blurbs:  # that facts file has no blurb: which one is right?
+                hint = (f" ({close[0]}.yml has no blurb: if one of the two was renamed, give both the "
+                        "same name)")
+            else:
+                hint = f" (did you mean {close[0] + '.md'!r}?)" if close else ""
             errors.append(ContentError(blurb.path, 1, 0, f"blurb has no matching {slug}.yml{hint}"))
     names: dict[str, Constituency] = {}
     for seat in seats:
@@ -267,6 +271,18 @@ def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[Cont
             errors.append(ContentError(seat.path, line, col, f"name: {seat.facts.name!r} is also the "
                                        f"name of {names[key].path}"))
         names.setdefault(key, seat)
+    current = {seat.slug: seat for seat in seats}
+    moved: dict[str, Constituency] = {}
+    for seat in seats:
+        for i, old in enumerate(seat.facts.old_slugs):
+            line, col = raw.constituencies[seat.slug].marks.find(("old_slugs", i))
+            if old in current:
+                errors.append(ContentError(seat.path, line, col, f"old_slugs[{i}]: {old!r} is the address of "
+                                           f"{current[old].facts.name} now; remove it from this list"))
+            elif old in moved:
+                errors.append(ContentError(seat.path, line, col, f"old_slugs[{i}]: {old!r} is also an old "
+                                           f"address of {moved[old].facts.name}; it can lead to only one page"))
+            moved.setdefault(old, seat)
     tiles: dict[tuple[int, int], Constituency] = {}
     for seat in seats:
         hex_ = seat.facts.hex

@@ -146,7 +146,7 @@ BAD = {
     ]),
     "type-candidates-not-list": (replace(SEAT, "candidates:\n", "candidates: none\nx:\n"), [
         "content/constituencies/amber-valley.yml:12:13: candidates: expected a list (one '- ' line per item), got 'none'",
-        "content/constituencies/amber-valley.yml:13:1: x: unknown field 'x' (expected one of: candidates, declared_at, electorate, hex, name, previous, rejected, sources, updated, valid_votes, winner_by_lot)",
+        "content/constituencies/amber-valley.yml:13:1: x: unknown field 'x' (expected one of: candidates, declared_at, electorate, hex, name, old_slugs, previous, rejected, sources, updated, valid_votes, winner_by_lot)",
     ]),
     "type-empty-file": (write(SEAT, ""), [
         "content/constituencies/amber-valley.yml:1:1: expected a block of 'field: value' lines, got an empty file",
@@ -241,6 +241,19 @@ BAD = {
     ]),
     "file-orphan-blurb": (write("content/constituencies/amber-valey.md", "Hello"), [
         "content/constituencies/amber-valey.md:1: blurb has no matching amber-valey.yml (did you mean 'amber-valley.md'?)",
+    ]),
+    "file-renamed-facts-only": (lambda root: (root / SEAT).rename(root / "content/constituencies/amber-valey.yml"), [
+        "content/constituencies/amber-valley.md:1: blurb has no matching amber-valley.yml (amber-valey.yml has no blurb: if one of the two was renamed, give both the same name)",
+    ]),
+    "old-slug-is-a-current-address": (replace(SEAT, "rejected: 105", "rejected: 105\nold_slugs: [chesterfield]"), [
+        "content/constituencies/amber-valley.yml:6:13: old_slugs[0]: 'chesterfield' is the address of Chesterfield now; remove it from this list",
+    ]),
+    "old-slug-listed-twice": (both(replace(SEAT, "rejected: 105", "rejected: 105\nold_slugs: [amber]"),
+                                   replace(HOLD, "name: Chesterfield", "name: Chesterfield\nold_slugs: [amber]")), [
+        "content/constituencies/chesterfield.yml:3:13: old_slugs[0]: 'amber' is also an old address of Amber Valley; it can lead to only one page",
+    ]),
+    "old-slug-not-a-slug": (replace(SEAT, "rejected: 105", "rejected: 105\nold_slugs: [Amber Valley]"), [
+        "content/constituencies/amber-valley.yml:6:13: old_slugs[0]: expected an address name like 'amber-valley' (lowercase a-z, 0-9 and '-'), got 'Amber Valley'",
     ]),
     "file-bad-slug": (write("content/constituencies/Bolsover Seat.yml", "name: Bolsover\n"), [
         "content/constituencies/Bolsover Seat.yml: file name 'Bolsover Seat' is not a valid slug (lowercase a-z, 0-9 and '-'); try 'bolsover-seat.yml'",

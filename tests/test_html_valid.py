@@ -28,6 +28,8 @@ def test_vnu_finds_no_errors_in_any_page(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "small", hostile / "content")
     for change in HOSTILE.values():
         change(hostile)
+    seat = hostile / "content" / "constituencies" / "chesterfield.yml"  # and a page left at an old address
+    seat.write_text(seat.read_text() + "old_slugs: [chesterfield-old]\n")
     build(project_paths(hostile / "content", hostile / "dist", root=hostile))
     files = sorted([*real.rglob("*.html"), *real.rglob("*.css"), *(hostile / "dist").rglob("*.html")])
     assert len(files) > 14
