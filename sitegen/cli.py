@@ -33,7 +33,7 @@ class _HelpFormatter(argparse.HelpFormatter):
 def make_parser() -> argparse.ArgumentParser:
     """Return the argument parser for build.py."""
     parser = argparse.ArgumentParser(
-        prog="python build.py", formatter_class=_HelpFormatter,
+        prog="python3 build.py", formatter_class=_HelpFormatter,
         description="Build the election-results microsite from content/ into dist/.")
     parser.add_argument("command", nargs="?", default="build",
                         choices=["build", "check", "serve", "new", "schemas"],
@@ -122,7 +122,7 @@ def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Opti
         return EXIT_CONTENT
     except (OutputRefused, DiskProblem) as exc:  # refused before anything was read, or the disk failed
         bar.close()
-        print(f"python build.py: error: {exc}", file=err)
+        print(f"python3 build.py: error: {exc}", file=err)
         return EXIT_USAGE if isinstance(exc, OutputRefused) else EXIT_CONTENT
     except KeyboardInterrupt:
         bar.close()
@@ -190,7 +190,7 @@ def main(argv: list[str], root: Optional[Path] = None, out: TextIO = sys.stdout,
         from .scaffold import create_constituency
         return create_constituency(paths, args.name, out=out, err=err)
     if args.name:
-        print(f"python build.py: error: unexpected argument {args.name!r}", file=err)
+        print(f"python3 build.py: error: unexpected argument {args.name!r}", file=err)
         return EXIT_USAGE
     if args.command == "schemas":
         from .schema import write_schemas

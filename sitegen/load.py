@@ -389,7 +389,7 @@ def load_content(paths: Paths, cache: LoadCache | None = None, changed: Optional
         _load_constituency_file(folder, name, paths, raw, cache, changed)
     if not raw.facts_files:
         raw.errors.append(ContentError(paths.display(folder), 0, 0, "no constituency files found; add "
-                                       "<slug>.yml files here (python build.py new \"Name\" starts one)"))
+                                       "<slug>.yml files here (python3 build.py new \"Name\" starts one)"))
     return raw
 
 

@@ -315,7 +315,7 @@ def serve(paths: Paths, *, host: str, port: int, open_browser: bool, out: TextIO
         with OutputLock(output_folder(paths), shown_folder(paths)):
             return _serve(paths, host, port, open_browser, out, err)
     except OutputRefused as exc:
-        print(f"python build.py: error: {exc}", file=err)
+        print(f"python3 build.py: error: {exc}", file=err)
         return 2
 
 

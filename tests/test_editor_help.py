@@ -18,7 +18,7 @@ from tests.conftest import PROJECT
 def test_schema_files_are_up_to_date() -> None:
     for name, text in render_schemas().items():
         committed = (PROJECT / SCHEMA_FOLDER / name).read_text(encoding="utf-8")
-        assert committed == text, f"{name} is stale: run `python build.py schemas` and commit the result"
+        assert committed == text, f"{name} is stale: run `python3 build.py schemas` and commit the result"
 
 
 def as_json(value):  # YAML dates and times become the strings editors typed

@@ -58,4 +58,4 @@ def test_a_site_without_constituencies_is_reported_where_it_lives(tmp_path: Path
     raw = load_content(project_paths(content, tmp_path / "dist", root=tmp_path))
     assert [e.format() for e in raw.errors][-1] == (
         'elsewhere/constituencies: no constituency files found; add <slug>.yml files here '
-        '(python build.py new "Name" starts one)')
+        '(python3 build.py new "Name" starts one)')

@@ -19,7 +19,7 @@ from sitegen.serve import Rebuilder
 from sitegen.write import MARKER, OutputLock
 from tests.conftest import FIXTURES, PROJECT, read_tree
 
-ERROR = "python build.py: error: "
+ERROR = "python3 build.py: error: "
 OWN_FOLDER = "build into a folder of its own (the default is dist/)"
 
 
