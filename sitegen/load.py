@@ -253,6 +253,9 @@ def _yaml_hint(problem: str, line: str) -> str:
     """Return a suggestion for a YAML syntax error, judged from the message and the line."""
     if "\t" in line:
         return " (this line has a tab; indent with spaces)"
+    if re.search(r":\s+#[^\s#]", line):  # "# " starts a comment; "#E4" was meant as a value
+        return (' (a value that starts with # needs quotes, like "#E4003B": YAML reads the rest of '
+                "the line as a comment)")
     if "expected ',' or '}'" in problem:
         return " (a '{' here is not closed with '}' on the same line)"
     if "expected ',' or ']'" in problem:

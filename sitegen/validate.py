@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from typing import Any, Optional
 
@@ -9,7 +10,7 @@ from .config import SLUG_RE
 from .errors import ContentError, ContentErrors
 from .load import Loc, RawContent, YamlFile
 from .model import Constituency, ConstituencyFacts, NewPartyId, Party, Site, SiteInfo
-from .rules import INVALID, Problem, UnknownField, check, describe
+from .rules import INVALID, Missing, NoMatch, Problem, UnknownField, check, describe
 
 PARTIES = dict[NewPartyId, Party]  # parties.yml: the party registry, keyed by party id
 
@@ -71,7 +72,7 @@ def _check_constituency_file(slug: str, file: YamlFile, parties: Optional[dict[s
                              blurb: Optional[str]) -> tuple[list[ContentError], Optional[Constituency]]:
     """Return one constituency file's errors, and the Constituency when its schema checks pass."""
     found: list[ContentError] = []
-    facts = _check_file(file, ConstituencyFacts, found)
+    facts = _check_file(file, ConstituencyFacts, found, parties)
     if parties is not None:
         found.extend(check_party_references(file, parties))
     if facts is None:
@@ -80,14 +81,15 @@ def _check_constituency_file(slug: str, file: YamlFile, parties: Optional[dict[s
     return found, Constituency(slug, facts, file.path, blurb)
 
 
-def _check_file(file: YamlFile, model: Any, errors: list[ContentError]) -> Any:
+def _check_file(file: YamlFile, model: Any, errors: list[ContentError],
+                parties: Optional[dict[str, Party]] = None) -> Any:
     if not isinstance(file.data, dict):
         errors.append(_not_a_mapping(file))
         return None
     problems: list[Problem] = []
     value = check(model, file.data, problems)
     if value is INVALID:
-        errors.extend(schema_errors(problems, file))
+        errors.extend(schema_errors(problems, file, parties))
         return None
     return value
 
@@ -104,8 +106,16 @@ def _not_a_mapping(file: YamlFile) -> ContentError:
     return ContentError(file.path, 1, 1, f"expected a block of 'field: value' lines, got {got}")
 
 
-def schema_errors(problems: list[Problem], file: YamlFile) -> list[ContentError]:
-    """Return one ContentError per problem the check found, located through the file's marks."""
+def schema_errors(problems: list[Problem], file: YamlFile,
+                  parties: Optional[dict[str, Party]] = None) -> list[ContentError]:
+    """Return one ContentError per problem the check found, located through the file's marks, with
+    what the file itself suggests: a misspelt field for a missing one, a comment for an empty value,
+    a party's name for its id."""
+    unknown: dict[Loc, list[str]] = {}
+    for problem in problems:
+        if isinstance(problem, UnknownField):
+            unknown.setdefault(problem.loc[:-1], []).append(str(problem.loc[-1]))
+    lines = file.text.splitlines()
     result = []
     for problem in problems:
         loc = problem.loc
@@ -113,8 +123,27 @@ def schema_errors(problems: list[Problem], file: YamlFile) -> list[ContentError]
         if at_key:
             loc = loc[:-1]
         line, col = file.marks.find(loc, key=at_key or isinstance(problem, UnknownField))
-        result.append(ContentError(file.path, line, col, f"{format_loc(loc)}: {problem.message()}"))
+        message = problem.message()
+        if isinstance(problem, Missing):
+            typo = difflib.get_close_matches(str(loc[-1]), unknown.get(loc[:-1], []), n=1, cutoff=0.6)
+            if typo:  # reported where the misspelt name is, not at the top of its block
+                line, col = file.marks.find(loc[:-1] + (typo[0],), key=True)
+                message += f" (is {typo[0]!r} here meant to be {loc[-1]!r}?)"
+        elif problem.value is None and 0 < line <= len(lines) and re.search(r":\s+#[^\s#]", lines[line - 1]):
+            message = ("is empty: YAML reads everything from ' #' on as a comment; put a value that "
+                       'starts with # in quotes, like "#E4003B"')
+        elif isinstance(problem, NoMatch) and parties and "party id" in problem.expects:
+            named = _party_named(problem.value, parties)
+            message += f" (did you mean {named!r}, the id of {parties[named].name}?)" if named else ""
+        result.append(ContentError(file.path, line, col, f"{format_loc(loc)}: {message}"))
     return result
+
+
+def _party_named(value: Any, parties: dict[str, Party]) -> Optional[str]:
+    """Return the id of the party whose name, short name or collective name is `value`, if any."""
+    wanted = str(value).casefold()
+    return next((pid for pid, party in parties.items()
+                 if wanted in {party.name.casefold(), party.short.casefold(), party.called.casefold()}), None)
 
 
 def format_loc(loc: Loc) -> str:
@@ -132,11 +161,17 @@ def _unknown(kind: str, value: str, known: typing.Iterable[str]) -> str:
 
 
 def _adder(file: YamlFile, errors: list[ContentError]) -> Any:
-    """Return add(loc, message, key=False), which records an error at loc's line and column."""
-    def add(loc: Loc, message: str, *, key: bool = False) -> None:
+    """Return add(loc, message, key=False, prefix=None), which records an error at loc's line and
+    column, introduced by `prefix` (default: the path of loc, like candidates[2].party)."""
+    def add(loc: Loc, message: str, *, key: bool = False, prefix: Optional[str] = None) -> None:
         line, col = file.marks.find(loc, key=key)
-        errors.append(ContentError(file.path, line, col, f"{format_loc(loc)}: {message}"))
+        errors.append(ContentError(file.path, line, col, f"{prefix or format_loc(loc)}: {message}"))
     return add
+
+
+def _ordinal(n: int) -> str:
+    """Return 1 as '1st', 2 as '2nd', 11 as '11th'."""
+    return f"{n}{'th' if n % 100 in (11, 12, 13) else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 def _is_unknown_id(value: Any, parties: dict[str, Party]) -> bool:
@@ -185,9 +220,11 @@ def _check_candidates(facts: ConstituencyFacts, add: Any) -> None:
         seen.add(cand.name.casefold())
     with_votes = [c.votes is not None for c in facts.candidates]
     if any(with_votes) and not all(with_votes):
-        i = with_votes.index(False)
-        add(("candidates", i), "has no votes while others do; give every candidate votes "
-            "(declared) or none (awaited)")
+        missing = [i for i, has in enumerate(with_votes) if not has]
+        names = [f"{facts.candidates[i].name} ({_ordinal(i + 1)})" for i in missing]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        add(("candidates", missing[0]), f"{listed} {'has' if len(names) == 1 else 'have'} no votes while the "
+            "others do; give every candidate votes (declared) or none (awaited)", prefix="candidates")
         return
     if not all(with_votes):
         if facts.valid_votes is not None:

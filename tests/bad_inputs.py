@@ -135,6 +135,15 @@ BAD = {
     "name-twice-in-two-unicode-forms": (replace(SEAT, "{name: Kate Smith, party: ld, votes: 1590}", '{name: "Zo\\u00EB Smith", party: ld, votes: 1590}\n  - {name: "Zoe\\u0308 Smith", party: ld, votes: 0}'), [
         "content/constituencies/amber-valley.yml:18:12: candidates[5].name: 'Zoë Smith' is listed twice",
     ]),
+    "colour-unquoted-in-braces": (replace("content/parties.yml", 'colour: "#E4003B"', "colour: #E4003B"), [
+        "content/parties.yml:1:6: YAML syntax error: did not find expected ',' or '}' (a value that starts with # needs quotes, like \"#E4003B\": YAML reads the rest of the line as a comment)",
+    ]),
+    "colour-unquoted-on-its-own-line": (replace(SEAT, "name: Amber Valley", "name: #Amber Valley"), [
+        'content/constituencies/amber-valley.yml:2:6: name: is empty: YAML reads everything from \' #\' on as a comment; put a value that starts with # in quotes, like "#E4003B"',
+    ]),
+    "party-name-for-id": (replace(SEAT, "party: reform", "party: Reform UK"), [
+        "content/constituencies/amber-valley.yml:14:35: candidates[1].party: expected a party id from parties.yml (lowercase a-z, 0-9 and '-'), got 'Reform UK' (did you mean 'reform', the id of Reform UK?)",
+    ]),
     "type-decimal-votes": (replace(SEAT, "votes: 12192", "votes: 12192.5"), [
         'content/constituencies/amber-valley.yml:14:50: candidates[1].votes: expected a whole number, got 12192.5',
     ]),
@@ -154,9 +163,9 @@ BAD = {
     "key-unknown-typo": (replace(SEAT, "votes: 15746", "votess: 15746"), [
         "content/constituencies/amber-valley.yml:13:43: candidates[0].votess: unknown field 'votess' (did you mean 'votes'?)",
     ]),
-    "key-unknown-top-level": (replace(SEAT, "electorate: 71546", "electorat: 71546"), [
-        'content/constituencies/amber-valley.yml:2:1: electorate: required field is missing',
+    "key-unknown-top-level": (replace(SEAT, "electorate: 71546", "electorat: 71546"), [  # reported where the typo is
         "content/constituencies/amber-valley.yml:3:1: electorat: unknown field 'electorat' (did you mean 'electorate'?)",
+        "content/constituencies/amber-valley.yml:3:1: electorate: required field is missing (is 'electorat' here meant to be 'electorate'?)",
     ]),
     "key-missing-required": (replace(SEAT, "electorate: 71546\n", ""), [
         'content/constituencies/amber-valley.yml:2:1: electorate: required field is missing',
@@ -204,7 +213,10 @@ BAD = {
         "content/constituencies/amber-valley.yml:4:14: valid_votes: given while no candidate has votes; add every candidate's votes, or remove valid_votes until the result is declared",
     ]),
     "mixed-declared-awaited": (replace(SEAT, ", votes: 12192", ""), [
-        'content/constituencies/amber-valley.yml:14:5: candidates[1]: has no votes while others do; give every candidate votes (declared) or none (awaited)',
+        'content/constituencies/amber-valley.yml:14:5: candidates: Alex Stevenson (2nd) has no votes while the others do; give every candidate votes (declared) or none (awaited)',
+    ]),
+    "mixed-declared-awaited-several": (both(replace(SEAT, ", votes: 12192", ""), replace(SEAT, ", votes: 2278", "")), [
+        'content/constituencies/amber-valley.yml:14:5: candidates: Alex Stevenson (2nd) and Matt McGuinness (4th) have no votes while the others do; give every candidate votes (declared) or none (awaited)',
     ]),
     "declared-one-candidate": (write(SEAT, "name: Amber Valley\nelectorate: 100\nvalid_votes: 10\nprevious: {winner: con, votes: {con: 60}, valid_votes: 100}\ncandidates:\n  - {name: A, party: lab, votes: 10}\n"), [
         'content/constituencies/amber-valley.yml:6:3: candidates: a declared result needs at least two candidates',

@@ -63,8 +63,8 @@ def test_valid_content_becomes_a_site() -> None:
     (SEAT.replace("name: Seat", "name: Seat\nhexx: {q: 1, r: 1}"),
      "content/constituencies/seat.yml:2:1: hexx: unknown field 'hexx' (did you mean 'hex'?)"),
     (SEAT.replace("{winner: con,", "{winer: con,"),
-     ["content/constituencies/seat.yml:3:11: previous.winner: required field is missing",
-      "content/constituencies/seat.yml:3:12: previous.winer: unknown field 'winer' (did you mean 'winner'?)"]),
+     ["content/constituencies/seat.yml:3:12: previous.winer: unknown field 'winer' (did you mean 'winner'?)",
+      "content/constituencies/seat.yml:3:12: previous.winner: required field is missing (is 'winer' here meant to be 'winner'?)"]),
     (SEAT.replace("hex", "") + "hex: {q: 1.5, r: 0}\n",
      "content/constituencies/seat.yml:8:10: hex.q: expected a whole number, got 1.5"),
     (SEAT + "declared_at: yesterday\n",
@@ -91,8 +91,8 @@ def test_numbers_are_accepted_as_text_but_yes_and_no_are_not() -> None:
 def test_party_messages() -> None:
     parties = PARTIES.replace('short: Lab, colour: "#E4003B"', 'short: Lab, color: "#E4003B"')
     assert messages(raw_with(parties=parties)) == [
-        "content/parties.yml:1:6: lab.colour: required field is missing",
         "content/parties.yml:1:33: lab.color: unknown field 'color' (did you mean 'colour'?)",
+        "content/parties.yml:1:33: lab.colour: required field is missing (is 'color' here meant to be 'colour'?)",
     ]
 
 
