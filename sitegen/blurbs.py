@@ -150,6 +150,30 @@ class Blurbs:
                          url_schemes=ALLOWED_URL_SCHEMES, link_rel="noopener noreferrer")
 
 
+_RAW_TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)(?![\w:@.-])")
+_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
+_SCRIPT_LINK = re.compile(r"\]\(\s*(?:javascript|data|vbscript):|href\s*=\s*[\"']?\s*(?:javascript|data|vbscript):", re.I)
+
+
+def removed_html(text: str) -> tuple[int, list[str]]:
+    """Return the line of the first piece of raw HTML in Markdown `text` that cleaning removes when
+    it is published, and what those pieces are (tags off the allow-list, event handlers, script
+    links); (0, []) when there are none. Code spans and blocks, which show HTML as text, are left out."""
+    prose = re.sub(r"```.*?```|`[^`\n]*`", lambda m: "\n" * m.group().count("\n"), text, flags=re.S)
+    found, first = [], 0
+    for pattern, name in ((_RAW_TAG, None), (_HANDLER, "an event handler (on...=)"),
+                          (_SCRIPT_LINK, "a script link (javascript:)")):
+        for match in pattern.finditer(prose):
+            what = name or f"<{match.group(1).lower()}>"
+            if name is None and match.group(1).lower() in ALLOWED_TAGS:
+                continue
+            line = prose.count("\n", 0, match.start()) + 1
+            first = min(first, line) if first else line
+            if what not in found:
+                found.append(what)
+    return first, found
+
+
 def markdown_to_html(text: str) -> Markup:
     """Return Markdown `text` as sanitised HTML, without any cache."""
     return Markup(Blurbs().convert(text))

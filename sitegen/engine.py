@@ -295,7 +295,8 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     if last is not None:
         scans = {name: last.scans[name] for name in routes if name in last.scans and name not in fresh} | scans
     files = {name: fresh[name] if name in fresh else last.files[name] for name in routes}  # type: ignore[union-attr]
-    site = Site(results, routes, files, raw.warnings + collect_warnings(content), frozenset(fresh), scans)
+    site = Site(results, routes, files, raw.warnings + collect_warnings(content) + _cleaning_warnings(raw),
+                frozenset(fresh), scans)
     progress(STAGES[2])
     problems = checker.finish(scans, None if last is None else _incremental_data(results, checker.slugs, state, files))
     if problems:
@@ -304,6 +305,20 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
         raise ContentErrors(problems)
     state.last = site
     return site
+
+
+def _cleaning_warnings(raw: Any) -> list[ContentError]:
+    """Return a warning for each blurb with raw HTML that is removed when published."""
+    from .blurbs import removed_html
+    warnings = []
+    for blurb in ([raw.overview] if raw.overview else []) + [raw.blurbs[slug] for slug in sorted(raw.blurbs)]:
+        line, removed = removed_html(blurb.text)
+        if removed:
+            listed = removed[0] if len(removed) == 1 else ", ".join(removed[:-1]) + " and " + removed[-1]
+            warnings.append(ContentError(blurb.path, line, 0, f"{listed} {'is' if len(removed) == 1 else 'are'} "
+                                         "removed when published: blurbs keep plain formatting, links, tables "
+                                         "and the HTML listed in docs/CONTENT.md", warning=True))
+    return warnings
 
 
 def _refresh_code(paths: Paths, state: State, one_shot: bool, compiling: Optional[Pending] = None) -> bool:

@@ -174,3 +174,18 @@ def test_files_that_look_like_content_but_are_skipped_are_named(small_project: P
         "content/constituencies/amber-valley.yml~: warning: looks like an editor's backup copy, so it is skipped",
         "content/constituencies/chesterfield.yml: warning: has no blurb; add chesterfield.md beside it to describe the result",
     ]
+
+
+def test_raw_html_that_cleaning_removes_gets_a_warning(small_project: Path) -> None:
+    (small_project / "content/overview.md").write_text(
+        "Plain `<script>` in code is shown, not removed.\n\nHi <script>alert(1)</script> there\n\n"
+        "<img src=x onerror=\"alert(1)\"> and [x](javascript:alert(1)) and <abbr title=\"kept\">MP</abbr>\n")
+    code, _, err = run(small_project, "check")
+    assert code == 0
+    assert err.splitlines() == [
+        "content/constituencies/chesterfield.yml: warning: has no blurb; add chesterfield.md beside it to "
+        "describe the result",
+        "content/overview.md:3: warning: <script>, <img>, an event handler (on...=) and a script link "
+        "(javascript:) are removed when published: blurbs keep plain formatting, links, tables and the "
+        "HTML listed in docs/CONTENT.md",
+    ]
