@@ -47,6 +47,7 @@ class Site(NamedTuple):
     warnings: list[ContentError]
     rendered: frozenset[str]        # the outputs rendered by this gather; the rest were carried over
     scans: dict[str, PageScan]      # the parsed pages, for the check
+    held: tuple[ContentError, ...] = ()  # a partial gather's problems in seats it built without them
 
     @property
     def pages(self) -> int:
@@ -238,7 +239,8 @@ def _incremental_data(site_results: Results, slugs: set[str], state: State, file
 
 def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set[Path]] = None,
            executor: Optional[Executor] = None, progress: Progress = lambda stage: None,
-           ahead: Optional[Ahead] = None, rendered: Optional[Callable[[dict[str, Body]], None]] = None) -> Site:
+           ahead: Optional[Ahead] = None, rendered: Optional[Callable[[dict[str, Body]], None]] = None,
+           partial: bool = False) -> Site:
     """Read, check, compute, render and verify the site; return it, or raise ContentErrors.
 
     With `state` (the preview's), only the outputs whose inputs changed since its last good site are
@@ -246,6 +248,10 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     changed. `ahead` is work already started on other cores (see start_ahead). `rendered` is
     handed each batch of outputs as soon as it is rendered, before anything is checked: `build`
     starts writing them into its staging folder, which it throws away if the check fails.
+
+    With `partial` (the preview's), problems confined to constituency files do not stop the
+    gather: each such seat stands as it last built (or is left out), and the problems are in
+    Site.held (see validate).
     """
     from jinja2 import TemplateError
 
@@ -264,7 +270,9 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
             for part in ahead.read(paths):
                 state.loaded.update(part)
         raw = load_content(paths, state.loaded, changed)
-        content = validate(raw, state.validated)
+        held: Optional[list[ContentError]] = [] if partial else None
+        stand_ins = {c.slug: c for c in state.last.results.site.constituencies} if partial and state.last else None
+        content = validate(raw, state.validated, stand_ins, held)
         results = compute_results(content, state.computed)
         code_changed = _refresh_code(paths, state, one_shot, ahead.compiling if ahead else None)
     finally:
@@ -296,7 +304,7 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
         scans = {name: last.scans[name] for name in routes if name in last.scans and name not in fresh} | scans
     files = {name: fresh[name] if name in fresh else last.files[name] for name in routes}  # type: ignore[union-attr]
     site = Site(results, routes, files, raw.warnings + collect_warnings(content) + _cleaning_warnings(raw),
-                frozenset(fresh), scans)
+                frozenset(fresh), scans, tuple(held or ()))
     progress(STAGES[2])
     problems = checker.finish(scans, None if last is None else _incremental_data(results, checker.slugs, state, files))
     if problems:

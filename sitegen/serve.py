@@ -49,6 +49,8 @@ class Rebuilt:
     written: int             # files whose bytes changed on disk
     milliseconds: float
     full: bool
+    held: tuple[ContentError, ...] = ()   # problems in seats left as they last built (see gather)
+    warnings: tuple[ContentError, ...] = ()
 
     @property
     def rendered(self) -> int:
@@ -72,7 +74,7 @@ class Rebuilder:
         `changed`, when a watcher knows it, lists the only source files that may have changed.
         """
         started = time.perf_counter()
-        site = gather(self.paths, self.state, changed=changed, executor=self.executor)
+        site = gather(self.paths, self.state, changed=changed, executor=self.executor, partial=True)
         fresh = {name: site.files[name] for name in site.rendered}
         outputs = set(site.files)
         # an output no longer routed (a seat removed) is deleted; looking costs a walk of dist/
@@ -83,7 +85,8 @@ class Rebuilder:
             raise ContentErrors([ContentError(shown_folder(self.paths), 0, 0, "could not write the "
                                               f"preview ({describe_os_error(exc)})")]) from None
         self._published = outputs
-        return Rebuilt(site.rendered, written, (time.perf_counter() - started) * 1000, site.full)
+        return Rebuilt(site.rendered, written, (time.perf_counter() - started) * 1000, site.full,
+                       site.held, tuple(site.warnings))
 
 
 def resolve_request(dist: Path, url_path: str) -> tuple[str, Optional[Path]]:
@@ -132,6 +135,33 @@ def allowed_hosts(host: str) -> Optional[frozenset[str]]:
     if host in ("0.0.0.0", "::", ""):
         return None
     return LOOPBACK | {host_name(host) if not host.count(":") > 1 else f"[{host}]"}
+
+
+def _problem_items(problems: list[ContentError]) -> str:
+    return "\n".join(
+        f"<li><code>{html.escape(p.format().split(': ', 1)[0])}</code>: "
+        f"{html.escape(p.format().split(': ', 1)[1] if ': ' in p.format() else '')}</li>" for p in problems)
+
+
+def render_overlay(errors: list[ContentError], warnings: list[ContentError]) -> str:
+    """Return the panel laid over each previewed page while the content has problems: the errors
+    (the page is its last good version) and, folded, the warnings."""
+    style = ("position:fixed;left:0;right:0;bottom:0;max-height:45vh;overflow:auto;z-index:2147483647;"
+             "margin:0;padding:.75rem 1rem;background:#fff;color:#111;font:15px/1.45 system-ui,sans-serif;"
+             "border-top:4px solid #b00020;box-shadow:0 -2px 10px rgba(0,0,0,.25)")
+    parts = [f'<aside id="sitegen-problems" role="alert" aria-label="Problems in the content" style="{style}">']
+    if errors:
+        files = len({e.path for e in errors})
+        parts.append(f"<p style=\"margin:0 0 .4rem\"><strong>{len(errors)} error{'s' if len(errors) != 1 else ''} "
+                     f"in {files} file{'s' if files != 1 else ''}</strong>: this page is as it last built. "
+                     "Fix the file and line named below and save.</p>")
+        parts.append(f'<ol style="margin:0;padding-left:1.4rem">{_problem_items(errors)}</ol>')
+    if warnings:
+        count = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+        parts.append(f'<details style="margin-top:.4rem"><summary>{count}</summary>'
+                     f'<ul style="margin:0;padding-left:1.4rem">{_problem_items(warnings)}</ul></details>')
+    parts.append("</aside>\n")
+    return "".join(parts)
 
 
 def render_error_page(errors: list[ContentError], css: str) -> str:
@@ -216,7 +246,8 @@ class Preview:
         self.paths, self.out, self.err = paths, out, err
         self.hosts = hosts  # the host names it answers for; None: any (see allowed_hosts)
         self.rebuilder = Rebuilder(paths)
-        self.errors: list[ContentError] = []
+        self.errors: list[ContentError] = []    # shown over every page until fixed
+        self.warnings: list[ContentError] = []  # shown, folded, over every page
         self._seen = source_snapshot(paths)
         self._pending: Optional[dict] = None
 
@@ -232,10 +263,18 @@ class Preview:
             print(f"{what}: {exc.summary()[:-len('nothing written.')]}showing them in the browser.",
                   file=self.err, flush=True)
             return False
-        self.errors = []
         kind = "full" if report.full else "incremental"
         print(f"{what}: {kind} rebuild, {report.rendered} rendered, {report.written} written, "
               f"{report.milliseconds:.0f} ms", file=self.out, flush=True)
+        if list(report.warnings) != self.warnings:
+            for warning in report.warnings:
+                print(warning.format(), file=self.err)
+        self.errors, self.warnings = list(report.held), list(report.warnings)
+        if self.errors:
+            for error in self.errors:
+                print(error.format(), file=self.err)
+            print(f"{what}: {ContentErrors(self.errors).summary()[:-len('nothing written.')]}those seats stay "
+                  "as they last built; showing the problems in the browser.", file=self.err, flush=True)
         if report.full:
             # What a full build keeps (the last build, the memos) lives until the next full build;
             # at 6,500 seats a full walk of it by the collector took half a second mid-rebuild.
@@ -292,7 +331,14 @@ class Preview:
             start_response("301 Moved Permanently", headers + [("Location", redirect_location(url_path))])
             return [b""]
         is_page = target is None or target.suffix == ".html"
-        if self.errors and is_page:
+        if is_page and target is not None and (self.errors or self.warnings):
+            # the last good page, with the problems laid over it
+            page = target.read_bytes()
+            at = page.rfind(b"</body>")
+            overlay = render_overlay(self.errors, self.warnings).encode("utf-8")
+            start_response("200 OK", headers + [("Content-Type", "text/html; charset=utf-8")])
+            return [page[:at] + overlay + page[at:] if at >= 0 else page + overlay]
+        if self.errors and is_page:  # no good page to show: the problems alone
             body = render_error_page(self.errors, self._error_css()).encode("utf-8")
             start_response("500 Internal Server Error", headers + [("Content-Type", "text/html; charset=utf-8")])
             return [body]

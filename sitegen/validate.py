@@ -20,11 +20,17 @@ PARTIES = dict[NewPartyId, Party]  # parties.yml: the party registry, keyed by p
 ValidateMemo = dict[str, tuple[YamlFile, Any, list[ContentError], Optional[Constituency]]]
 
 
-def validate(raw: RawContent, memo: Optional[ValidateMemo] = None) -> Site:
+def validate(raw: RawContent, memo: Optional[ValidateMemo] = None,
+             stand_ins: Optional[dict[str, Constituency]] = None,
+             held: Optional[list[ContentError]] = None) -> Site:
     """Return the validated Site, or raise ContentErrors listing every problem found.
 
     With `memo`, a constituency whose file (and parties.yml) come back as the same parsed objects
     is not checked again: the loader's cache returns the same object while the bytes are unchanged.
+
+    With `held` (the preview's way), problems confined to constituency files do not stop it: they
+    are added to `held`, and each seat with one is replaced by its stand-in (the seat as it last
+    built, from `stand_ins`), or left out when it has none, so one unfinished seat hides nothing else.
     """
     errors = list(raw.errors)
     info = _remembered(memo, " site", raw.site, errors,
@@ -47,11 +53,27 @@ def validate(raw: RawContent, memo: Optional[ValidateMemo] = None) -> Site:
         if seat is not None:
             seats.append(seat)
     errors.extend(_check_across_files(raw, seats))
+    if errors and held is not None and all(_in_a_seat_file(e, raw) for e in errors):
+        broken = {_seat_of(e.path) for e in errors}
+        seats = [seat for seat in seats if seat.slug not in broken]
+        seats += [stand_ins[slug] for slug in sorted(broken) if stand_ins and slug in stand_ins]
+        held.extend(sorted(errors))
+        errors = _check_across_files(raw, seats) if seats else []
     if errors:
         raise ContentErrors(errors)
     assert info is not None and parties is not None
     seats.sort(key=lambda c: (c.facts.name, c.slug))
     return Site(info, parties, tuple(seats), raw.overview.text if raw.overview else None)
+
+
+def _seat_of(path: str) -> str:
+    """Return the slug a constituency file's path names: '.../constituencies/erewash.yml' -> 'erewash'."""
+    return path.rsplit("/", 1)[-1].rpartition(".")[0]
+
+
+def _in_a_seat_file(error: ContentError, raw: RawContent) -> bool:
+    """Return True when `error` is about one constituency's own facts or blurb."""
+    return "/constituencies/" in f"/{error.path}" and _seat_of(error.path) in raw.facts_files | set(raw.blurbs)
 
 
 def _remembered(memo: Optional[dict], key: str, file: Optional[YamlFile], errors: list[ContentError],

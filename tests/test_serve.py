@@ -113,8 +113,10 @@ def test_a_failing_rebuild_keeps_serving_and_recovers(project: Paths) -> None:
     assert not preview.poll()  # the first look only notices the change
     assert preview.poll()      # once it has settled, it rebuilds
     status, headers, body = call(preview, "/erewash/")
-    assert status.startswith("500") and headers["Cache-Control"] == "no-store"
-    assert "content/constituencies/erewash.yml:14:49" in parse(body).find("ol").get_text()
+    assert status == "200 OK" and headers["Cache-Control"] == "no-store"
+    page = parse(body)  # the last good page, with the problem laid over it
+    assert "content/constituencies/erewash.yml:14:49" in page.find("aside", id="sitegen-problems").find("ol").get_text()
+    assert "17,224" in page.find("table", class_="result").get_text()
     assert call(preview, "/assets/" + next(p.name for p in (project.dist / "assets").iterdir()))[0] == "200 OK"
     assert "17,224" in (project.dist / "erewash" / "index.html").read_text()  # last good build kept
     edit(project, SEAT, "votes: 17,224x", "votes: 17000")
@@ -128,7 +130,8 @@ def test_a_failing_rebuild_keeps_serving_and_recovers(project: Paths) -> None:
     assert re.fullmatch(r"content/constituencies/erewash\.yml: incremental rebuild, 5 rendered, 5 written, \d+ ms",
                         lines[-1])
     assert err.getvalue().splitlines()[-1] == ("content/constituencies/erewash.yml: 1 error in 1 file; "
-                                               "showing them in the browser.")
+                                               "those seats stay as they last built; showing the problems "
+                                               "in the browser.")
 
 
 # --- the real server in a real browser ----------------------------------------------------------
@@ -198,14 +201,15 @@ def test_open_tabs_follow_every_save(server) -> None:
         overview.wait_for_function("() => document.body.innerText.includes('6,859 (15.6%)')", timeout=10_000)
 
         edit(project, SEAT, "votes: 18224", "votes: lots")
-        for tab in (seat, overview):
-            tab.wait_for_function("() => document.querySelector('h1').innerText === 'The site could not be built'",
-                                  timeout=10_000)
-            assert "content/constituencies/erewash.yml:14:46" in tab.locator("ol").inner_text()
+        for tab in (seat, overview):  # the last good pages, with the problem laid over them
+            tab.wait_for_selector("#sitegen-problems", timeout=10_000)
+            assert "content/constituencies/erewash.yml:14:46" in tab.locator("#sitegen-problems ol").inner_text()
+        assert seat.locator("h1").inner_text() == "Erewash" and "18,224" in seat.locator("table.result").inner_text()
 
         edit(project, SEAT, "votes: lots", "votes: 17224")
         edit(project, SEAT, "valid_votes: 44006", "valid_votes: 43006")
-        seat.wait_for_function("() => document.querySelector('h1').innerText === 'Erewash'", timeout=10_000)
+        seat.wait_for_function("() => !document.getElementById('sitegen-problems') && "
+                               "document.body.innerText.includes('17,224')", timeout=10_000)
         overview.wait_for_function("() => document.querySelector('h1').innerText === 'Labour won all 11 seats'",
                                    timeout=10_000)
         assert "5,859 (13.6%)" in overview.locator("table.seats").inner_text()
@@ -269,3 +273,32 @@ def test_a_port_in_use_moves_the_preview_to_the_next_free_one(project: Paths) ->
             process.terminate()
             _, err = process.communicate(timeout=10)
     assert "Traceback" not in err
+
+
+def test_one_unfinished_seat_hides_nothing_else(project: Paths) -> None:
+    """`new` while previewing: the scaffold has blanks to fill, yet every other page still
+    previews, with the new file's problems laid over it; warnings show too, folded."""
+    from sitegen.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    preview = Preview(project, out, err)
+    assert preview.rebuild()
+    assert main(["new", "Derby West"], root=project.root, out=io.StringIO(), err=io.StringIO()) == 0
+    edit(project, "content/constituencies/erewash.md", "Labour", "Labour's")  # a save elsewhere too
+    preview.rebuild(["content/constituencies/derby-west.yml"])
+    status, _, body = call(preview, "/erewash/")
+    page = parse(body)
+    assert status == "200 OK" and "Labour\u2019s" in page.find("section", class_="prose").get_text()
+    problems = page.find("aside", id="sitegen-problems")
+    assert problems.find("strong").get_text() == "5 errors in 1 file"  # the blanks `new` leaves
+    assert all(li.get_text().startswith("content/constituencies/derby-west.yml:") for li in problems.find("ol").find_all("li"))
+    assert not (project.dist / "derby-west").exists()  # not built yet: asking for it shows the problems
+    assert call(preview, "/derby-west/")[0] == "500 Internal Server Error"
+    edit(project, "content/constituencies/erewash.md", "Labour's", "Labour")
+    (project.content / "constituencies" / "derby-west.yml").unlink()
+    (project.content / "constituencies" / "derby-west.md").unlink()
+    (project.content / "constituencies" / "erewash.md").unlink()  # a warning now
+    preview.rebuild(["content/constituencies/derby-west.yml"])
+    aside = parse(call(preview, "/")[2]).find("aside", id="sitegen-problems")
+    assert aside.find("ol") is None and aside.find("summary").get_text() == "1 warning"
+    assert aside.find("li").get_text() == ("content/constituencies/erewash.yml: warning: has no blurb; add "
+                                           "erewash.md beside it to describe the result")
