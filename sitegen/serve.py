@@ -12,7 +12,7 @@ import mimetypes
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Optional, TextIO
+from typing import Any, Callable, Iterable, Optional, TextIO
 
 from . import memory
 from .config import Paths
@@ -22,7 +22,8 @@ from .executor import Executor
 from .files import describe_os_error
 from .write import OutputLock, OutputRefused, output_folder, shown_folder, sync_site
 
-POLL_MILLISECONDS = 100  # how often sources are checked; a save is rebuilt once it has settled
+TICK_MILLISECONDS = 10   # how often the preview looks at what the change feed has collected
+POLL_EVERY_TICKS = 10    # without a feed, how many ticks between walks of every source file
 
 
 def source_snapshot(paths: Paths) -> dict[Path, tuple[int, int]]:
@@ -120,6 +121,63 @@ def redirect_location(url_path: str) -> str:
 
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
 
+# Added to every page the preview serves, before livereload.js loads: a livereload.js plugin (any
+# window.LiveReloadPlugin* is registered) that takes every reload message itself. A tab reloads
+# only when the message names its own page (or '*'), keeping its scroll position; a stylesheet is
+# swapped in place without a reload; any other message leaves the tab alone.
+CLIENT = """<script>(function () {
+  var page = location.pathname, key = "sitegen-scroll";
+  try {
+    var kept = JSON.parse(sessionStorage.getItem(key) || "null");
+    if (kept && kept.page === page) {
+      sessionStorage.removeItem(key);
+      addEventListener("load", function () { scrollTo(kept.x, kept.y); });
+    }
+  } catch (e) {}
+  function reload() {  // everything anew (the problems panel changed, or the templates)
+    try { sessionStorage.setItem(key, JSON.stringify({page: page, x: scrollX, y: scrollY})); } catch (e) {}
+    location.reload();
+  }
+  function refresh() {  // this page's content changed: swap its body in place, where the reader is
+    var x = scrollX, y = scrollY;
+    fetch(location.href, {cache: "no-store"}).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.text();
+    }).then(function (html) {
+      var next = new DOMParser().parseFromString(html, "text/html");
+      document.title = next.title;
+      document.body.replaceWith(next.body);
+      document.querySelectorAll("head script[src]").forEach(function (old) {
+        if (/livereload/.test(old.src)) return;
+        var again = document.createElement("script");
+        again.src = old.src;
+        old.replaceWith(again);
+      });
+      scrollTo(x, y);
+    }).catch(reload);
+  }
+  function Plugin() {}
+  Plugin.identifier = "sitegen";
+  Plugin.version = "1";
+  Plugin.prototype.reload = function (path) {
+    if (/\\.css$/.test(path)) {
+      document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) { link.href = path; });
+    } else if (path === "*") {
+      reload();
+    } else if (path === page) {
+      refresh();
+    }
+    return true;
+  };
+  window.LiveReloadPluginSitegen = Plugin;
+})();</script>
+"""
+
+
+def page_url(output: str) -> str:
+    """Return the address a page output is served at: 'erewash/index.html' -> '/erewash/'."""
+    return "/" + output.removesuffix("index.html")
+
 
 def host_name(header: str) -> str:
     """Return the host name of a Host header, without its port: 'localhost:8000' -> 'localhost'."""
@@ -135,6 +193,18 @@ def allowed_hosts(host: str) -> Optional[frozenset[str]]:
     if host in ("0.0.0.0", "::", ""):
         return None
     return LOOPBACK | {host_name(host) if not host.count(":") > 1 else f"[{host}]"}
+
+
+def _reloads(report: Rebuilt, changed: Optional[set[Path]], problems_changed: bool) -> list[str]:
+    """Return what to tell the open tabs after a rebuild: '*' (every tab) when the problems shown
+    over the pages changed; the new stylesheet alone when only a stylesheet changed; else the
+    address of each page rendered again (a tab showing another page is left alone)."""
+    if problems_changed:
+        return ["*"]
+    styles = sorted("/" + name for name in report.outputs if name.endswith(".css"))
+    if changed and styles and all(path.suffix == ".css" for path in changed):
+        return styles
+    return sorted(page_url(name) for name in report.outputs if name.endswith(".html"))
 
 
 def _problem_items(problems: list[ContentError]) -> str:
@@ -221,7 +291,7 @@ class ChangeFeed:
         try:
             from watchfiles import watch
             # step: a burst of saves is reported once it has been quiet this long (milliseconds)
-            for changes in watch(*self._folders, stop_event=self._stop, step=30, raise_interrupt=False):
+            for changes in watch(*self._folders, stop_event=self._stop, step=10, raise_interrupt=False):
                 with self._lock:
                     self._changed.update(Path(path) for _, path in changes)
         except Exception as exc:  # noqa: BLE001 (e.g. out of inotify watches: the preview polls)
@@ -248,6 +318,7 @@ class Preview:
         self.rebuilder = Rebuilder(paths)
         self.errors: list[ContentError] = []    # shown over every page until fixed
         self.warnings: list[ContentError] = []  # shown, folded, over every page
+        self.reloads: list[str] = []            # what the open tabs are told after a rebuild
         self._seen = source_snapshot(paths)
         self._pending: Optional[dict] = None
 
@@ -257,12 +328,15 @@ class Preview:
         try:
             report = self.rebuilder.rebuild(changed)
         except ContentErrors as exc:
+            self.reloads = ["*"] if exc.errors != self.errors else []
             self.errors = exc.errors
             for error in exc.errors:
                 print(error.format(), file=self.err)
             print(f"{what}: {exc.summary()[:-len('nothing written.')]}showing them in the browser.",
                   file=self.err, flush=True)
             return False
+        problems = (list(report.held), list(report.warnings))
+        self.reloads = _reloads(report, changed, problems != (self.errors, self.warnings))
         kind = "full" if report.full else "incremental"
         print(f"{what}: {kind} rebuild, {report.rendered} rendered, {report.written} written, "
               f"{report.milliseconds:.0f} ms", file=self.out, flush=True)
@@ -309,7 +383,20 @@ class Preview:
         return style.read_text(encoding="utf-8", errors="replace") if style.is_file() else ""
 
     def __call__(self, environ: dict, start_response: Callable) -> list[bytes]:
-        """Serve a request: a file from dist/, a redirect, the error page, or 404."""
+        """Serve a request: a file from dist/, a redirect, the error page, or 404; every page with
+        the preview's client script (see CLIENT)."""
+        sent: dict = {}
+
+        def remember(status: str, headers: list) -> Any:
+            sent["html"] = any(k == "Content-Type" and v.startswith("text/html") for k, v in headers)
+            return start_response(status, [(k, v) for k, v in headers if k != "Content-Length"])
+        body = b"".join(self._respond(environ, remember))
+        if sent.get("html"):
+            at = body.find(b"</head>")
+            body = body[:at] + CLIENT.encode() + body[at:] if at >= 0 else CLIENT.encode() + body
+        return [body]
+
+    def _respond(self, environ: dict, start_response: Callable) -> list[bytes]:
         headers = [("Cache-Control", "no-store")]
         text = headers + [("Content-Type", "text/plain; charset=utf-8")]
         host = host_name(environ.get("HTTP_HOST", ""))
@@ -409,13 +496,18 @@ def _serve(paths: Paths, host: str, port: int, open_browser: bool, out: TextIO, 
         sources), and reloads the tabs as soon as a rebuild has finished."""
 
         def start(self, callback: Callable) -> bool:
-            PeriodicCallback(self.tick, POLL_MILLISECONDS).start()
+            self.ticks = 0
+            PeriodicCallback(self.tick, TICK_MILLISECONDS).start()
             return True
 
         def tick(self) -> None:
+            self.ticks += 1
+            if feed.failed and self.ticks % POLL_EVERY_TICKS:
+                return
             rebuilt = preview.poll() if feed.failed else preview.take_changes(feed)
             if rebuilt:
-                LiveReloadHandler.reload_waiters("*")
+                for path in preview.reloads:
+                    LiveReloadHandler.reload_waiters(path)
 
     class QuietServer(Server):
         def _setup_logging(self) -> None:  # keep the terminal to one line per rebuild

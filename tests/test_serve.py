@@ -200,6 +200,7 @@ def test_open_tabs_follow_every_save(server) -> None:
         seat.wait_for_function("() => document.body.innerText.includes('18,224')", timeout=10_000)
         overview.wait_for_function("() => document.body.innerText.includes('6,859 (15.6%)')", timeout=10_000)
 
+        seat.evaluate("() => window.scrollTo(0, 700)")
         edit(project, SEAT, "votes: 18224", "votes: lots")
         for tab in (seat, overview):  # the last good pages, with the problem laid over them
             tab.wait_for_selector("#sitegen-problems", timeout=10_000)
@@ -210,6 +211,7 @@ def test_open_tabs_follow_every_save(server) -> None:
         edit(project, SEAT, "valid_votes: 44006", "valid_votes: 43006")
         seat.wait_for_function("() => !document.getElementById('sitegen-problems') && "
                                "document.body.innerText.includes('17,224')", timeout=10_000)
+        seat.wait_for_function("() => Math.abs(window.scrollY - 700) < 5", timeout=5_000)  # back where it was
         overview.wait_for_function("() => document.querySelector('h1').innerText === 'Labour won all 11 seats'",
                                    timeout=10_000)
         assert "5,859 (13.6%)" in overview.locator("table.seats").inner_text()
@@ -302,3 +304,39 @@ def test_one_unfinished_seat_hides_nothing_else(project: Paths) -> None:
     assert aside.find("ol") is None and aside.find("summary").get_text() == "1 warning"
     assert aside.find("li").get_text() == ("content/constituencies/erewash.yml: warning: has no blurb; add "
                                            "erewash.md beside it to describe the result")
+
+
+@pytest.mark.browser
+def test_only_the_tabs_whose_pages_changed_reload_and_keep_their_place(server) -> None:
+    """A save updates the tabs showing pages it changed, in place and where the reader was; the
+    other tabs are left alone; a stylesheet is swapped in without reloading anything."""
+    from playwright.sync_api import sync_playwright
+    url, project, process = server
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        tabs = {path: browser.new_page(viewport={"width": 390, "height": 600}) for path in ("erewash/", "bolsover/", "")}
+        for path, tab in tabs.items():
+            tab.goto(url + path)
+            tab.wait_for_function("() => window.LiveReload && window.LiveReload.connector && "
+                                  "window.LiveReload.connector._connectionDesired")
+            tab.evaluate("() => { window.unreloaded = true; document.body.dataset.untouched = 'yes'; }")
+        seat = tabs["erewash/"]
+        seat.evaluate("() => window.scrollTo(0, 900)")
+        time.sleep(0.3)
+
+        edit(project, "content/constituencies/erewash.md", "Adam Thompson", "Adam Thompson MP")  # its page only
+        seat.wait_for_function("() => document.body.innerText.includes('Adam Thompson MP')", timeout=10_000)
+        assert seat.evaluate("() => [window.unreloaded, document.body.dataset.untouched]") == [True, None]  # swapped in place
+        assert abs(seat.evaluate("() => window.scrollY") - 900) < 5  # where the reader was
+        time.sleep(0.5)
+        assert [path for path, tab in tabs.items() if tab.evaluate("() => document.body.dataset.untouched")] == [
+            "bolsover/", ""]  # the pages the change did not touch
+
+        before = tabs[""].evaluate("() => document.querySelector('link[rel=stylesheet]').href")
+        edit(project, "static/style.css", "--radius: 10px;", "--radius: 6px;")  # a stylesheet alone
+        tabs[""].wait_for_function(f"() => document.querySelector('link[rel=stylesheet]').href !== {before!r}",
+                                   timeout=10_000)
+        time.sleep(0.5)
+        assert all(tab.evaluate("() => window.unreloaded === true") for tab in tabs.values())  # no reloads
+        browser.close()
+    assert process.poll() is None
