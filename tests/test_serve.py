@@ -340,3 +340,36 @@ def test_only_the_tabs_whose_pages_changed_reload_and_keep_their_place(server) -
         assert all(tab.evaluate("() => window.unreloaded === true") for tab in tabs.values())  # no reloads
         browser.close()
     assert process.poll() is None
+
+
+@pytest.mark.browser
+def test_a_new_unfinished_seat_and_a_warning_in_open_tabs(server) -> None:
+    """`new` while previewing: the open page still shows the site, with the new file's problems
+    over it; once that file is gone, a warning (a blurb deleted) shows folded in the panel."""
+    from playwright.sync_api import sync_playwright
+    url, project, process = server
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        tab = browser.new_page()
+        tab.goto(url + "bolsover/")
+        tab.wait_for_function("() => window.LiveReload && window.LiveReload.connector && "
+                              "window.LiveReload.connector._connectionDesired")
+        time.sleep(0.3)
+        new = subprocess.run([sys.executable, "build.py", "new", "Derby West"], cwd=project.root,
+                             env={**os.environ, "PYTHONPATH": str(PROJECT)}, capture_output=True, text=True)
+        assert new.returncode == 0, new.stderr
+        tab.wait_for_selector("#sitegen-problems ol", timeout=10_000)
+        items = tab.locator("#sitegen-problems ol li").all_inner_texts()
+        assert items and all(item.startswith("content/constituencies/derby-west.yml:") for item in items)
+        assert tab.locator("h1").inner_text() == "Bolsover"  # the page itself, as it last built
+        for name in ("derby-west.yml", "derby-west.md"):
+            (project.content / "constituencies" / name).unlink()
+        (project.content / "constituencies" / "bolsover.md").unlink()
+        tab.wait_for_function("() => !document.querySelector('#sitegen-problems ol') && "
+                              "document.querySelector('#sitegen-problems summary')", timeout=10_000)
+        assert tab.locator("#sitegen-problems summary").inner_text() == "1 warning"
+        assert tab.locator("#sitegen-problems li").text_content() == (  # folded away until opened
+            "content/constituencies/bolsover.yml: warning: has no blurb; add bolsover.md beside it to "
+            "describe the result")
+        browser.close()
+    assert process.poll() is None
