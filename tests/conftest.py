@@ -57,6 +57,15 @@ def small_build(tmp_path_factory: pytest.TempPathFactory) -> Site:
     return gather(project_paths(FIXTURES / "small", tmp_path_factory.mktemp("small") / "dist"))
 
 
+def small_project_at(root: Path) -> Path:
+    """Make `root` a project holding the small fixture site as content/, with copies of the
+    project's templates and static files; return it."""
+    shutil.copytree(FIXTURES / "small", root / "content")
+    for name in ("templates", "static"):
+        shutil.copytree(PROJECT / name, root / name)
+    return root
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A copy of the project's content, templates and static files to build and break freely."""

@@ -13,7 +13,7 @@ import pytest
 
 from sitegen.cli import main
 from tests.bad_inputs import BAD, HOSTILE
-from tests.conftest import FIXTURES, PROJECT, parse, read_tree
+from tests.conftest import parse, read_tree, small_project_at
 
 SUMMARY = re.compile(r"^\d+ errors? in \d+ files?; nothing written\.$")
 
@@ -21,10 +21,7 @@ SUMMARY = re.compile(r"^\d+ errors? in \d+ files?; nothing written\.$")
 @pytest.fixture(scope="module")
 def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project root with the small fixture as content/, built once so dist/ exists."""
-    root = tmp_path_factory.mktemp("built") / "project"
-    shutil.copytree(FIXTURES / "small", root / "content")
-    for name in ("templates", "static"):
-        shutil.copytree(PROJECT / name, root / name)
+    root = small_project_at(tmp_path_factory.mktemp("built") / "project")
     assert main([], root=root, out=io.StringIO(), err=io.StringIO()) == 0
     return root
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import io
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from sitegen.cli import main
 from sitegen.config import Paths
 from sitegen.serve import Rebuilder
 from sitegen.write import MARKER, OutputLock
-from tests.conftest import FIXTURES, PROJECT, read_tree
+from tests.conftest import PROJECT, read_tree, small_project_at
 
 ERROR = "python3 build.py: error: "
 OWN_FOLDER = "build into a folder of its own (the default is dist/)"
@@ -26,10 +25,7 @@ OWN_FOLDER = "build into a folder of its own (the default is dist/)"
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A project root holding the small fixture site, its templates and static files, and notes."""
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURES / "small", root / "content")
-    for name in ("templates", "static"):
-        shutil.copytree(PROJECT / name, root / name)
+    root = small_project_at(tmp_path / "project")
     (root / "notes.txt").write_text("not a folder\n")
     (root / "other").mkdir()
     (root / "other" / "keep.txt").write_text("someone else's\n")

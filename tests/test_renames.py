@@ -3,22 +3,17 @@ listed in the new file keeps the old address working."""
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 
 from sitegen.cli import main
-from tests.conftest import FIXTURES, PROJECT, parse
+from tests.conftest import parse, small_project_at
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURES / "small", root / "content")
-    for name in ("templates", "static"):
-        shutil.copytree(PROJECT / name, root / name)
-    return root
+    return small_project_at(tmp_path / "project")
 
 
 def run(root: Path, *argv: str) -> tuple[int, str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,14 +14,11 @@ import pytest
 
 from sitegen import engine, load
 from sitegen.cli import main
-from tests.conftest import FIXTURES, PROJECT, read_tree
+from tests.conftest import PROJECT, read_tree, small_project_at
 
 
 def test_a_reader_that_dies_is_an_error_naming_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURES / "small", root / "content")
-    for name in ("templates", "static"):
-        shutil.copytree(PROJECT / name, root / name)
+    root = small_project_at(tmp_path / "project")
     seat = root / "content" / "constituencies" / "chesterfield.yml"
     seat.write_text(seat.read_text() + "# the reader dies here\n")
     parse = load.parse_yaml
