@@ -259,6 +259,7 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     from .load import load_content
     from .routes import route_table
     from .validate import collect_warnings, validate
+    from .verify import Checker
     progress(STAGES[0])
     one_shot = state is None
     state = state or State(paths)
@@ -287,7 +288,6 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
         names = [name for name, route in routes.items()
                  if name not in last.routes or last.routes[name].inputs != route.inputs]
     progress(STAGES[1])
-    from .verify import Checker
     checker = Checker(routes, names, {routes[name].seat for name in names if routes[name].seat},  # type: ignore[misc]
                       read_data=last is None)
 
