@@ -16,6 +16,12 @@ DEPOSIT_THRESHOLD_PCT = 5
 ASSET_HASH_LENGTH = 10
 
 
+def ordinal(value: int) -> str:
+    """Return 1 as '1st', 2 as '2nd', 11 as '11th', 23 as '23rd' (pages and messages alike)."""
+    suffix = "th" if value % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return f"{value}{suffix}"
+
+
 def slugify(name: str) -> str:
     """Return the slug for a name, always one SLUG_RE accepts (or '' when nothing is left):
     accents dropped, other characters turned into '-', 'Café Seat' -> 'cafe-seat'."""

@@ -416,24 +416,6 @@ def _bounds(accepts: Accepts, value: Any, problems: list[Problem], loc: Loc) -> 
     return value
 
 
-def fields_at(tp: Any, loc: Loc) -> list[str]:
-    """Return the field names allowed at `loc` inside `tp`, for suggestions (empty if not a model)."""
-    for part in loc:
-        kind, *parts = shape(tp)
-        while kind == "optional":
-            kind, *parts = shape(parts[0])
-        if kind == "model":
-            tp = next((f.type for f in model_fields(parts[0]) if f.name == part), None)
-        elif kind in ("list", "dict"):
-            tp = parts[-1] if kind == "dict" else parts[0]
-        if tp is None:
-            return []
-    kind, *parts = shape(tp)
-    while kind == "optional":
-        kind, *parts = shape(parts[0])
-    return sorted(f.name for f in model_fields(parts[0])) if kind == "model" else []
-
-
 def json_schema(tp: Any) -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of a type: a model's own fields at the top, the models
     it contains under $defs."""

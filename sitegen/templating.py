@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from jinja2 import (BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined,
                     TemplateError, select_autoescape)
 
+from .config import ordinal
+
 
 def format_number(value: int) -> str:
     """Return 15746 as '15,746'."""
@@ -32,11 +34,6 @@ def format_signed(value: Union[Decimal, int]) -> str:
         return f"\u2212{-value}"
     return f"{value}"
 
-
-def format_ordinal(value: int) -> str:
-    """Return 1 as '1st', 2 as '2nd', 11 as '11th', 23 as '23rd'."""
-    suffix = "th" if value % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
-    return f"{value}{suffix}"
 
 
 def format_day(value: date) -> str:
@@ -78,7 +75,7 @@ def make_environment(templates: Path, compiled: Optional[Path] = None,
                       bytecode_cache=CompiledTemplates(compiled, known) if compiled or known else None)
     env.filters.update(num=format_number, pct=format_pct, signed=format_signed, day=format_day,
                        uk_time=format_uk_time, text_on=text_colour_on,
-                       ordinal=format_ordinal)
+                       ordinal=ordinal)
     return env
 
 

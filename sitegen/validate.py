@@ -6,7 +6,7 @@ import re
 import typing
 from typing import Any, Optional
 
-from .config import SLUG_RE
+from .config import SLUG_RE, ordinal
 from .errors import ContentError, ContentErrors
 from .load import Loc, RawContent, YamlFile
 from .model import Constituency, ConstituencyFacts, NewPartyId, Party, Site, SiteInfo
@@ -191,11 +191,6 @@ def _adder(file: YamlFile, errors: list[ContentError]) -> Any:
     return add
 
 
-def _ordinal(n: int) -> str:
-    """Return 1 as '1st', 2 as '2nd', 11 as '11th'."""
-    return f"{n}{'th' if n % 100 in (11, 12, 13) else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
-
-
 def _is_unknown_id(value: Any, parties: dict[str, Party]) -> bool:
     # Ids that are not even well-formed get the schema's message instead.
     return isinstance(value, str) and bool(SLUG_RE.match(value)) and value not in parties
@@ -243,7 +238,7 @@ def _check_candidates(facts: ConstituencyFacts, add: Any) -> None:
     with_votes = [c.votes is not None for c in facts.candidates]
     if any(with_votes) and not all(with_votes):
         missing = [i for i, has in enumerate(with_votes) if not has]
-        names = [f"{facts.candidates[i].name} ({_ordinal(i + 1)})" for i in missing]
+        names = [f"{facts.candidates[i].name} ({ordinal(i + 1)})" for i in missing]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         add(("candidates", missing[0]), f"{listed} {'has' if len(names) == 1 else 'have'} no votes while the "
             "others do; give every candidate votes (declared) or none (awaited)", prefix="candidates")
