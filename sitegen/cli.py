@@ -36,10 +36,11 @@ def make_parser() -> argparse.ArgumentParser:
         prog="python3 build.py", formatter_class=_HelpFormatter,
         description="Build the election-results microsite from content/ into dist/.")
     parser.add_argument("command", nargs="?", default="build",
-                        choices=["build", "check", "serve", "new", "schemas"],
+                        choices=["build", "check", "serve", "rehearse", "new", "schemas"],
                         help="build (default): write dist/; check: validate and render in memory, "
-                             "write nothing; serve: preview with live reload; new NAME: start a "
-                             "constituency's files; schemas: regenerate docs/schemas/ for editors")
+                             "write nothing; serve: preview with live reload; rehearse: replay the "
+                             "night's declarations in a preview, from a scratch copy; new NAME: start "
+                             "a constituency's files; schemas: regenerate docs/schemas/ for editors")
     parser.add_argument("name", nargs="?", help="new: the constituency's name, in quotes")
     parser.add_argument("--content", type=Path, metavar="DIR", help="content folder (default content/)")
     parser.add_argument("--output", type=Path, metavar="DIR", help="output folder (default dist/)")
@@ -49,7 +50,15 @@ def make_parser() -> argparse.ArgumentParser:
                         help="processes for rendering large sites (default: one per core)")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000)")
-    parser.add_argument("--open", action="store_true", help="serve: open the site in a browser")
+    parser.add_argument("--open", action="store_true", help="serve, rehearse: open the site in a browser")
+    parser.add_argument("--every", type=float, default=20, metavar="SECONDS",
+                        help="rehearse: seconds between declarations; 0 declares one each time you "
+                             "press Enter (default 20)")
+    parser.add_argument("--poll", type=float, default=10, metavar="SECONDS",
+                        help="rehearse: how often open pages check for news (default 10; the "
+                             "published site checks every 60)")
+    parser.add_argument("--recount", metavar="SLUG",
+                        help="rehearse: this seat goes to a recount the step before it declares")
     return parser
 
 
@@ -200,4 +209,8 @@ def main(argv: list[str], root: Optional[Path] = None, out: TextIO = sys.stdout,
     if args.command == "serve":
         from .serve import serve
         return serve(paths, host=args.host, port=args.port, open_browser=args.open, out=out, err=err)
+    if args.command == "rehearse":
+        from .rehearse import rehearse
+        return rehearse(paths, every=args.every, poll=args.poll, recount=args.recount, host=args.host,
+                        port=args.port, open_browser=args.open, out=out, err=err)
     return run_build(paths, write=args.command == "build", out=out, err=err, jobs=args.jobs)

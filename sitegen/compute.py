@@ -98,6 +98,10 @@ class Swing:
         return round_pct(self.points)
 
 
+# What a seat without a result shows in place of "Labour GAIN from Conservative".
+STATE_LABELS = {"awaited": "Result awaited", "recount": "Recount under way"}
+
+
 @dataclass(frozen=True)
 class SeatResult:
     """A constituency with every computed figure. Figures are None while the result is awaited."""
@@ -122,8 +126,8 @@ class SeatResult:
 
     @property
     def status(self) -> str:
-        """Return 'declared' or 'awaited'."""
-        return "declared" if self.is_declared else "awaited"
+        """Return 'declared', 'recount' (a count under way again) or 'awaited'."""
+        return self.seat.state
 
     @property
     def any_lost_deposit(self) -> bool:
@@ -305,8 +309,13 @@ class Results:
 
     @cached_property
     def awaited(self) -> tuple[SeatResult, ...]:
-        """Return the seats still to declare, in name order."""
+        """Return the seats still to declare (recounts included), in name order."""
         return tuple(s for s in self.seats if not s.is_declared)
+
+    @cached_property
+    def recounts(self) -> tuple[SeatResult, ...]:
+        """Return the seats where a count is under way again, in name order."""
+        return tuple(s for s in self.seats if s.status == "recount")
 
     @cached_property
     def latest_declarations(self) -> tuple[SeatResult, ...]:
@@ -365,7 +374,8 @@ def compute_seat(seat: Constituency, parties: dict[str, Party]) -> SeatResult:
     if not seat.is_declared():
         awaited = tuple(CandidateResult(c.name, c.party, c.description, None, None, None)
                         for c in sort_by_surname(facts.candidates))
-        return SeatResult(seat, awaited, parties=parties, previous_shares=compute_previous_shares(seat))
+        return SeatResult(seat, awaited, parties=parties, previous_shares=compute_previous_shares(seat),
+                          label=STATE_LABELS[seat.state])
     valid = compute_valid_votes(facts.candidates)
     previous = compute_previous_shares(seat)
     ranked = []

@@ -319,7 +319,9 @@ def _cleaning_warnings(raw: Any) -> list[ContentError]:
     """Return a warning for each blurb with raw HTML that is removed when published."""
     from .blurbs import removed_html
     warnings = []
-    for blurb in ([raw.overview] if raw.overview else []) + [raw.blurbs[slug] for slug in sorted(raw.blurbs)]:
+    seats = [raw.blurbs[slug] for slug in sorted(raw.blurbs)] + [
+        raw.awaited_blurbs[slug] for slug in sorted(raw.awaited_blurbs)]
+    for blurb in ([raw.overview] if raw.overview else []) + seats:
         line, removed = removed_html(blurb.text)
         if removed:
             listed = removed[0] if len(removed) == 1 else ", ".join(removed[:-1]) + " and " + removed[-1]

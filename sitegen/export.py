@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from decimal import Decimal
@@ -50,6 +51,7 @@ def seat_record(s: SeatResult) -> dict[str, Any]:
         "swing": None if s.swing is None else {"from": s.swing.from_party, "to": s.swing.to_party,
                                                "points_pp": _number(s.swing.points_pp)},
         "declared_at": facts.declared_at.isoformat() if facts.declared_at else None,
+        "declared_at_approx": facts.declared_at_approx, "recount_note": facts.recount_note,
         "previous": {"winner": facts.previous.winner, "mp": facts.previous.mp,
                      "votes": dict(facts.previous.votes), "valid_votes": facts.previous.valid_votes,
                      "shares_pct": {k: _number(_previous_share_pct(s, k)) for k in facts.previous.votes}},
@@ -135,6 +137,19 @@ def render_results_json(results: Results, memo: Optional[dict] = None) -> str:
     head = _dumps(results_summary(results))[:-1]
     records = ",".join(seat_data(s, results.site.parties, memo)[0] for s in results.seats)
     return f'{head},"constituencies":[{records}]}}\n'
+
+
+def render_status(results: Results) -> str:
+    """Return status.json: each seat's state, and a version of them all, for open pages to poll
+    (static/live.js). Small, so that polling costs readers and hosts little."""
+    seats = [{"slug": s.seat.slug, "name": s.seat.facts.name, "url": f"{s.seat.slug}/", "status": s.status,
+              "result": s.label if s.is_declared else None,
+              "declared_at": s.seat.facts.declared_at.isoformat() if s.seat.facts.declared_at else None}
+             for s in results.seats]
+    listed = _dumps(seats)
+    version = hashlib.sha256(listed.encode("utf-8")).hexdigest()[:16]
+    return (f'{{"version":"{version}","seats_total":{len(seats)},"declared":{results.declared},'
+            f'"recounts":{len(results.recounts)},"seats":{listed}}}\n')
 
 
 def hexjson_name(area: str) -> str:

@@ -85,6 +85,7 @@ class RawContent:
     constituencies: dict[str, YamlFile] = field(default_factory=dict)
     facts_files: set[str] = field(default_factory=set)  # slugs with a .yml, even an unreadable one
     blurbs: dict[str, TextFile] = field(default_factory=dict)
+    awaited_blurbs: dict[str, TextFile] = field(default_factory=dict)  # <slug>.awaited.md
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[ContentError] = field(default_factory=list)  # files that look like content, skipped
 
@@ -396,6 +397,8 @@ def load_content(paths: Paths, cache: LoadCache | None = None, changed: Optional
     return raw
 
 
+AWAITED_SUFFIX = ".awaited"  # <slug>.awaited.md: the blurb shown until the result is declared
+
 # Editors' own working files, passed over quietly: vim swap files and its write test (4913), Emacs
 # locks and auto-saves, and temporary files.
 _EDITOR_WORK = re.compile(r"\.sw[a-p]$|^4913$|^\.#|^#.*#$|\.te?mp$|^\.DS_Store$|^~\$")
@@ -416,6 +419,9 @@ def _load_constituency_file(folder: Path, name: str, paths: Paths, raw: RawConte
         return
     path = cache.child(folder, name) if cache is not None else folder / name
     slug, dot, ext = name.rpartition(".")
+    blurbs = raw.blurbs
+    if ext == "md" and slug.endswith(AWAITED_SUFFIX) and SLUG_RE.match(slug[:-len(AWAITED_SUFFIX)]):
+        slug, blurbs = slug[:-len(AWAITED_SUFFIX)], raw.awaited_blurbs
     valid = dot and ext in ("yml", "md") and SLUG_RE.match(slug)
     shown = "" if valid else paths.display(path)
     if ext not in ("yml", "md") or not dot:
@@ -435,4 +441,4 @@ def _load_constituency_file(folder: Path, name: str, paths: Paths, raw: RawConte
     else:
         blurb = load_markdown(path, paths, raw.errors, cache, changed)
         if blurb:
-            raw.blurbs[slug] = blurb
+            blurbs[slug] = blurb

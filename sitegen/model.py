@@ -30,6 +30,10 @@ Electorate = Annotated[int, Accepts("int", gt=0)]
 GridNumber = Annotated[int, Accepts("int")]
 Day = Annotated[date, Accepts("date")]
 Moment = Annotated[datetime, Accepts("datetime")]
+State = Annotated[str, Accepts("string", pattern=r"^(awaited|recount|declared)$",
+                               expects="one of awaited, recount or declared")]
+Nearness = Annotated[str, Accepts("string", pattern=r"^(about|just before|just after)$",
+                                  expects="one of 'about', 'just before' or 'just after'")]
 
 
 def doc(text: str) -> Doc:
@@ -122,6 +126,14 @@ class ConstituencyFacts:
     rejected: Annotated[Optional[Count], doc("Rejected ballot papers. Example: 105")] = None
     declared_at: Annotated[Optional[Moment], doc("When the result was declared, with UTC offset. "
                                                  "Example: 2024-07-05T03:40:00+01:00")] = None
+    declared_at_approx: Annotated[Optional[Nearness], doc("When the time reported is not exact: about, "
+                                                          "just before or just after declared_at. "
+                                                          "Example: just after")] = None
+    status: Annotated[Optional[State], doc("awaited, recount or declared. Leave out: a seat is declared "
+                                           "when its candidates have votes, awaited when not; write "
+                                           "'recount' while a count is under way again")] = None
+    recount_note: Annotated[Optional[Text], doc("With status: recount, a line on it for readers. "
+                                                "Example: Recount requested by the Conservative candidate")] = None
     hex: Annotated[Optional[Hex], doc("Tile position on the county map. Example: {q: 2, r: 2}")] = None
     winner_by_lot: Annotated[Optional[Text], doc("After a tie for first place: the candidate the returning "
                                                  "officer's lot chose")] = None
@@ -140,7 +152,15 @@ class Constituency:
     slug: str
     facts: ConstituencyFacts
     path: str
-    blurb: Optional[str] = None  # Markdown source
+    blurb: Optional[str] = None  # Markdown source: the story of the result, shown once declared
+    awaited_blurb: Optional[str] = None  # Markdown source shown only until the result is declared
+
+    @property
+    def state(self) -> str:
+        """Return 'declared', 'recount' or 'awaited' (CONTENT.md: result states)."""
+        if self.is_declared():
+            return "declared"
+        return "recount" if self.facts.status == "recount" else "awaited"
 
     def is_declared(self) -> bool:
         """Return True when every candidate has votes (CONTENT.md: declared vs awaited)."""

@@ -1,8 +1,9 @@
 """Page contexts -> HTML strings through the templates (no output files)."""
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, NamedTuple, Optional
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -75,7 +76,9 @@ def render_constituency(results: Results, index: int, env: Environment,
     page = seat_path(seat)
     return env.get_template("constituency.html").render(
         results=results, seat=seat, facts=seat.seat.facts, site=results.site.info,
-        parties=results.site.parties, blurb=md(seat.seat.blurb), bars=share_bars(seat),
+        parties=results.site.parties, bars=share_bars(seat),
+        # the story of the result once declared; until then, what the editor wrote for the wait
+        blurb=md(seat.seat.blurb if seat.is_declared else seat.seat.awaited_blurb),
         change_bars=change_bars(seat),
         previous_seat=seats[index - 1] if index > 0 else None,
         next_seat=seats[index + 1] if index + 1 < len(seats) else None,
@@ -137,3 +140,38 @@ def overview_fragments(results: Results, env: Environment, hexes: Optional[HexMa
                   lambda p, t=t: p.map_tile(t, href(t.seat.seat.slug)))
              for t in (hexes.tiles if hexes else ())]
     return rows, tiles
+
+
+class FeedEntry(NamedTuple):
+    """One declared seat in the Atom feed."""
+
+    seat: SeatResult
+    updated: str  # RFC 3339
+
+
+def _moment(seat: SeatResult, fallback: date) -> str:
+    """Return when a seat was declared as RFC 3339: its declared_at, else the start of its day."""
+    facts = seat.seat.facts
+    if facts.declared_at is not None:
+        return facts.declared_at.isoformat()
+    return f"{(facts.updated or fallback).isoformat()}T00:00:00Z"
+
+
+def render_feed(results: Results, env: Environment) -> str:
+    """Return feed.xml: an Atom entry per declared seat, newest first (then by name), dated from
+    the content, never the clock."""
+    info = results.site.info
+    fallback = info.updated or info.polling_day
+    declared = sorted((s for s in results.seats if s.is_declared), key=lambda s: s.seat.facts.name)
+    # declared_at when known; a seat without it sorts by its day, after timed seats of that day
+    declared.sort(key=lambda s: (s.seat.facts.declared_at.astimezone(timezone.utc).isoformat()
+                                 if s.seat.facts.declared_at else _moment(s, fallback)[:10]), reverse=True)
+    entries = [FeedEntry(s, _moment(s, fallback)) for s in declared]
+    stamps = [e.updated for e in entries]
+    updated = max(stamps, key=_instant) if stamps else f"{fallback.isoformat()}T00:00:00Z"
+    return env.get_template("feed.xml").render(results=results, site=info, parties=results.site.parties,
+                                               entries=entries, updated=updated)
+
+
+def _instant(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))

@@ -17,12 +17,14 @@ from markupsafe import Markup
 
 from .assets import Asset
 from .compute import Results, SeatResult
-from .export import hexjson_name, render_county_csv, render_hexjson, render_results_csv, render_results_json
-from .render import RenderMemo, page_dates, render_constituency, render_moved, render_overview, seat_path
+from .export import (hexjson_name, render_county_csv, render_hexjson, render_results_csv, render_results_json,
+                     render_status)
+from .render import RenderMemo, page_dates, render_constituency, render_feed, render_moved, render_overview, seat_path
 
 Body = Union[str, bytes]
 
 OVERVIEW, RESULTS_JSON, RESULTS_CSV = "index.html", "results.json", "results.csv"
+STATUS, FEED = "status.json", "feed.xml"
 
 # What a route publishes, which decides how the post-render check reads it.
 PAGE = "page"              # HTML whose links and anchors must resolve
@@ -51,6 +53,10 @@ def _neighbour(seat: Optional[SeatResult]) -> Optional[tuple[str, str]]:
 def _tile(seat: SeatResult) -> tuple:
     facts = seat.seat.facts
     return seat.seat.slug, facts.hex, facts.name, seat.status, seat.winner.party if seat.winner else None
+
+
+def _state(seat: SeatResult) -> tuple:
+    return seat.seat.slug, seat.seat.facts.name, seat.status, seat.label, seat.seat.facts.declared_at
 
 
 def route_table(results: Results, env: Environment, assets: dict[str, Asset], memo: RenderMemo) -> dict[str, Route]:
@@ -88,6 +94,9 @@ def route_table(results: Results, env: Environment, assets: dict[str, Asset], me
         Route(RESULTS_CSV, lambda: render_results_csv(results, memo.records), facts, kind=DATA, cost=10,
               together="records"),
         Route("county.csv", lambda: render_county_csv(results), facts, kind=DATA),
+        # election night: what open pages poll for news, and the declarations as a feed
+        Route(STATUS, lambda: render_status(results), tuple(_state(s) for s in seats), kind=DATA),
+        Route(FEED, lambda: render_feed(results, env), facts, kind=DATA),
     ]
     if any(s.seat.facts.hex for s in seats):
         table.append(Route(hexjson_name(info.area), lambda: render_hexjson(results),

@@ -312,8 +312,13 @@ class ChangeFeed:
 class Preview:
     """The preview's state: a rebuilder, the errors of the last attempt, and the WSGI app."""
 
-    def __init__(self, paths: Paths, out: TextIO, err: TextIO, hosts: Optional[frozenset[str]] = LOOPBACK):
+    def __init__(self, paths: Paths, out: TextIO, err: TextIO, hosts: Optional[frozenset[str]] = LOOPBACK,
+                 inject: str = ""):
         self.paths, self.out, self.err = paths, out, err
+        self.inject = (inject or CLIENT).encode()  # added to every page: live reload, or the rehearsal's
+        # A rehearsal shows pages as readers will see them: its warnings (every awaited seat, at
+        # every step) are expected, so they are neither printed nor laid over the pages.
+        self.rehearsal = bool(inject)
         self.hosts = hosts  # the host names it answers for; None: any (see allowed_hosts)
         self.rebuilder = Rebuilder(paths)
         self.errors: list[ContentError] = []    # shown over every page until fixed
@@ -335,15 +340,15 @@ class Preview:
             print(f"{what}: {exc.summary()[:-len('nothing written.')]}showing them in the browser.",
                   file=self.err, flush=True)
             return False
-        problems = (list(report.held), list(report.warnings))
-        self.reloads = _reloads(report, changed, problems != (self.errors, self.warnings))
+        warnings = [] if self.rehearsal else list(report.warnings)
+        self.reloads = _reloads(report, changed, (list(report.held), warnings) != (self.errors, self.warnings))
         kind = "full" if report.full else "incremental"
         print(f"{what}: {kind} rebuild, {report.rendered} rendered, {report.written} written, "
               f"{report.milliseconds:.0f} ms", file=self.out, flush=True)
-        if list(report.warnings) != self.warnings:
-            for warning in report.warnings:
+        if warnings != self.warnings:
+            for warning in warnings:
                 print(warning.format(), file=self.err)
-        self.errors, self.warnings = list(report.held), list(report.warnings)
+        self.errors, self.warnings = list(report.held), warnings
         if self.errors:
             for error in self.errors:
                 print(error.format(), file=self.err)
@@ -393,7 +398,7 @@ class Preview:
         body = b"".join(self._respond(environ, remember))
         if sent.get("html"):
             at = body.find(b"</head>")
-            body = body[:at] + CLIENT.encode() + body[at:] if at >= 0 else CLIENT.encode() + body
+            body = body[:at] + self.inject + body[at:] if at >= 0 else self.inject + body
         return [body]
 
     def _respond(self, environ: dict, start_response: Callable) -> list[bytes]:
@@ -441,12 +446,14 @@ class Preview:
         return [target.read_bytes()]
 
 
-def serve(paths: Paths, *, host: str, port: int, open_browser: bool, out: TextIO, err: TextIO) -> int:
+def serve(paths: Paths, *, host: str, port: int, open_browser: bool, out: TextIO, err: TextIO,
+          inject: str = "") -> int:
     """Build, then serve dist/ on host:port until interrupted, rebuilding after every save. The
-    output folder stays locked against builds while the preview writes into it."""
+    output folder stays locked against builds while the preview writes into it. Pages get the live
+    reload client, or `inject` instead (the rehearsal's, which leaves news to the pages' own polling)."""
     try:
         with OutputLock(output_folder(paths), shown_folder(paths)):
-            return _serve(paths, host, port, open_browser, out, err)
+            return _serve(paths, host, port, open_browser, out, err, inject)
     except OutputRefused as exc:
         print(f"python3 build.py: error: {exc}", file=err)
         return 2
@@ -468,7 +475,7 @@ def free_port(host: str, port: int, tries: int = 20) -> Optional[int]:
     return None
 
 
-def _serve(paths: Paths, host: str, port: int, open_browser: bool, out: TextIO, err: TextIO) -> int:
+def _serve(paths: Paths, host: str, port: int, open_browser: bool, out: TextIO, err: TextIO, inject: str) -> int:
     """Serve until interrupted."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
@@ -487,7 +494,7 @@ def _serve(paths: Paths, host: str, port: int, open_browser: bool, out: TextIO, 
     if hosts is None:
         print(f"warning: --host {host} lets anyone who can reach this machine read the preview, "
               "unpublished results included", file=err, flush=True)
-    preview = Preview(paths, out, err, hosts)
+    preview = Preview(paths, out, err, hosts, inject)
     feed = ChangeFeed(paths)
     preview.rebuild()
 
@@ -505,7 +512,7 @@ def _serve(paths: Paths, host: str, port: int, open_browser: bool, out: TextIO, 
             if feed.failed and self.ticks % POLL_EVERY_TICKS:
                 return
             rebuilt = preview.poll() if feed.failed else preview.take_changes(feed)
-            if rebuilt:
+            if rebuilt and not inject:
                 for path in preview.reloads:
                     LiveReloadHandler.reload_waiters(path)
 
@@ -517,8 +524,8 @@ def _serve(paths: Paths, host: str, port: int, open_browser: bool, out: TextIO, 
     watcher = SourceWatcher()
     watcher.watch(str(paths.content))
     server = QuietServer(app=preview, watcher=watcher)
-    print(f"Serving {paths.display(paths.dist)}/ at http://{host}:{port}/ with live reload "
-          "(Ctrl+C to stop)", file=out, flush=True)
+    print(f"Serving {paths.display(paths.dist)}/ at http://{host}:{port}/"
+          f"{'' if inject else ' with live reload'} (Ctrl+C to stop)", file=out, flush=True)
     try:
         server.serve(host=host, port=port, debug=False, open_url_delay=0.5 if open_browser else None)
     except OSError as exc:  # taken between the look and the bind

@@ -44,10 +44,11 @@ def format_day(value: date) -> str:
 UK_TIME = ZoneInfo("Europe/London")
 
 
-def format_uk_time(value: datetime) -> str:
-    """Return a declaration time in UK time, as '03:40 BST, 5 July'."""
+def format_uk_time(value: datetime, nearness: Optional[str] = None) -> str:
+    """Return a declaration time in UK time, as '03:40 BST, 5 July', or with how near the reported
+    time is (declared_at_approx), as 'just after 02:30 BST, 5 July'."""
     local = value.astimezone(UK_TIME)
-    return f"{local:%H:%M} {local.tzname()}, {local.day} {local:%B}"
+    return f"{nearness + ' ' if nearness else ''}{local:%H:%M} {local.tzname()}, {local.day} {local:%B}"
 
 
 def text_colour_on(fill: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 from .config import SLUG_RE, ordinal
 from .errors import ContentError, ContentErrors
-from .load import Loc, RawContent, YamlFile
+from .load import AWAITED_SUFFIX, Loc, RawContent, YamlFile
 from .model import Constituency, ConstituencyFacts, NewPartyId, Party, Site, SiteInfo
 from .rules import INVALID, Missing, NoMatch, Problem, UnknownField, check, describe
 
@@ -39,14 +39,13 @@ def validate(raw: RawContent, memo: Optional[ValidateMemo] = None,
                           lambda found: _check_parties(raw.parties, found) if raw.parties else None)
     seats = []
     for slug, file in sorted(raw.constituencies.items()):
-        blurb_file = raw.blurbs.get(slug)
-        blurb = blurb_file.text if blurb_file else None
+        blurbs = tuple(f.text if f else None for f in (raw.blurbs.get(slug), raw.awaited_blurbs.get(slug)))
         remembered = memo.get(slug) if memo is not None else None
         if remembered and remembered[0] is file and remembered[1] is raw.parties and (
-                remembered[3] is None or remembered[3].blurb == blurb):
+                remembered[3] is None or (remembered[3].blurb, remembered[3].awaited_blurb) == blurbs):
             found, seat = remembered[2], remembered[3]
         else:
-            found, seat = _check_constituency_file(slug, file, parties, blurb)
+            found, seat = _check_constituency_file(slug, file, parties, blurbs)
             if memo is not None:
                 memo[slug] = (file, raw.parties, found, seat)
         errors.extend(found)
@@ -67,13 +66,16 @@ def validate(raw: RawContent, memo: Optional[ValidateMemo] = None,
 
 
 def _seat_of(path: str) -> str:
-    """Return the slug a constituency file's path names: '.../constituencies/erewash.yml' -> 'erewash'."""
-    return path.rsplit("/", 1)[-1].rpartition(".")[0]
+    """Return the slug a constituency file's path names: '.../constituencies/erewash.yml' (or
+    erewash.md, erewash.awaited.md) -> 'erewash'."""
+    slug = path.rsplit("/", 1)[-1].rpartition(".")[0]
+    return slug[:-len(AWAITED_SUFFIX)] if slug.endswith(AWAITED_SUFFIX) else slug
 
 
 def _in_a_seat_file(error: ContentError, raw: RawContent) -> bool:
     """Return True when `error` is about one constituency's own facts or blurb."""
-    return "/constituencies/" in f"/{error.path}" and _seat_of(error.path) in raw.facts_files | set(raw.blurbs)
+    return "/constituencies/" in f"/{error.path}" and _seat_of(error.path) in (
+        raw.facts_files | set(raw.blurbs) | set(raw.awaited_blurbs))
 
 
 def _remembered(memo: Optional[dict], key: str, file: Optional[YamlFile], errors: list[ContentError],
@@ -91,7 +93,8 @@ def _remembered(memo: Optional[dict], key: str, file: Optional[YamlFile], errors
 
 
 def _check_constituency_file(slug: str, file: YamlFile, parties: Optional[dict[str, Party]],
-                             blurb: Optional[str]) -> tuple[list[ContentError], Optional[Constituency]]:
+                             blurbs: tuple[Optional[str], Optional[str]]
+                             ) -> tuple[list[ContentError], Optional[Constituency]]:
     """Return one constituency file's errors, and the Constituency when its schema checks pass."""
     found: list[ContentError] = []
     facts = _check_file(file, ConstituencyFacts, found, parties)
@@ -100,7 +103,7 @@ def _check_constituency_file(slug: str, file: YamlFile, parties: Optional[dict[s
     if facts is None:
         return found, None
     found.extend(check_constituency(facts, file))
-    return found, Constituency(slug, facts, file.path, blurb)
+    return found, Constituency(slug, facts, file.path, *blurbs)
 
 
 def _check_file(file: YamlFile, model: Any, errors: list[ContentError],
@@ -225,8 +228,31 @@ def check_constituency(facts: ConstituencyFacts, file: YamlFile) -> list[Content
     errors: list[ContentError] = []
     add = _adder(file, errors)
     _check_candidates(facts, add)
+    _check_state(facts, add)
     _check_previous(facts, add)
     return errors
+
+
+def _check_state(facts: ConstituencyFacts, add: Any) -> None:
+    """Refuse a state that contradicts the figures: votes for a seat said to be awaited or in a
+    recount, a declaration time or recount note where they cannot apply."""
+    has_votes = any(c.votes is not None for c in facts.candidates)
+    if has_votes and facts.status == "awaited":
+        add(("status",), "'awaited' while candidates have votes; remove the votes until the result is "
+            "declared, or remove status")
+    elif has_votes and facts.status == "recount":
+        add(("status",), "'recount' while candidates have votes; a recount has no result yet: remove the "
+            "votes and valid_votes until it is declared, then remove status")
+    elif not has_votes and facts.status == "declared":
+        add(("status",), "'declared' while no candidate has votes; give every candidate votes and add "
+            "valid_votes")
+    if facts.declared_at is not None and not has_votes:
+        add(("declared_at",), "given while the result is not declared; remove it, or add every "
+            "candidate's votes")
+    if facts.recount_note is not None and facts.status != "recount":
+        add(("recount_note",), "given while status is not recount; remove it, or add 'status: recount'")
+    if facts.declared_at_approx is not None and facts.declared_at is None:
+        add(("declared_at_approx",), "given without declared_at; add the time it qualifies, or remove it")
 
 
 def _check_candidates(facts: ConstituencyFacts, add: Any) -> None:
@@ -308,6 +334,9 @@ def _check_previous(facts: ConstituencyFacts, add: Any) -> None:
 def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[ContentError]:
     """Return the errors that involve more than one file."""
     errors = []
+    for slug, blurb in sorted(raw.awaited_blurbs.items()):
+        if slug not in raw.facts_files:
+            errors.append(ContentError(blurb.path, 1, 0, f"blurb for an awaited result has no matching {slug}.yml"))
     for slug, blurb in sorted(raw.blurbs.items()):
         if slug not in raw.facts_files:
             close = difflib.get_close_matches(slug, list(raw.constituencies), n=1)
@@ -359,7 +388,7 @@ def collect_warnings(site: Site) -> list[ContentError]:
         if seat.facts.hex is None and has_map:
             warnings.append(ContentError(seat.path, 0, 0, "has no hex position, so it is left off the "
                                          "map; add 'hex: {q: ..., r: ...}'", warning=True))
-        if seat.blurb is None:
+        if seat.blurb is None and seat.is_declared():
             warnings.append(ContentError(seat.path, 0, 0, f"has no blurb; add {seat.slug}.md "
                                          "beside it to describe the result", warning=True))
     return warnings

@@ -31,6 +31,20 @@ def write(path: str, data: str | bytes) -> Callable[[Path], None]:
     return change
 
 
+def _awaited(root: Path) -> None:
+    """Take Amber Valley back to before its declaration: no votes, no declared total."""
+    for votes in (15746, 12192, 10725, 2278, 1590):
+        replace(SEAT, f", votes: {votes}", "")(root)
+    replace(SEAT, "valid_votes: 42531\n", "")(root)
+
+
+def _no_candidates(root: Path) -> None:
+    file = root / SEAT
+    lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith("  - {name:")]
+    file.write_text("".join(kept).replace("candidates:\n", "candidates: []\n"), encoding="utf-8")
+
+
 def remove(path: str) -> Callable[[Path], None]:
     return lambda root: (root / path).unlink()
 
@@ -155,7 +169,7 @@ BAD = {
     ]),
     "type-candidates-not-list": (replace(SEAT, "candidates:\n", "candidates: none\nx:\n"), [
         "content/constituencies/amber-valley.yml:12:13: candidates: expected a list (one '- ' line per item), got 'none'",
-        "content/constituencies/amber-valley.yml:13:1: x: unknown field 'x' (expected one of: candidates, declared_at, electorate, hex, name, old_slugs, previous, rejected, sources, updated, valid_votes, winner_by_lot)",
+        "content/constituencies/amber-valley.yml:13:1: x: unknown field 'x' (expected one of: candidates, declared_at, declared_at_approx, electorate, hex, name, old_slugs, previous, recount_note, rejected, sources, status, updated, valid_votes, winner_by_lot)",
     ]),
     "type-empty-file": (write(SEAT, ""), [
         "content/constituencies/amber-valley.yml:1:1: expected a block of 'field: value' lines, got an empty file",
@@ -211,6 +225,37 @@ BAD = {
     ]),
     "awaited-with-declared-total": (lambda root: [replace(SEAT, f", votes: {v}", "")(root) for v in (15746, 12192, 10725, 2278, 1590)], [
         "content/constituencies/amber-valley.yml:4:14: valid_votes: given while no candidate has votes; add every candidate's votes, or remove valid_votes until the result is declared",
+    ]),
+    # Result states (CONTENT.md): combinations that cannot be true on the night
+    "state-awaited-with-votes": (replace(SEAT, "rejected: 105\n", "rejected: 105\nstatus: awaited\n"), [
+        "content/constituencies/amber-valley.yml:6:9: status: 'awaited' while candidates have votes; remove the votes until the result is declared, or remove status",
+    ]),
+    "state-recount-with-votes": (replace(SEAT, "rejected: 105\n", "rejected: 105\nstatus: recount\n"), [
+        "content/constituencies/amber-valley.yml:6:9: status: 'recount' while candidates have votes; a recount has no result yet: remove the votes and valid_votes until it is declared, then remove status",
+    ]),
+    "state-declared-without-votes": (lambda root: [_awaited(root), replace(SEAT, "rejected: 105\n", "rejected: 105\nstatus: declared\n")(root)], [
+        "content/constituencies/amber-valley.yml:5:9: status: 'declared' while no candidate has votes; give every candidate votes and add valid_votes",
+    ]),
+    "state-declared-at-while-awaited": (lambda root: [_awaited(root), replace(SEAT, "rejected: 105\n", "rejected: 105\ndeclared_at: 2024-07-05T03:40:00+01:00\n")(root)], [
+        "content/constituencies/amber-valley.yml:5:14: declared_at: given while the result is not declared; remove it, or add every candidate's votes",
+    ]),
+    "state-recount-note-without-recount": (replace(SEAT, "rejected: 105\n", "rejected: 105\nrecount_note: Bundle check\n"), [
+        "content/constituencies/amber-valley.yml:6:15: recount_note: given while status is not recount; remove it, or add 'status: recount'",
+    ]),
+    "state-recount-without-candidates": (lambda root: [_awaited(root), replace(SEAT, "rejected: 105\n", "rejected: 105\nstatus: recount\n")(root), _no_candidates(root)], [
+        "content/constituencies/amber-valley.yml:12:13: candidates: expected at least one entry",
+    ]),
+    "state-approx-without-time": (replace(SEAT, "rejected: 105\n", "rejected: 105\ndeclared_at_approx: just after\n"), [
+        "content/constituencies/amber-valley.yml:6:21: declared_at_approx: given without declared_at; add the time it qualifies, or remove it",
+    ]),
+    "state-unknown": (replace(SEAT, "rejected: 105\n", "rejected: 105\nstatus: counting\n"), [
+        "content/constituencies/amber-valley.yml:6:9: status: expected one of awaited, recount or declared, got 'counting'",
+    ]),
+    "state-approx-unknown": (replace(SEAT, "rejected: 105\n", "rejected: 105\ndeclared_at: 2024-07-05T03:40:00+01:00\ndeclared_at_approx: roughly\n"), [
+        "content/constituencies/amber-valley.yml:7:21: declared_at_approx: expected one of 'about', 'just before' or 'just after', got 'roughly'",
+    ]),
+    "file-orphan-awaited-blurb": (write("content/constituencies/bolsover.awaited.md", "Bolsover waits.\n"), [
+        "content/constituencies/bolsover.awaited.md:1: blurb for an awaited result has no matching bolsover.yml",
     ]),
     "mixed-declared-awaited": (replace(SEAT, ", votes: 12192", ""), [
         'content/constituencies/amber-valley.yml:14:5: candidates: Alex Stevenson (2nd) has no votes while the others do; give every candidate votes (declared) or none (awaited)',
@@ -308,10 +353,10 @@ BAD = {
         'content/constituencies/amber-valley.md:1: is not UTF-8 text (byte 0xe9); save the file as UTF-8',
     ]),
     "template-syntax-error": (replace("templates/constituency.html", "{% if blurb %}", "{% if blurb %"), [
-        "templates/constituency.html:91: template syntax error: unexpected '<'",
+        "templates/constituency.html:93: template syntax error: unexpected '<'",
     ]),
     "template-undefined-variable": (replace("templates/constituency.html", "{{ facts.name }}</h1>", "{{ facts.nmae }}</h1>"), [
-        "templates/constituency.html:11: template error: 'sitegen.model.ConstituencyFacts object' has no attribute 'nmae'",
+        "templates/constituency.html:12: template error: 'sitegen.model.ConstituencyFacts object' has no attribute 'nmae'",
     ]),
     "template-broken-link": (replace("templates/constituency.html", "relurl('')", "relurl('nowhere/')"), [
         "dist/amber-valley/index.html: link '../nowhere/' points to a missing file",

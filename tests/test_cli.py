@@ -19,7 +19,7 @@ def run(argv: list[str], root: Path) -> tuple[int, str, str]:
 def test_build_writes_dist_and_reports(project_copy: Path) -> None:
     code, out, err = run([], project_copy)
     assert code == 0 and err == ""
-    assert out.startswith("Built 13 pages and 9 other files into dist/: 22 written, 0 unchanged, ")
+    assert out.startswith("Built 13 pages and 12 other files into dist/: 25 written, 0 unchanged, ")
     assert (project_copy / "dist" / "derbyshire-dales" / "index.html").is_file()
 
 
@@ -38,7 +38,7 @@ def test_content_error_exits_1_and_leaves_dist_as_it_was(project_copy: Path) -> 
     code, out, err = run([], project_copy)
     assert code == 1 and out == ""
     assert err.splitlines() == [
-        "content/constituencies/erewash.yml:14:49: candidates[0].224: unknown field '224': a number with a "
+        "content/constituencies/erewash.yml:16:49: candidates[0].224: unknown field '224': a number with a "
         "comma splits in two inside {...}; write numbers without commas (17224, not 17,224)",
         "1 error in 1 file; nothing written.",
     ]

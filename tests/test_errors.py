@@ -83,7 +83,7 @@ def assert_nothing_executable(files: dict[str, bytes]) -> None:
         page = parse(body)
         assert page.find_all(["iframe", "object", "embed"]) == [], name
         for script in page.find_all("script"):  # only our own fingerprinted file, no inline code
-            assert re.fullmatch(r"(\.\./)?assets/sort\.[0-9a-f]{10}\.js", script["src"]), (name, script)
+            assert re.fullmatch(r"(\.\./)?assets/(sort|live)\.[0-9a-f]{10}\.js", script["src"]), (name, script)
             assert script.get_text() == ""
         styles = page.find_all("style")
         assert name == "404.html" or styles == [], name

@@ -16,20 +16,23 @@ SEAT = "content/constituencies/erewash.yml"
 
 
 @pytest.mark.parametrize("change, expected", [
-    ((SEAT, "votes: 17224", "votes: 17225"), {"erewash/index.html", "index.html", "results.json", "results.csv", "county.csv"}),
+    # the feed's entry quotes the majority; the seat's state (status.json) stays as it was
+    ((SEAT, "votes: 17224", "votes: 17225"), {"erewash/index.html", "index.html", "results.json", "results.csv", "county.csv",
+                                              "feed.xml"}),
     # the winner changes, so the tile map does too; the majority and turnout fall to the county's
     # lowest, which moves the rank six other pages show
     ((SEAT, "votes: 17224", "votes: 1"),
      {"erewash/index.html", "index.html", "results.json", "results.csv", "county.csv", "derbyshire.hexjson",
-      "amber-valley/index.html", "bolsover/index.html", "chesterfield/index.html", "derby-north/index.html",
+      "status.json", "feed.xml", "amber-valley/index.html", "bolsover/index.html", "chesterfield/index.html", "derby-north/index.html",
       "derby-south/index.html", "south-derbyshire/index.html"}),
     ((SEAT, "name: Erewash", "updated: 2024-07-06\nname: Erewash"),
-     {"erewash/index.html", "index.html", "results.json", "results.csv", "county.csv", "sitemap.xml"}),
+     {"erewash/index.html", "index.html", "results.json", "results.csv", "county.csv", "sitemap.xml", "feed.xml"}),
     (("content/constituencies/erewash.md", "Labour", "Labour's"), {"erewash/index.html"}),
     # renamed so it sorts first: its old and new neighbours all link to it
     ((SEAT, "name: Erewash", "name: Aaa Erewash"),
      {"erewash/index.html", "derbyshire-dales/index.html", "high-peak/index.html", "amber-valley/index.html",
-      "index.html", "results.json", "results.csv", "county.csv", "sitemap.xml", "derbyshire.hexjson"}),
+      "index.html", "results.json", "results.csv", "county.csv", "sitemap.xml", "derbyshire.hexjson", "status.json",
+      "feed.xml"}),
     (("content/overview.md", "Derbyshire", "Derbys"), {"index.html"}),
     (("content/parties.yml", "#E4003B", "#E4003C"), None),
     (("content/site.yml", "Derbyshire results 2024", "Derbyshire 2024"), None),
@@ -37,7 +40,7 @@ SEAT = "content/constituencies/erewash.yml"
 def test_a_change_renders_only_the_outputs_made_from_it(project: Paths, change: tuple, expected) -> None:
     rebuilder = Rebuilder(project)
     first = rebuilder.rebuild()
-    assert first.full and len(first.outputs) == 22
+    assert first.full and len(first.outputs) == 25
     edit(project, *change)
     again = rebuilder.rebuild()
     assert again.outputs == (first.outputs if expected is None else expected)
@@ -86,11 +89,11 @@ def test_a_one_seat_change_renders_only_what_it_touches(project: Paths) -> None:
     before = read_tree(project.dist)
     report = rebuilder.rebuild()
     after = read_tree(project.dist)
-    # 5 outputs show the seat's votes or the county's sums, and all of them change (no seat's
-    # rank in the county moves, so no other page)
-    assert (report.full, report.rendered, report.written) == (False, 5, 5)
+    # 6 outputs show the seat's votes, its majority or the county's sums, and all of them change
+    # (no seat's rank in the county moves, so no other page)
+    assert (report.full, report.rendered, report.written) == (False, 6, 6)
     assert sorted(n for n in after if after[n] != before[n]) == [
-        "county.csv", "erewash/index.html", "index.html", "results.csv", "results.json"]
+        "county.csv", "erewash/index.html", "feed.xml", "index.html", "results.csv", "results.json"]
 
 
 def test_a_seat_with_a_mistake_stays_as_it_last_built_and_the_next_save_recovers(project: Paths) -> None:
@@ -100,7 +103,7 @@ def test_a_seat_with_a_mistake_stays_as_it_last_built_and_the_next_save_recovers
     edit(project, SEAT, "votes: 17224", "votes: lots")
     report = rebuilder.rebuild()  # the preview's way: the broken seat stands as it last built
     assert [e.format() for e in report.held] == [
-        "content/constituencies/erewash.yml:14:46: candidates[0].votes: expected a whole number, got 'lots'"]
+        "content/constituencies/erewash.yml:16:46: candidates[0].votes: expected a whole number, got 'lots'"]
     assert read_tree(project.dist) == before
     edit(project, SEAT, "votes: lots", "votes: 17000")
     edit(project, SEAT, "valid_votes: 43006", "valid_votes: 42782")  # the declared total, corrected too

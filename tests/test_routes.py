@@ -19,7 +19,7 @@ def test_dist_holds_exactly_the_files_the_routes_declare(tmp_path: Path) -> None
     assert built.site is not None
     routes = built.site.routes
     assert published(paths.dist) == set(routes) | {MARKER}  # and the file saying the generator wrote it
-    assert len(routes) == 22  # 13 pages, 4 data files, the tile map, sitemap, robots.txt, 2 assets
+    assert len(routes) == 25  # 13 pages, 6 data files, the tile map, sitemap, robots.txt, 3 assets
 
 
 def test_every_route_says_what_it_publishes(real_build: Site) -> None:
@@ -28,7 +28,8 @@ def test_every_route_says_what_it_publishes(real_build: Site) -> None:
         f"{s.seat.slug}/index.html" for s in real_build.results.seats}
     assert {p for p, k in kinds.items() if k == ANYWHERE_PAGE} == {"404.html"}
     assert {p for p, k in kinds.items() if k == DATA} == {
-        "results.json", "results.csv", "county.csv", "derbyshire.hexjson", "sitemap.xml", "robots.txt"}
+        "results.json", "results.csv", "county.csv", "derbyshire.hexjson", "sitemap.xml", "robots.txt",
+        "status.json", "feed.xml"}
     assert all(p.startswith("assets/") for p, k in kinds.items() if k == ASSET)
     seat_pages = {route.seat: p for p, route in real_build.routes.items() if route.seat}
     assert seat_pages == {s.seat.slug: f"{s.seat.slug}/index.html" for s in real_build.results.seats}

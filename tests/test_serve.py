@@ -115,7 +115,7 @@ def test_a_failing_rebuild_keeps_serving_and_recovers(project: Paths) -> None:
     status, headers, body = call(preview, "/erewash/")
     assert status == "200 OK" and headers["Cache-Control"] == "no-store"
     page = parse(body)  # the last good page, with the problem laid over it
-    assert "content/constituencies/erewash.yml:14:49" in page.find("aside", id="sitegen-problems").find("ol").get_text()
+    assert "content/constituencies/erewash.yml:16:49" in page.find("aside", id="sitegen-problems").find("ol").get_text()
     assert "17,224" in page.find("table", class_="result").get_text()
     assert call(preview, "/assets/" + next(p.name for p in (project.dist / "assets").iterdir()))[0] == "200 OK"
     assert "17,224" in (project.dist / "erewash" / "index.html").read_text()  # last good build kept
@@ -126,8 +126,8 @@ def test_a_failing_rebuild_keeps_serving_and_recovers(project: Paths) -> None:
     status, _, body = call(preview, "/erewash/")
     assert status == "200 OK" and b"17,000" in body
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("first build: full rebuild, 22 rendered, 22 written, ")
-    assert re.fullmatch(r"content/constituencies/erewash\.yml: incremental rebuild, 5 rendered, 5 written, \d+ ms",
+    assert lines[0].startswith("first build: full rebuild, 25 rendered, 25 written, ")
+    assert re.fullmatch(r"content/constituencies/erewash\.yml: incremental rebuild, 6 rendered, 6 written, \d+ ms",
                         lines[-1])
     assert err.getvalue().splitlines()[-1] == ("content/constituencies/erewash.yml: 1 error in 1 file; "
                                                "those seats stay as they last built; showing the problems "
@@ -204,7 +204,7 @@ def test_open_tabs_follow_every_save(server) -> None:
         edit(project, SEAT, "votes: 18224", "votes: lots")
         for tab in (seat, overview):  # the last good pages, with the problem laid over them
             tab.wait_for_selector("#sitegen-problems", timeout=10_000)
-            assert "content/constituencies/erewash.yml:14:46" in tab.locator("#sitegen-problems ol").inner_text()
+            assert "content/constituencies/erewash.yml:16:46" in tab.locator("#sitegen-problems ol").inner_text()
         assert seat.locator("h1").inner_text() == "Erewash" and "18,224" in seat.locator("table.result").inner_text()
 
         edit(project, SEAT, "votes: lots", "votes: 17224")

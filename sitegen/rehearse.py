@@ -1,0 +1,156 @@
+"""A rehearsal of election night: the editor's finished content replayed seat by seat.
+
+A scratch copy of content/ starts with every seat awaited; each step puts one seat's own file back
+as the editor wrote it, in the order the seats declared (`declared_at`; seats without it follow
+in file-name order). Nothing of the editor's is written to. `build.py rehearse` serves the scratch
+copy like the published site (no live reload: open pages learn of new results as readers' pages
+will, through status.json), and the tests replay it step by step.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Optional, TextIO
+
+import yaml
+
+from .config import Paths
+
+# What a seat file says about its result; left out while the seat waits in the rehearsal.
+RESULT_FIELDS = ("valid_votes", "declared_at", "declared_at_approx", "status", "recount_note")
+
+
+def awaited_text(text: str) -> str:
+    """Return a constituency file's text as it stood before its result: the same candidates without
+    votes, the result's own fields left out."""
+    data = yaml.safe_load(text)
+    for name in RESULT_FIELDS:
+        data.pop(name, None)
+    data["candidates"] = [{k: v for k, v in c.items() if k != "votes"} for c in data["candidates"]]
+    return ("# A rehearsal's copy: the result is not declared yet.\n"
+            + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=200))
+
+
+def recount_text(text: str) -> str:
+    """Return a constituency file's text while its votes are being counted again."""
+    return awaited_text(text) + "status: recount\nrecount_note: A recount is under way (rehearsal).\n"
+
+
+def declaration_order(folder: Path) -> list[str]:
+    """Return the seats' slugs in the order they declared: by declared_at, then the rest by file name."""
+    timed, untimed = [], []
+    for path in sorted(folder.glob("*.yml")):
+        moment = yaml.safe_load(path.read_text(encoding="utf-8")).get("declared_at")
+        if isinstance(moment, datetime):
+            timed.append((moment.astimezone(timezone.utc), path.stem))
+        else:
+            untimed.append(path.stem)
+    return [slug for _, slug in sorted(timed)] + untimed
+
+
+class Rehearsal:
+    """A scratch copy of the content, declared one seat at a time."""
+
+    def __init__(self, paths: Paths, scratch: Path, recount: Optional[str] = None):
+        self.source = paths.content
+        self.scratch = scratch
+        self.paths = Paths.from_root(paths.root, scratch / "content", scratch / "dist", scratch / ".cache")
+        shutil.copytree(self.source, self.paths.content)
+        self.folder = self.paths.content / "constituencies"
+        self.order = declaration_order(self.source / "constituencies")
+        self.recount = recount      # a seat that goes to a recount the step before it declares
+        self.declared: list[str] = []
+        self._recounting = False
+        # The story of the whole night is held back until the night is over.
+        self._overview = self.paths.content / "overview.md"
+        self._story = self._overview.read_bytes() if self._overview.exists() else None
+        self._overview.unlink(missing_ok=True)
+        for slug in self.order:
+            self._write(slug, awaited_text(self._final(slug)))
+
+    @property
+    def done(self) -> bool:
+        """Return True when every seat has declared."""
+        return len(self.declared) == len(self.order)
+
+    def _final(self, slug: str) -> str:
+        return (self.source / "constituencies" / f"{slug}.yml").read_text(encoding="utf-8")
+
+    def _write(self, slug: str, text: str) -> None:
+        """Replace one scratch file whole, so that the preview never reads it half written."""
+        target = self.folder / f"{slug}.yml"
+        temporary = self.folder / f".{slug}.yml.rehearsal"
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(target)
+
+    def step(self) -> Optional[str]:
+        """Move the night on one step; return what happened ('Erewash declared'), None when done."""
+        if self.done:
+            return None
+        slug = self.order[len(self.declared)]
+        name = yaml.safe_load(self._final(slug)).get("name", slug)
+        if slug == self.recount and not self._recounting:
+            self._recounting = True
+            self._write(slug, recount_text(self._final(slug)))
+            return f"{name}: recount"
+        self._write(slug, self._final(slug))
+        self.declared.append(slug)
+        if self.done and self._story is not None:
+            self._overview.write_bytes(self._story)
+        return f"{name} declared"
+
+    def close(self) -> None:
+        """Remove the scratch copy."""
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def rehearse(paths: Paths, *, every: float, poll: float, recount: Optional[str], host: str, port: int,
+             open_browser: bool, out: TextIO, err: TextIO) -> int:
+    """Serve a rehearsal until interrupted, declaring a seat every `every` seconds (0: on Enter)."""
+    from .engine import gather
+    from .errors import ContentErrors
+    from .serve import serve
+
+    try:
+        gather(paths)  # the finished content must build before it can be replayed
+    except ContentErrors as exc:
+        for error in exc.errors:
+            print(error.format(), file=err)
+        print(f"rehearse: {exc.summary()[:-len('nothing written.')]}fix them first.", file=err)
+        return 1
+    rehearsal = Rehearsal(paths, Path(tempfile.mkdtemp(prefix="sitegen-rehearsal-")), recount)
+    if recount is not None and recount not in rehearsal.order:
+        rehearsal.close()
+        print(f"python3 build.py: error: --recount {recount!r} is not a constituency's slug", file=err)
+        return 2
+    stop = threading.Event()
+
+    def night() -> None:
+        total = len(rehearsal.order)
+        while not stop.is_set():
+            if every > 0:
+                if stop.wait(every):
+                    return
+            elif not sys.stdin.readline():
+                return
+            happened = rehearsal.step()
+            if happened is None:
+                print(f"Rehearsal: all {total} declared; Ctrl+C to stop.", file=out, flush=True)
+                return
+            print(f"Rehearsal: {happened} ({len(rehearsal.declared)} of {total} declared)", file=out, flush=True)
+
+    when = f"one every {every:g} s" if every > 0 else "one each time you press Enter"
+    print(f"Rehearsal of {len(rehearsal.order)} declarations, {when}, in a scratch copy "
+          f"({rehearsal.scratch}); open pages check for news every {poll:g} s.", file=out, flush=True)
+    threading.Thread(target=night, daemon=True).start()
+    script = f"<script>window.SITEGEN_POLL_SECONDS = {poll:g};</script>"
+    try:
+        return serve(rehearsal.paths, host=host, port=port, open_browser=open_browser, out=out,
+                             err=err, inject=script)
+    finally:
+        stop.set()
+        rehearsal.close()

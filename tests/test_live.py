@@ -1,0 +1,267 @@
+"""Election night, live: result states on every output, status.json, the Atom feed, "last
+updated" from the content, and the rehearsal that replays the night."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from sitegen.engine import Site, gather
+from sitegen.rehearse import Rehearsal
+from tests.conftest import PROJECT, parse, project_paths
+
+DECLARED = {"erewash", "high-peak", "derbyshire-dales"}  # the three with a reported time in the content
+RECOUNT = "bolsover"
+RECOUNT_NOTE = "A candidate asked for a recount"
+
+
+def text(node) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+def awaited(text_: str) -> str:
+    """A seat file's text with its result taken out: no votes, no declared total, no time."""
+    text_ = re.sub(r", votes: \d+", "", text_)
+    return re.sub(r"^(valid_votes|declared_at|declared_at_approx): .*\n", "", text_, flags=re.M)
+
+
+def night_at(target: Path, declared: set[str], recount: str | None = None) -> Path:
+    """Copy content/ with only `declared` seats declared and `recount` in a recount."""
+    shutil.copytree(PROJECT / "content", target)
+    for path in (target / "constituencies").glob("*.yml"):
+        if path.stem not in declared:
+            body = awaited(path.read_text())
+            if path.stem == recount:
+                body += f"status: recount\nrecount_note: {RECOUNT_NOTE}\n"
+            path.write_text(body)
+    return target
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    root = tmp_path_factory.mktemp("live")
+    content = night_at(root / "content", DECLARED, RECOUNT)
+    (content / "constituencies" / "amber-valley.awaited.md").write_text(
+        "Amber Valley was a Conservative seat in the 2019 notional result.\n")
+    return gather(project_paths(content, root / "dist"))
+
+
+# --- the three states on each page --------------------------------------------------------------
+
+def test_a_recount_seat_page_says_so_and_shows_no_figures(night: Site) -> None:
+    page = parse(night.files["bolsover/index.html"])
+    assert text(page.find("title")) == "Bolsover: recount under way – Derbyshire results 2024"
+    assert text(page.find("span", class_="badge")) == "Recount under way"
+    assert "badge-recount" in page.find("span", class_="badge")["class"]
+    assert text(page.find("p", class_="recount-note")) == RECOUNT_NOTE
+    assert text(page.find("p", class_="lead")) == (
+        "The votes in Bolsover are being counted again; the result has not been declared yet. "
+        "5 candidates are standing.")  # 5 Bolsover rows in candidates.csv
+    assert page.find("table", class_="result") is None
+    assert text(page.find("ul", class_="candidates").find_next("p")) == (
+        "Candidates are listed in ballot-paper order, by surname. The votes will be published here "
+        "once the recount is declared.")
+    # the story of the finished result waits for the declaration
+    assert page.find(id="about-heading") is None
+
+
+def test_an_awaited_seat_shows_its_awaited_blurb_never_the_finished_story(night: Site) -> None:
+    page = parse(night.files["amber-valley/index.html"])
+    assert text(page.find("span", class_="badge")) == "Result awaited"
+    assert text(page.find(id="about-heading")) == "Before the result"
+    assert text(page.find(id="about-heading").parent.find("p")) == (
+        "Amber Valley was a Conservative seat in the 2019 notional result.")
+    assert "Farnsworth" not in text(page.find("main").find("section", class_="prose"))
+    # a seat with neither shows no blurb at all while it waits
+    assert parse(night.files["chesterfield/index.html"]).find(id="about-heading") is None
+
+
+def test_a_declared_seat_shows_its_story_and_when_it_was_declared(night: Site) -> None:
+    page = parse(night.files["derbyshire-dales/index.html"])
+    assert text(page.find("span", class_="badge")) == "Labour GAIN from Conservative"
+    assert text(page.find(id="about-heading")) == "About the result"
+    declared = page.find("span", class_="declared")
+    assert text(declared) == "Declared just before 07:00 BST, 5 July"
+    assert declared.find("time")["datetime"] == "2024-07-05T07:00:00+01:00"
+
+
+def test_the_map_shows_each_state(night: Site) -> None:
+    page = parse(night.files["index.html"])
+    tiles = {a["href"]: a for a in page.find("figure", class_="hex-map").find_all("a")}
+    assert tiles["bolsover/"]["aria-label"] == "Bolsover: recount under way"
+    assert tiles["bolsover/"].find("polygon")["fill"] == "url(#recount-hatch)"
+    assert text(tiles["bolsover/"].find("tspan", class_="tile-party")) == "Recount"
+    assert tiles["chesterfield/"]["aria-label"] == "Chesterfield: result awaited"
+    assert tiles["chesterfield/"].find("polygon")["fill"] == "url(#awaited-hatch)"
+    assert text(tiles["chesterfield/"].find("tspan", class_="tile-party")) == "Awaited"
+    assert tiles["erewash/"]["aria-label"] == "Erewash: Labour gain from Conservative"
+    assert text(tiles["erewash/"].find("tspan", class_="tile-party")) == "Lab"
+    legend = [text(li) for li in page.find("ul", class_="legend").find_all("li")]
+    assert legend == ["Labour 3", "Recount 1", "Awaited 7"]
+
+
+def test_the_tally_the_table_and_the_lists_show_each_state(night: Site) -> None:
+    page = parse(night.files["index.html"])
+    assert text(page.find("p", class_="progress")) == "3 of 11 declared · 1 recount"
+    assert text(page.find("tr", class_="tally-waiting")) == "Not yet declared 8 seats, 1 of them in a recount"
+    rows = {text(r.find("th").find("a")): [text(td) for td in r.find_all("td")]
+            for r in page.find("table", class_="seats").find("tbody").find_all("tr")}
+    assert rows["Bolsover"][1] == "Recount under way"
+    assert rows["Chesterfield"][1] == "Result awaited"
+    assert rows["Erewash"][1].startswith("Lab")
+    still = [text(li) for li in page.find("ul", class_="awaited-list").find_all("li")]
+    assert "Bolsover recount" in still and "Chesterfield" in still and len(still) == 8
+
+
+def test_the_exports_carry_each_state(night: Site) -> None:
+    seats = {s["slug"]: s for s in json.loads(night.files["results.json"])["constituencies"]}
+    assert (seats["bolsover"]["status"], seats["bolsover"]["recount_note"], seats["bolsover"]["result"]) == (
+        "recount", RECOUNT_NOTE, None)
+    assert seats["chesterfield"]["status"] == "awaited"
+    assert (seats["erewash"]["status"], seats["erewash"]["declared_at"], seats["erewash"]["declared_at_approx"]) == (
+        "declared", "2024-07-05T02:30:00+01:00", "just after")
+    rows = list(csv.DictReader(io.StringIO(night.files["results.csv"])))
+    assert {r["constituency_slug"]: r["status"] for r in rows} == {
+        slug: "declared" if slug in DECLARED else "recount" if slug == RECOUNT else "awaited" for slug in seats}
+    hexes = json.loads(night.files["derbyshire.hexjson"])["hexes"]
+    assert (hexes["bolsover"]["status"], hexes["chesterfield"]["status"], hexes["erewash"]["status"]) == (
+        "recount", "awaited", "declared")
+
+
+def test_status_json_lists_every_seat_state_and_a_version_of_them(night: Site) -> None:
+    status = json.loads(night.files["status.json"])
+    assert (status["seats_total"], status["declared"], status["recounts"]) == (11, 3, 1)
+    bolsover = next(s for s in status["seats"] if s["slug"] == "bolsover")
+    assert bolsover == {"slug": "bolsover", "name": "Bolsover", "url": "bolsover/", "status": "recount",
+                        "result": None, "declared_at": None}
+    erewash = next(s for s in status["seats"] if s["slug"] == "erewash")
+    assert (erewash["result"], erewash["declared_at"]) == ("Labour GAIN from Conservative", "2024-07-05T02:30:00+01:00")
+    # the version is a hash of the seats' states: it changes exactly when one does
+    seats = json.dumps(status["seats"], ensure_ascii=False, separators=(",", ":"))
+    assert status["version"] == hashlib.sha256(seats.encode()).hexdigest()[:16]
+    assert len(night.files["status.json"]) < 3000  # polled by every open page: small
+
+
+def test_pages_carry_the_states_they_show_for_the_update_check(night: Site) -> None:
+    overview = parse(night.files["index.html"]).find("script", src=re.compile(r"assets/live\."))
+    assert overview["data-status"] == "status.json" and overview.has_attr("defer")
+    states = dict(pair.split(":") for pair in overview["data-states"].split())
+    assert (states["bolsover"], states["chesterfield"], states["erewash"], len(states)) == ("r", "a", "d", 11)
+    seat = parse(night.files["bolsover/index.html"]).find("script", src=re.compile(r"assets/live\."))
+    assert (seat["data-status"], seat["data-home"], seat["data-states"]) == ("../status.json", "../", "bolsover:r")
+
+
+def test_every_page_links_the_feed(night: Site) -> None:
+    for name, body in night.files.items():
+        if name.endswith("index.html") and "moved" not in name:
+            link = parse(body).find("link", rel="alternate", type="application/atom+xml")
+            assert link is not None and link["href"] in ("feed.xml", "../feed.xml"), name
+
+
+# --- time from the content -----------------------------------------------------------------------
+
+def test_last_updated_is_the_latest_declaration_in_the_content(real_build: Site, night: Site) -> None:
+    for site in (real_build, night):
+        updated = parse(site.files["index.html"]).find("p", class_="updated")
+        assert " ".join(updated.get_text().split()) == ("Last updated just before 07:00 BST, 5 July, with the declaration in "
+                                 "Derbyshire Dales")
+        assert updated.find("time")["datetime"] == "2024-07-05T07:00:00+01:00"
+
+
+def test_last_updated_falls_back_to_site_updated(tmp_path: Path) -> None:
+    content = night_at(tmp_path / "content", set())
+    site = gather(project_paths(content, tmp_path / "dist"))
+    updated = parse(site.files["index.html"]).find("p", class_="updated")
+    assert text(updated) == "Last updated 5 July 2024"  # site.yml's `updated`
+
+
+def test_sitemap_dates_each_seat_by_its_declaration(tmp_path: Path) -> None:
+    content = night_at(tmp_path / "content", {"erewash", "high-peak"})
+    seat = content / "constituencies" / "high-peak.yml"
+    seat.write_text(seat.read_text().replace("2024-07-05T04:00:00+01:00", "2024-07-06T00:30:00+01:00"))
+    site = gather(project_paths(content, tmp_path / "dist"))
+    sitemap = site.files["sitemap.xml"]
+    lastmod = dict(re.findall(r"<loc>https://example.org/derbyshire-2024/([a-z-]*)/?</loc><lastmod>([\d-]+)</lastmod>",
+                              sitemap))
+    assert (lastmod["high-peak"], lastmod["erewash"], lastmod["bolsover"], lastmod[""]) == (
+        "2024-07-06", "2024-07-05", "2024-07-05", "2024-07-06")
+
+
+# --- the Atom feed ---------------------------------------------------------------------------------
+
+BASE = "https://example.org/derbyshire-2024/"
+
+
+@pytest.mark.parametrize("declared", [set(), {"erewash", "high-peak", "derbyshire-dales"}, None])
+def test_the_feed_parses_with_an_entry_per_declaration_newest_first(tmp_path: Path, declared) -> None:
+    content = (night_at(tmp_path / "content", declared) if declared is not None
+               else shutil.copytree(PROJECT / "content", tmp_path / "content"))
+    site = gather(project_paths(content, tmp_path / "dist"))
+    feed = feedparser.parse(site.files["feed.xml"])
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.title == "Declarations – Derbyshire results 2024"
+    expected = 11 if declared is None else len(declared)
+    assert len(feed.entries) == expected
+    for entry in feed.entries:  # every entry links to a page the same build published
+        assert entry.link.startswith(BASE)
+        assert f"{entry.link[len(BASE):]}index.html" in site.files
+    if declared is None or declared:
+        # the three with a time first, newest first: Dales (07:00), High Peak (04:00), Erewash (02:30)
+        assert [e.title for e in feed.entries[:3]] == [
+            "Derbyshire Dales: Labour GAIN from Conservative", "High Peak: Labour GAIN from Conservative",
+            "Erewash: Labour GAIN from Conservative"]
+        assert feed.entries[0].updated == "2024-07-05T07:00:00+01:00"
+        assert feed.entries[2].summary == (
+            "Adam Thompson won Erewash for Labour, a gain from the Conservatives, with a majority of 5,859 "
+            "(13.6%) on a turnout of 60.4%.")
+        assert feed.feed.updated == "2024-07-05T07:00:00+01:00"
+    else:
+        assert feed.feed.updated == "2024-07-05T00:00:00Z"
+    if declared is None:  # the rest, dated by the day, in name order
+        assert [e.title.split(":")[0] for e in feed.entries[3:]] == [
+            "Amber Valley", "Bolsover", "Chesterfield", "Derby North", "Derby South", "Mid Derbyshire",
+            "North East Derbyshire", "South Derbyshire"]
+
+
+# --- the rehearsal ----------------------------------------------------------------------------------
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_rehearsal_replays_the_night_and_every_step_passes_the_check(tmp_path: Path) -> None:
+    paths = project_paths(PROJECT / "content", tmp_path / "unused")
+    before = tree_digest(PROJECT / "content")
+    rehearsal = Rehearsal(paths, tmp_path / "scratch", recount="amber-valley")
+    try:
+        # seats with a reported time first, in time order; then the rest by file name
+        assert rehearsal.order == ["erewash", "high-peak", "derbyshire-dales", "amber-valley", "bolsover",
+                                   "chesterfield", "derby-north", "derby-south", "mid-derbyshire",
+                                   "north-east-derbyshire", "south-derbyshire"]
+        seen = []
+        while True:
+            site = gather(rehearsal.paths)  # gather ends with the post-render check: it raises on a fault
+            status = json.loads(site.files["status.json"])
+            seen.append((status["declared"], status["recounts"]))
+            feed = feedparser.parse(site.files["feed.xml"])
+            assert len(feed.entries) == status["declared"] and not feed.bozo
+            assert ("story-heading" in site.files["index.html"]) == rehearsal.done
+            if rehearsal.step() is None:
+                break
+        assert seen == [(n, 0) for n in range(4)] + [(3, 1)] + [(n, 0) for n in range(4, 12)]
+        # the end of the replay is the editor's own content, byte for byte
+        final = gather(project_paths(PROJECT / "content", tmp_path / "real"))
+        assert site.files == final.files
+    finally:
+        rehearsal.close()
+    assert not (tmp_path / "scratch").exists()
+    assert tree_digest(PROJECT / "content") == before  # nothing of the editor's was touched

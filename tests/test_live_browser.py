@@ -1,0 +1,152 @@
+"""The update banner in a real browser, driven by a real rehearsal (`build.py rehearse`) over HTTP."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, expect, sync_playwright
+
+from sitegen.serve import free_port
+from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
+from tests.conftest import PROJECT
+from tests.test_browser import WCAG_TAGS
+
+pytestmark = pytest.mark.browser
+
+POLL_SECONDS = 1  # the rehearsal's polling interval, shortened for the test (the site's is 60)
+
+
+class Rehearsing:
+    """`build.py rehearse` in a process of its own, declaring a seat each time it is told to."""
+
+    def __init__(self, port: int):
+        self.process = subprocess.Popen(
+            [sys.executable, str(PROJECT / "build.py"), "rehearse", "--every", "0", "--poll", str(POLL_SECONDS),
+             "--port", str(port)], cwd=PROJECT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, bufsize=1)
+        self.url = f"http://127.0.0.1:{port}/"
+        self.lines: list[str] = []
+        self.wait_for("Serving ")
+
+    def wait_for(self, part: str) -> str:
+        """Return the next line of the rehearsal's output that holds `part`."""
+        assert self.process.stdout is not None
+        while True:
+            line = self.process.stdout.readline()
+            assert line, f"rehearsal ended: {self.lines}"
+            self.lines.append(line.rstrip("\n"))
+            if part in line:
+                return line.rstrip("\n")
+
+    def declare_next(self) -> str:
+        assert self.process.stdin is not None
+        self.process.stdin.write("\n")
+        self.process.stdin.flush()
+        said = self.wait_for("Rehearsal: ")
+        self.wait_for(" rebuild, ")  # the new site is served
+        return said
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def rehearsal() -> Iterator[Rehearsing]:
+    run = Rehearsing(free_port("127.0.0.1", 8600) or 8600)
+    try:
+        yield run
+    finally:
+        run.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_the_banner_names_a_new_declaration_within_one_interval(rehearsal: Rehearsing, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(rehearsal.url)
+    assert page.locator("h1").inner_text() == "No results declared yet"
+    banner = page.locator("aside.live-banner")
+    page.wait_for_timeout(POLL_SECONDS * 1500)  # a poll has come and gone: nothing new, no banner
+    expect(banner).to_be_hidden()
+    heading = page.locator("h1").bounding_box()
+
+    assert rehearsal.declare_next() == "Rehearsal: Erewash declared (1 of 11 declared)"
+    declared = time.monotonic()
+    expect(banner).to_be_visible(timeout=(POLL_SECONDS + 2) * 1000)
+    waited = time.monotonic() - declared
+    assert waited < POLL_SECONDS + 1.5, waited
+    assert banner.locator("p").inner_text() == "1 new result: Erewash."
+    assert banner.locator("a").get_attribute("href") == "./erewash/"
+    # announced politely, once, in words
+    assert page.locator("[role=status]").inner_text() == "1 new result: Erewash. Use Show to load them."
+    assert page.locator("h1").bounding_box() == heading  # nothing on the page moved
+    assert page.locator("h1").inner_text() == "No results declared yet"  # nor changed under the reader
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]] == []
+
+    # the reader chooses: Show loads the new result
+    banner.get_by_role("button", name="Show").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "1 of 11 seats declared"
+    expect(banner).to_be_hidden()
+    assert errors == []
+    page.close()
+
+
+def test_a_seat_page_hears_of_news_and_updates_can_be_stopped(rehearsal: Rehearsing, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(rehearsal.url + "erewash/")
+    control = page.locator("p.live-control")
+    assert control.inner_text() == "This page checks for new results every minute.Turn off"
+    rehearsal.declare_next()
+    banner = page.locator("aside.live-banner")
+    expect(banner).to_be_visible(timeout=(POLL_SECONDS + 2) * 1000)
+    assert banner.locator("p").inner_text() == "1 new result: Erewash."
+    banner.get_by_role("button", name="Stop updates").click()
+    expect(banner).to_be_hidden()
+    assert control.inner_text() == "Checking for new results is off.Turn on"
+    rehearsal.declare_next()  # High Peak: the page no longer asks
+    page.wait_for_timeout(POLL_SECONDS * 2500)
+    expect(banner).to_be_hidden()
+    page.reload()  # remembered in this browser
+    assert page.locator("p.live-control").inner_text() == "Checking for new results is off.Turn on"
+    page.locator("p.live-control button").click()
+    assert page.locator("p.live-control").inner_text() == "This page checks for new results every minute.Turn off"
+    page.wait_for_timeout(POLL_SECONDS * 1500)  # High Peak declared before this page loaded: no news
+    expect(page.locator("aside.live-banner")).to_be_hidden()
+    assert rehearsal.declare_next() == "Rehearsal: Derbyshire Dales declared (3 of 11 declared)"
+    expect(page.locator("aside.live-banner")).to_be_visible(timeout=(POLL_SECONDS + 2) * 1000)
+    assert page.locator("aside.live-banner p").inner_text() == "1 new result: Derbyshire Dales."
+    # from a seat page, Show goes to the overview, where the news is
+    page.locator("aside.live-banner").get_by_role("button", name="Show").click()
+    page.wait_for_url(rehearsal.url)
+    assert page.locator("h1").inner_text() == "3 of 11 seats declared"
+    page.close()
+
+
+def test_without_javascript_the_page_is_as_published(rehearsal: Rehearsing, browser: Browser, tmp_path: Path) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(rehearsal.url)
+    rehearsal.declare_next()
+    page.wait_for_timeout(POLL_SECONDS * 2000)
+    assert page.locator("aside.live-banner").count() == 0
+    assert page.locator("p.live-control").count() == 0
+    assert page.locator("h1").inner_text() == "No results declared yet"  # complete as served, no news
+    page.reload()
+    assert page.locator("h1").inner_text() == "1 of 11 seats declared"
+    context.close()

@@ -1,0 +1,87 @@
+"""The GitHub Actions workflow: content-only commits publish without waiting for the browser suite;
+everything else waits for it; deploys never go out of order."""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import PROJECT
+
+WORKFLOWS = PROJECT / ".github" / "workflows"
+
+
+def load(name: str) -> dict:
+    data = yaml.safe_load((WORKFLOWS / name).read_text())
+    data["on"] = data.pop(True)  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def test_content_only_commits_publish_without_waiting_for_the_tests() -> None:
+    jobs = load("site.yml")["jobs"]
+    assert jobs["publish-content"]["needs"] == "changes"
+    assert jobs["publish-content"]["if"] == "needs.changes.outputs.content_only == 'true'"
+    assert jobs["publish"]["needs"] == ["changes", "test"]
+    assert jobs["publish"]["if"] == "needs.changes.outputs.content_only == 'false'"
+    assert "if" not in jobs["test"]  # the suite runs on every pull request and every push to main
+    steps = load("publish.yml")["jobs"]["publish"]["steps"]
+    assert "build.py check" in steps[2]["run"] and "tools/setup.sh" in steps[2]["run"]
+
+
+def test_an_older_deploy_never_publishes_over_a_newer_one() -> None:
+    publish = load("publish.yml")["jobs"]["publish"]
+    assert publish["concurrency"] == {"group": "pages", "cancel-in-progress": True}
+    steps = {s.get("id") or s.get("uses", "").split("@")[0]: s for s in publish["steps"]}
+    assert "git ls-remote origin refs/heads/main" in steps["head"]["run"]
+    assert steps["actions/upload-pages-artifact"]["if"] == "steps.head.outputs.current == 'true'"
+    assert steps["deployment"]["if"] == "steps.head.outputs.current == 'true'"
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+@pytest.mark.parametrize("changed, expected", [
+    (["content/constituencies/erewash.yml"], "true"),
+    (["content/constituencies/erewash.yml", "content/overview.md"], "true"),
+    (["content/constituencies/erewash.yml", "templates/base.html"], "false"),
+    (["sitegen/compute.py"], "false"),
+])
+def test_the_changes_step_tells_content_from_code(tmp_path: Path, changed: list[str], expected: str) -> None:
+    """Runs the workflow's own shell step on a real repository."""
+    step = next(s for s in load("site.yml")["jobs"]["changes"]["steps"] if s.get("id") == "diff")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    git(repo, "config", "user.email", "t@example.org")
+    git(repo, "config", "user.name", "t")
+    for name in changed:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text("before\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "before")
+    before = git(repo, "rev-parse", "HEAD")
+    for name in changed:
+        (repo / name).write_text("after\n")
+    git(repo, "commit", "-qam", "after")
+    after = git(repo, "rev-parse", "HEAD")
+    script = step["run"].replace("${{ github.event.before }}", before).replace("${{ github.event_name }}", "push")
+    output = tmp_path / "output"
+    subprocess.run(["bash", "-e", "-c", script], cwd=repo, check=True,
+                   env={**os.environ, "GITHUB_SHA": after, "GITHUB_OUTPUT": str(output)})
+    assert output.read_text() == f"content_only={expected}\n"
+
+
+def test_a_push_without_a_previous_commit_is_tested_first(tmp_path: Path) -> None:
+    step = next(s for s in load("site.yml")["jobs"]["changes"]["steps"] if s.get("id") == "diff")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    script = step["run"].replace("${{ github.event.before }}", "0" * 40).replace("${{ github.event_name }}", "push")
+    output = tmp_path / "output"
+    subprocess.run(["bash", "-e", "-c", script], cwd=repo, check=True,
+                   env={**os.environ, "GITHUB_SHA": "HEAD", "GITHUB_OUTPUT": str(output)})
+    assert output.read_text() == "content_only=false\n"
