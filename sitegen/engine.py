@@ -370,7 +370,10 @@ def removed_pages(folder: Path, files: dict[str, Body], shown: str) -> list[Cont
     return [ContentError(shown + page.removesuffix("index.html"), 0, 0, "was published by the last build and "
                          "is not in this one; if its seat's files were renamed, list the old name under "
                          "old_slugs in the new .yml so that links already shared keep working", warning=True)
-            for page in published if page not in files]
+            for page in published if page not in files
+            # a seat's embed goes with its page: one warning for the two
+            and not (page.endswith("/embed/index.html") and page.removesuffix("embed/index.html") + "index.html"
+                     in published and page.removesuffix("embed/index.html") + "index.html" not in files)]
 
 
 def build(paths: Paths, *, jobs: Optional[int] = None, progress: Progress = lambda stage: None) -> Built:

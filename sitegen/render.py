@@ -44,6 +44,18 @@ def seat_path(seat: SeatResult) -> str:
     return f"{seat.seat.slug}/index.html"
 
 
+def headline(results: Results) -> str:
+    """Return the overview's headline: 'Labour won all 11 seats', '3 of 11 seats declared'."""
+    leader, total, parties = results.leader, len(results.seats), results.site.parties
+    if leader is None:
+        return "No results declared yet"
+    if leader.after == total:
+        return f"{parties[leader.party].name} won all {total} seats"
+    if results.declared == total:
+        return f"{parties[leader.party].name} won {leader.after} of {total} seats"
+    return f"{results.declared} of {total} seats declared"
+
+
 def render_overview(results: Results, env: Environment, assets: dict[str, Asset],
                     memo: RenderMemo) -> str:
     """Return the county overview page."""
@@ -53,7 +65,8 @@ def render_overview(results: Results, env: Environment, assets: dict[str, Asset]
     return env.get_template("overview.html").render(
         results=results, site=results.site.info, parties=results.site.parties,
         blurb=memo.markdown(results.site.overview), canonical=results.site.info.base_url,
-        map=hexes, seat_rows=seat_rows, map_tiles=map_tiles, county=results.county,
+        map=hexes, seat_rows=seat_rows, map_tiles=map_tiles, county=results.county, headline=headline(results),
+        embed_code=embed_snippet(results, None),
         county_bars=county_bars(results.county),
         seat_bars=seat_bars(results, f"Before: {results.site.info.previous_election}",
                             f"After: {results.site.info.polling_day.year}"),
@@ -61,11 +74,12 @@ def render_overview(results: Results, env: Environment, assets: dict[str, Asset]
 
 
 def render_moved(results: Results, seat: SeatResult, old: str, env: Environment,
-                 assets: dict[str, Asset]) -> str:
-    """Return the page left at an old address of a renamed constituency, sending readers on."""
+                 assets: dict[str, Asset], part: str = "") -> str:
+    """Return the page left at an old address of a renamed constituency (or, with part 'embed/',
+    of its embed), sending readers on."""
     return env.get_template("moved.html").render(
-        site=results.site.info, name=seat.seat.facts.name, slug=seat.seat.slug,
-        **_page_globals(f"{old}/index.html", assets))
+        site=results.site.info, name=seat.seat.facts.name, target=f"{seat.seat.slug}/{part}",
+        **_page_globals(f"{old}/{part}index.html", assets))
 
 
 def render_constituency(results: Results, index: int, env: Environment,
@@ -82,7 +96,7 @@ def render_constituency(results: Results, index: int, env: Environment,
         change_bars=change_bars(seat),
         previous_seat=seats[index - 1] if index > 0 else None,
         next_seat=seats[index + 1] if index + 1 < len(seats) else None,
-        canonical=f"{results.site.info.base_url}{seat.seat.slug}/",
+        canonical=f"{results.site.info.base_url}{seat.seat.slug}/", embed_code=embed_snippet(results, seat),
         **_page_globals(page, assets))
 
 
@@ -107,7 +121,9 @@ class RenderMemo:
     """What rendering can reuse from one build to the next (the preview keeps one)."""
 
     def __init__(self, cache: Optional[Path] = None) -> None:
+        from .cards import Cards
         self.markdown = Blurbs(cache / "markdown" if cache else None)
+        self.cards = Cards(cache / "cards" if cache else None)
         self.records: dict = {}    # slug -> (SeatResult, its results.json record, its results.csv rows)
         self.fragments: dict = {}  # (kind, slug) -> (what it was made from, the Markup)
 
@@ -175,3 +191,49 @@ def render_feed(results: Results, env: Environment) -> str:
 
 def _instant(stamp: str) -> datetime:
     return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def embed_path(seat: Optional[SeatResult]) -> str:
+    """Return the output file of a seat's embeddable card, or (None) the county's."""
+    return f"{seat.seat.slug}/embed/index.html" if seat else "embed/index.html"
+
+
+def embed_height(seat: Optional[SeatResult], results: Results) -> int:
+    """Return the frame height (px) the embed snippet gives, for hosts that run no script: the
+    card's height at 320 px wide, so that nothing is cut off (a script fits it exactly)."""
+    if seat is None:
+        return 600
+    if seat.is_declared:
+        return 260 + 62 * len(seat.candidates)
+    return 240 + 30 * len(seat.candidates)
+
+
+def render_embed(results: Results, seat: Optional[SeatResult], env: Environment,
+                 assets: dict[str, Asset]) -> str:
+    """Return a compact result card for an <iframe> in an article: one seat's, or (None) the
+    county's map and tally. No site chrome; links open the full page in a new tab."""
+    page = embed_path(seat)
+    hexes = hex_map(results) if seat is None else None
+    return env.get_template("embed.html").render(
+        results=results, seat=seat, site=results.site.info, parties=results.site.parties,
+        map=hexes, headline=headline(results), bars=share_bars(seat) if seat else None,
+        canonical=f"{results.site.info.base_url}{seat.seat.slug + '/' if seat else ''}",
+        **_page_globals(page, assets))
+
+
+def embed_snippet(results: Results, seat: Optional[SeatResult]) -> str:
+    """Return the HTML a newsroom copies into an article to show the card: the frame, and a few
+    lines that fit its height to the card (the card says its height, from the site's own origin)."""
+    base = results.site.info.base_url
+    origin = "/".join(base.split("/")[:3])
+    where = f"{seat.seat.slug}/" if seat else ""
+    title = (f"{seat.seat.facts.name}: {seat.label}" if seat else headline(results)) + f" – {results.site.info.title}"
+    return (f'<iframe src="{base}{where}embed/" title="{_attribute(title)}" width="100%" '
+            f'height="{embed_height(seat, results)}" style="border:0;width:100%;max-width:700px" loading="lazy">'
+            f'</iframe>\n<script>addEventListener("message",function(e){{if(e.origin!=="{origin}"||!e.data||'
+            f'e.data.type!=="sitegen:height")return;document.querySelectorAll("iframe").forEach(function(f){{'
+            f'if(f.contentWindow===e.source)f.style.height=e.data.height+"px"}})}});</script>')
+
+
+def _attribute(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")

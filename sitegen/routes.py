@@ -16,14 +16,17 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from .assets import Asset
+from .cards import favicon_ico, overview_card_data, seat_card_data, touch_icon
 from .compute import Results, SeatResult
 from .export import (hexjson_name, render_county_csv, render_hexjson, render_results_csv, render_results_json,
                      render_status)
-from .render import RenderMemo, page_dates, render_constituency, render_feed, render_moved, render_overview, seat_path
+from .render import (RenderMemo, embed_path, headline, page_dates, render_constituency, render_embed, render_feed,
+                     render_moved, render_overview, seat_path)
 
 Body = Union[str, bytes]
 
 OVERVIEW, RESULTS_JSON, RESULTS_CSV = "index.html", "results.json", "results.csv"
+SHARE_IMAGE = "share.png"
 STATUS, FEED = "status.json", "feed.xml"
 
 # What a route publishes, which decides how the post-render check reads it.
@@ -31,6 +34,7 @@ PAGE = "page"              # HTML whose links and anchors must resolve
 ANYWHERE_PAGE = "anywhere"  # HTML served at any address (404.html), so it links by absolute address
 DATA = "data"              # a data file for readers and machines
 ASSET = "asset"            # a static file, published under its content hash
+IMAGE = "image"            # a drawn image: share cards and icons
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,12 @@ def _tile(seat: SeatResult) -> tuple:
     return seat.seat.slug, facts.hex, facts.name, seat.status, seat.winner.party if seat.winner else None
 
 
+def site_path(base_url: str) -> str:
+    """Return the path part of the site's address ('/derbyshire-2024/'): where 404.html, served
+    at any depth, links home, on the host the site is published on."""
+    return "/" + base_url.split("://", 1)[-1].partition("/")[2]
+
+
 def _state(seat: SeatResult) -> tuple:
     return seat.seat.slug, seat.seat.facts.name, seat.status, seat.label, seat.seat.facts.declared_at
 
@@ -76,12 +86,15 @@ def route_table(results: Results, env: Environment, assets: dict[str, Asset], me
              declared if seat.is_declared else None),
             seat=seat.seat.slug))
     # A renamed seat's old addresses keep working: a small page at each sends readers on.
-    table += [Route(f"{old}/index.html", lambda seat=seat, old=old: render_moved(results, seat, old, env, assets),
+    # (and so do embeds already placed in articles)
+    table += [Route(f"{old}/{part}index.html",
+                    lambda seat=seat, old=old, part=part: render_moved(results, seat, old, env, assets, part),
                     (old, seat.seat.slug, seat.seat.facts.name))
-              for seat in seats for old in seat.seat.facts.old_slugs]
+              for seat in seats for old in seat.seat.facts.old_slugs for part in ("", "embed/")]
     css = assets["style.css"].data.decode("utf-8") if "style.css" in assets else ""
     table += [
-        Route("404.html", lambda: env.get_template("404.html").render(site=info, inline_css=Markup(css)), (),
+        Route("404.html", lambda: env.get_template("404.html").render(site=info, inline_css=Markup(css),
+                                                                       home=site_path(info.base_url)), (),
               kind=ANYWHERE_PAGE),
         Route("sitemap.xml", lambda: env.get_template("sitemap.xml").render(
             results=results, site=info, lastmod=page_dates(results)),
@@ -101,5 +114,22 @@ def route_table(results: Results, env: Environment, assets: dict[str, Asset], me
     if any(s.seat.facts.hex for s in seats):
         table.append(Route(hexjson_name(info.area), lambda: render_hexjson(results),
                            tuple(_tile(s) for s in seats), kind=DATA))
+    # Results that travel: a share card per page (og:image), an embeddable card per seat and for
+    # the county; and the icons browsers and phones ask for by name.
+    cards, title, election = memo.cards, info.title, info.election
+    for seat in seats:
+        card = seat_card_data(seat, title, election)
+        table.append(Route(f"{seat.seat.slug}/{SHARE_IMAGE}", lambda card=card: cards.seat(card), card, kind=IMAGE,
+                           cost=8))
+        table.append(Route(embed_path(seat), lambda seat=seat: render_embed(results, seat, env, assets),
+                           (seat.seat.facts, seat.status), cost=1))
+    overview_card = overview_card_data(results, headline(results))
+    table += [
+        Route(SHARE_IMAGE, lambda: cards.overview(overview_card), overview_card, kind=IMAGE, cost=12),
+        Route(embed_path(None), lambda: render_embed(results, None, env, assets),
+              (tuple(_tile(s) for s in seats), results.tally), cost=5),
+        Route("apple-touch-icon.png", touch_icon, (), kind=IMAGE),
+        Route("favicon.ico", favicon_ico, (), kind=IMAGE),
+    ]
     table += [Route(asset.output, lambda asset=asset: asset.data, (), kind=ASSET) for asset in assets.values()]
     return {route.path: route for route in table}

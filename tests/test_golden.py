@@ -17,9 +17,14 @@ from tests.conftest import PROJECT, project_paths, read_tree
 GOLDEN = PROJECT / "tests" / "golden" / "small"
 
 
-def pinned(files: dict) -> dict[str, str]:
-    """Return the text outputs that the golden copy pins (assets are pinned by their hashed names)."""
+def pinned(files: dict) -> dict[str, str | bytes]:
+    """Return the outputs that the golden copy pins (assets are pinned by their hashed names): text,
+    and the drawn images byte for byte (Pillow is pinned to one version, fonts ship with the code)."""
     return {name: body for name, body in files.items() if not name.startswith("assets/")}
+
+
+def read(path: Path) -> str | bytes:
+    return path.read_bytes() if path.suffix in (".png", ".ico") else path.read_text(encoding="utf-8")
 
 
 def test_small_site_matches_golden(small_build: Site) -> None:
@@ -27,11 +32,15 @@ def test_small_site_matches_golden(small_build: Site) -> None:
     if os.environ.get("UPDATE_GOLDEN"):
         for name, body in outputs.items():
             (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN / name).write_text(body, encoding="utf-8")
-    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
-                for p in sorted(GOLDEN.rglob("*")) if p.is_file()}
+            if isinstance(body, bytes):
+                (GOLDEN / name).write_bytes(body)
+            else:
+                (GOLDEN / name).write_text(body, encoding="utf-8")
+    expected = {p.relative_to(GOLDEN).as_posix(): read(p) for p in sorted(GOLDEN.rglob("*")) if p.is_file()}
     assert sorted(outputs) == sorted(expected), "the set of output files changed"
     for name in sorted(outputs):
+        if outputs[name] != expected[name] and isinstance(outputs[name], bytes):
+            pytest.fail(f"{name} differs from the golden copy (UPDATE_GOLDEN=1 to accept after looking at it)")
         if outputs[name] != expected[name]:
             diff = "".join(difflib.unified_diff(expected[name].splitlines(True), outputs[name].splitlines(True),
                                                 f"golden/{name}", f"built/{name}"))

@@ -16,23 +16,26 @@ SEAT = "content/constituencies/erewash.yml"
 
 
 @pytest.mark.parametrize("change, expected", [
-    # the feed's entry quotes the majority; the seat's state (status.json) stays as it was
+    # the feed's entry, the seat's share image and its embed quote the figures; the seat's state
+    # (status.json) stays as it was, and so do the county's shares on the overview's image
     ((SEAT, "votes: 17224", "votes: 17225"), {"erewash/index.html", "index.html", "results.json", "results.csv", "county.csv",
-                                              "feed.xml"}),
+                                              "feed.xml", "erewash/share.png", "erewash/embed/index.html"}),
     # the winner changes, so the tile map does too; the majority and turnout fall to the county's
     # lowest, which moves the rank six other pages show
     ((SEAT, "votes: 17224", "votes: 1"),
      {"erewash/index.html", "index.html", "results.json", "results.csv", "county.csv", "derbyshire.hexjson",
-      "status.json", "feed.xml", "amber-valley/index.html", "bolsover/index.html", "chesterfield/index.html", "derby-north/index.html",
+      "status.json", "feed.xml", "share.png", "embed/index.html", "erewash/share.png", "erewash/embed/index.html",
+      "amber-valley/index.html", "bolsover/index.html", "chesterfield/index.html", "derby-north/index.html",
       "derby-south/index.html", "south-derbyshire/index.html"}),
     ((SEAT, "name: Erewash", "updated: 2024-07-06\nname: Erewash"),
-     {"erewash/index.html", "index.html", "results.json", "results.csv", "county.csv", "sitemap.xml", "feed.xml"}),
+     {"erewash/index.html", "index.html", "results.json", "results.csv", "county.csv", "sitemap.xml", "feed.xml",
+      "erewash/embed/index.html"}),
     (("content/constituencies/erewash.md", "Labour", "Labour's"), {"erewash/index.html"}),
     # renamed so it sorts first: its old and new neighbours all link to it
     ((SEAT, "name: Erewash", "name: Aaa Erewash"),
      {"erewash/index.html", "derbyshire-dales/index.html", "high-peak/index.html", "amber-valley/index.html",
       "index.html", "results.json", "results.csv", "county.csv", "sitemap.xml", "derbyshire.hexjson", "status.json",
-      "feed.xml"}),
+      "feed.xml", "share.png", "embed/index.html", "erewash/share.png", "erewash/embed/index.html"}),
     (("content/overview.md", "Derbyshire", "Derbys"), {"index.html"}),
     (("content/parties.yml", "#E4003B", "#E4003C"), None),
     (("content/site.yml", "Derbyshire results 2024", "Derbyshire 2024"), None),
@@ -40,7 +43,7 @@ SEAT = "content/constituencies/erewash.yml"
 def test_a_change_renders_only_the_outputs_made_from_it(project: Paths, change: tuple, expected) -> None:
     rebuilder = Rebuilder(project)
     first = rebuilder.rebuild()
-    assert first.full and len(first.outputs) == 25
+    assert first.full and len(first.outputs) == 53
     edit(project, *change)
     again = rebuilder.rebuild()
     assert again.outputs == (first.outputs if expected is None else expected)
@@ -89,11 +92,12 @@ def test_a_one_seat_change_renders_only_what_it_touches(project: Paths) -> None:
     before = read_tree(project.dist)
     report = rebuilder.rebuild()
     after = read_tree(project.dist)
-    # 6 outputs show the seat's votes, its majority or the county's sums, and all of them change
+    # 8 outputs show the seat's votes, its majority or the county's sums, and all of them change
     # (no seat's rank in the county moves, so no other page)
-    assert (report.full, report.rendered, report.written) == (False, 6, 6)
+    assert (report.full, report.rendered, report.written) == (False, 8, 8)
     assert sorted(n for n in after if after[n] != before[n]) == [
-        "county.csv", "erewash/index.html", "feed.xml", "index.html", "results.csv", "results.json"]
+        "county.csv", "erewash/embed/index.html", "erewash/index.html", "erewash/share.png", "feed.xml", "index.html",
+        "results.csv", "results.json"]
 
 
 def test_a_seat_with_a_mistake_stays_as_it_last_built_and_the_next_save_recovers(project: Paths) -> None:

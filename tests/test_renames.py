@@ -58,3 +58,7 @@ def test_an_old_slug_keeps_the_old_address_working(project: Path) -> None:
     assert page.find("main").find("a")["href"] == "../amber-vale/"
     assert page.find("h1").get_text() == "Amber Valley has moved"
     assert (project / "dist/amber-vale/index.html").is_file()
+    # an embed already placed in an article follows too
+    embed = parse((project / "dist/amber-valley/embed/index.html").read_text())
+    assert embed.find("meta", attrs={"http-equiv": "refresh"})["content"] == "0; url=../../amber-vale/embed/"
+    assert (project / "dist/amber-vale/embed/index.html").is_file()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sitegen.engine import Site, build
-from sitegen.routes import ANYWHERE_PAGE, ASSET, DATA, PAGE
+from sitegen.routes import IMAGE, ANYWHERE_PAGE, ASSET, DATA, PAGE
 from sitegen.write import MARKER
 from tests.conftest import PROJECT, project_paths
 
@@ -19,13 +19,17 @@ def test_dist_holds_exactly_the_files_the_routes_declare(tmp_path: Path) -> None
     assert built.site is not None
     routes = built.site.routes
     assert published(paths.dist) == set(routes) | {MARKER}  # and the file saying the generator wrote it
-    assert len(routes) == 25  # 13 pages, 6 data files, the tile map, sitemap, robots.txt, 3 assets
+    # 13 pages and 12 embeds, 6 data files, the tile map, sitemap, robots.txt, 12 share images, 2 icons, 5 assets
+    assert len(routes) == 53
 
 
 def test_every_route_says_what_it_publishes(real_build: Site) -> None:
     kinds = {path: route.kind for path, route in real_build.routes.items()}
-    assert {p for p, k in kinds.items() if k == PAGE} == {"index.html"} | {
-        f"{s.seat.slug}/index.html" for s in real_build.results.seats}
+    assert {p for p, k in kinds.items() if k == PAGE} == {"index.html", "embed/index.html"} | {
+        f"{s.seat.slug}/index.html" for s in real_build.results.seats} | {
+        f"{s.seat.slug}/embed/index.html" for s in real_build.results.seats}
+    assert {p for p, k in kinds.items() if k == IMAGE} == {"share.png", "apple-touch-icon.png", "favicon.ico"} | {
+        f"{s.seat.slug}/share.png" for s in real_build.results.seats}
     assert {p for p, k in kinds.items() if k == ANYWHERE_PAGE} == {"404.html"}
     assert {p for p, k in kinds.items() if k == DATA} == {
         "results.json", "results.csv", "county.csv", "derbyshire.hexjson", "sitemap.xml", "robots.txt",

@@ -223,7 +223,7 @@ def test_sharing_tags_use_the_summary_and_base_url(real_build: Site) -> None:
     assert meta["og:description"] == meta["description"] == sentence(page.find("p", class_="lead"))
     assert meta["og:description"].startswith("Jon Pearce won High Peak for Labour, a gain from the Conservatives")
     assert meta["og:title"] == text(page.find("title")) == "High Peak: Labour GAIN from Conservative – Derbyshire results 2024"
-    assert meta["twitter:card"] == "summary"
+    assert meta["twitter:card"] == "summary_large_image"  # with the share image (tests/test_share.py)
 
 
 def test_sitemap_lastmod_comes_from_the_content(real_build: Site) -> None:

@@ -28,7 +28,11 @@ def test_content_only_commits_publish_without_waiting_for_the_tests() -> None:
     assert jobs["publish"]["if"] == "needs.changes.outputs.content_only == 'false'"
     assert "if" not in jobs["test"]  # the suite runs on every pull request and every push to main
     steps = load("publish.yml")["jobs"]["publish"]["steps"]
-    assert "build.py check" in steps[2]["run"] and "tools/setup.sh" in steps[2]["run"]
+    build = next(s for s in steps if "tools/setup.sh" in s.get("run", ""))
+    assert "build.py check" in build["run"]
+    # built for the address GitHub Pages serves, so absolute links and share images work there
+    assert "steps.pages.outputs.base_url" in build["run"]
+    assert any(s.get("uses", "").startswith("actions/configure-pages@") for s in steps)
 
 
 def test_an_older_deploy_never_publishes_over_a_newer_one() -> None:

@@ -1,0 +1,364 @@
+"""Share images: a 1200 x 630 PNG card per seat and for the overview, drawn with Pillow from the
+computed figures, for link previews (og:image), plus the site's touch icon and favicon.
+
+Every card is drawn from a small tuple of plain values (`seat_card_data`, `overview_card_data`):
+the route table's inputs for the card, and the key of the disk cache, so that an unchanged card is
+never drawn twice. The fonts are the repository's own (sitegen/fonts/, DejaVu Sans cut down to the
+European scripts), laid out with Pillow's basic layout, never a system font or an optional text
+shaper, so that every machine with the pinned Pillow draws the same pixels, and a rebuild gives
+the same bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+from typing import Any, Optional
+
+from .compute import Results, SeatResult
+
+WIDTH, HEIGHT = 1200, 630
+FONTS = Path(__file__).resolve().parent / "fonts"
+REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
+INK, MUTED, PAPER, LINE = "#16191d", "#555d68", "#ffffff", "#d5d9df"
+AWAITED, RECOUNT, RECOUNT_INK = "#b7bdc6", "#f2c230", "#5c4700"
+NAVY, ACCENT = "#14213d", "#e4003b"
+MARGIN = 80
+# Bump when the drawing changes, so that cached cards are drawn again.
+DESIGN = "cards-2"
+
+
+def _fingerprint() -> str:
+    import PIL
+    digest = hashlib.sha256(f"{DESIGN} {PIL.__version__}".encode())
+    for font in (REGULAR, BOLD):
+        digest.update(font.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# --- what a card shows: plain values, compared and hashed -------------------------------------------
+
+def seat_card_data(seat: SeatResult, site_title: str, election: str) -> tuple:
+    """Return everything a seat's card shows."""
+    facts, parties = seat.seat.facts, seat.parties or {}
+    head = (site_title, election, facts.name, seat.status, seat.label)
+    if not seat.is_declared:
+        names = tuple((c.name, parties[c.party].short, parties[c.party].colour) for c in seat.candidates)
+        return head + (names,)
+    winner = seat.winner
+    assert winner is not None and seat.majority is not None
+    colour = parties[winner.party].colour
+    bars = tuple((c.name, parties[c.party].short, parties[c.party].colour, str(c.share_pct))
+                 for c in seat.candidates[:4])
+    return head + (colour, winner.name, seat.majority, str(seat.majority_pct), str(seat.turnout_pct), bars)
+
+
+def overview_card_data(results: Results, headline: str) -> tuple:
+    """Return everything the overview's card shows: the headline, the tally and the map's tiles."""
+    from .charts import hex_map
+    info, parties = results.site.info, results.site.parties
+    tally = tuple((parties[t.party].short, parties[t.party].colour, t.after, t.change)
+                  for t in results.tally if t.after or t.before)
+    shares = tuple((parties[p.party].short, str(p.share_pct)) for p in results.county.parties[:3])
+    hexes = hex_map(results)
+    tiles: tuple = ()
+    if hexes is not None:
+        tiles = tuple((t.points, parties[t.seat.winner.party].colour if t.seat.winner else t.seat.status)
+                      for t in hexes.tiles)
+    size = (hexes.width, hexes.height) if hexes is not None else None
+    return (info.title, info.election, headline, results.declared, len(results.seats),
+            len(results.recounts), tally, shares, size, tiles)
+
+
+# --- drawing ------------------------------------------------------------------------------------
+
+class Cards:
+    """Draws cards, remembering them in memory and (with `folder`) on disk by what they show."""
+
+    def __init__(self, folder: Optional[Path] = None):
+        self.folder = folder
+        self._memo: dict[tuple, bytes] = {}
+        self._fonts: dict[tuple[Path, int], Any] = {}
+        self._fingerprint: Optional[str] = None
+
+    def seat(self, data: tuple) -> bytes:
+        """Return a seat's card as PNG bytes."""
+        return self._cached(("seat",) + data, _draw_seat)
+
+    def overview(self, data: tuple) -> bytes:
+        """Return the overview's card as PNG bytes."""
+        return self._cached(("overview",) + data, _draw_overview)
+
+    def _cached(self, key: tuple, draw: Any) -> bytes:
+        png = self._memo.get(key)
+        if png is not None:
+            return png
+        if self._fingerprint is None:
+            self._fingerprint = _fingerprint()
+        name = hashlib.sha256(f"{self._fingerprint}\0{key!r}".encode()).hexdigest()
+        path = self.folder / f"{name}.png" if self.folder else None
+        if path is not None:
+            try:
+                png = path.read_bytes()
+            except OSError:
+                png = None
+        if png is None:
+            png = draw(self, key[1:])
+            if path is not None:
+                _store(path, png)
+        self._memo[key] = png
+        return png
+
+    def font(self, path: Path, size: int) -> Any:
+        """Return a font at `size` px, laid out without an optional shaper (same pixels everywhere)."""
+        from PIL import ImageFont
+        font = self._fonts.get((path, size))
+        if font is None:
+            font = self._fonts[(path, size)] = ImageFont.truetype(
+                str(path), size, layout_engine=ImageFont.Layout.BASIC)
+        return font
+
+    def fit(self, text: str, path: Path, width: int, sizes: tuple[int, ...]) -> tuple[Any, list[str]]:
+        """Return the largest font of `sizes` at which `text` fits `width` in one line, else in two
+        lines at the smallest size (the second cut short with an ellipsis if it must be)."""
+        for size in sizes:
+            font = self.font(path, size)
+            if font.getlength(text) <= width:
+                return font, [text]
+        font = self.font(path, sizes[-1])
+        words, first = text.split(), ""
+        while words and font.getlength((first + " " + words[0]).strip()) <= width:
+            first = (first + " " + words.pop(0)).strip()
+        rest = " ".join(words)
+        if not first:  # one word longer than the line
+            first, rest = _shorten(font, text, width), ""
+        return font, [first] + ([_shorten(font, rest, width)] if rest else [])
+
+
+def _shorten(font: Any, text: str, width: int) -> str:
+    if font.getlength(text) <= width:
+        return text
+    while text and font.getlength(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _store(path: Path, png: bytes) -> None:
+    """Write a cached card whole (best effort: a cache that cannot be written is no error)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{id(png)}.tmp")
+        temporary.write_bytes(png)
+        temporary.replace(path)
+    except OSError:
+        pass
+
+
+def text_on(fill: str) -> str:
+    """Return black or white, whichever contrasts more with `fill` (as the pages do)."""
+    from .templating import text_colour_on
+    return text_colour_on(fill)
+
+
+def _canvas() -> tuple[Any, Any]:
+    from PIL import Image, ImageDraw
+    image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
+    return image, ImageDraw.Draw(image)
+
+
+def _png(image: Any) -> bytes:
+    """Return the card as a palette PNG: a third of the size of a full-colour one, and quicker to
+    write. The quantizer may shift a colour slightly; the colours that fill areas (party colours,
+    ink, paper) are put back exactly, so a party's colour on a card is the colour in parties.yml."""
+    from PIL import Image
+    quantized = image.quantize(colors=128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    palette = quantized.getpalette()[:3 * 128]
+    entries = [tuple(palette[i:i + 3]) for i in range(0, len(palette), 3)]
+    fixed: set[int] = set()
+    for count, colour in sorted(image.getcolors(WIDTH * HEIGHT), reverse=True):
+        if count < 400:
+            break
+        free = [i for i in range(len(entries)) if i not in fixed]
+        nearest = min(free, key=lambda i: sum((a - b) ** 2 for a, b in zip(entries[i], colour)))
+        entries[nearest] = colour
+        fixed.add(nearest)
+    quantized.putpalette([channel for entry in entries for channel in entry])
+    buffer = io.BytesIO()
+    quantized.save(buffer, "PNG", compress_level=6)
+    return buffer.getvalue()
+
+
+def _pill(cards: Cards, draw: Any, x: int, y: int, text: str, fill: str, ink: str, size: int = 34) -> int:
+    """Draw a rounded label; return its right edge."""
+    font = cards.font(BOLD, size)
+    width = int(font.getlength(text))
+    draw.rounded_rectangle((x, y, x + width + 2 * 22, y + size + 24), radius=(size + 24) // 2, fill=fill)
+    draw.text((x + 22, y + 12), text, font=font, fill=ink)
+    return x + width + 44
+
+
+def _masthead(cards: Cards, draw: Any, site_title: str, election: str, stripe: str) -> None:
+    draw.rectangle((0, 0, WIDTH, 14), fill=stripe)
+    font = cards.font(BOLD, 26)
+    draw.text((MARGIN, 44), site_title.upper(), font=font, fill=NAVY)
+    left = MARGIN + font.getlength(site_title.upper()) + 16
+    draw.text((left, 44), "· " + election, font=cards.font(REGULAR, 26), fill=MUTED)
+
+
+def _draw_seat(cards: Cards, data: tuple) -> bytes:
+    site_title, election, name, status, label = data[:5]
+    image, draw = _canvas()
+    colour = data[5] if status == "declared" else (RECOUNT if status == "recount" else AWAITED)
+    _masthead(cards, draw, site_title, election, colour)
+    font, lines = cards.fit(name, BOLD, WIDTH - 2 * MARGIN, (84, 76, 68, 60))
+    y = 96
+    for line in lines:
+        draw.text((MARGIN, y), line, font=font, fill=INK)
+        y += int(font.size * 1.15)
+    y += 14
+    if status == "declared":
+        _, winner, majority, majority_pct, turnout, bars = data[5:]
+        _pill(cards, draw, MARGIN, y, label, colour, text_on(colour))
+        y += 94
+        line = f"{winner} elected · majority {majority:,} ({majority_pct}%) · turnout {turnout}%"
+        small, shown = cards.fit(line, REGULAR, WIDTH - 2 * MARGIN, (32, 28, 26))
+        draw.text((MARGIN, y), shown[0], font=small, fill=INK)
+        _share_bars(cards, draw, bars, y + 62)
+    else:
+        fill, ink = (RECOUNT, RECOUNT_INK) if status == "recount" else ("#e4e7eb", INK)
+        _pill(cards, draw, MARGIN, y, label, fill, ink)
+        y += 94
+        names = data[5]
+        standing = f"{len(names)} candidates standing" if len(names) != 1 else "1 candidate standing"
+        draw.text((MARGIN, y), standing, font=cards.font(REGULAR, 30), fill=MUTED)
+        y += 56
+        shown = names[:6]
+        half = (len(shown) + 1) // 2
+        for i, (candidate, short, party_colour) in enumerate(shown):
+            x = MARGIN + (i // half) * 520
+            row = y + (i % half) * 50
+            draw.rectangle((x, row + 8, x + 20, row + 28), fill=party_colour)
+            text = _shorten(cards.font(REGULAR, 30), f"{candidate} ({short})", 480)
+            draw.text((x + 34, row), text, font=cards.font(REGULAR, 30), fill=INK)
+    return _png(image)
+
+
+def _share_bars(cards: Cards, draw: Any, bars: tuple, top: int) -> None:
+    """Draw the leading candidates' shares as bars, the largest the full width."""
+    label_font, value_font = cards.font(BOLD, 28), cards.font(BOLD, 28)
+    label_width = max(int(label_font.getlength(short)) for _, short, _, _ in bars) + 24
+    track = WIDTH - 2 * MARGIN - label_width - 110
+    largest = max(float(share) for *_, share in bars) or 1.0
+    row_height = min(58, (HEIGHT - 40 - top) // max(len(bars), 1))
+    for i, (_, short, colour, share) in enumerate(bars):
+        y = top + i * row_height
+        draw.text((MARGIN, y + 4), short, font=label_font, fill=INK)
+        length = max(4, round(track * float(share) / largest))
+        draw.rounded_rectangle((MARGIN + label_width, y + 6, MARGIN + label_width + length, y + 38), radius=4,
+                               fill=colour)
+        draw.text((MARGIN + label_width + length + 14, y + 4), f"{share}%", font=value_font, fill=INK)
+
+
+def _draw_overview(cards: Cards, data: tuple) -> bytes:
+    site_title, election, headline, declared, total, recounts, tally, shares, size, tiles = data
+    image, draw = _canvas()
+    _masthead(cards, draw, site_title, election, ACCENT)
+    map_box = 470 if tiles else 0
+    text_width = WIDTH - 2 * MARGIN - map_box - (30 if tiles else 0)
+    font, lines = cards.fit(headline, BOLD, text_width, (72, 64, 56, 50))
+    y = 100
+    for line in lines:
+        draw.text((MARGIN, y), line, font=font, fill=INK)
+        y += int(font.size * 1.15)
+    y += 20
+    row = cards.font(BOLD, 34)
+    for short, colour, seats, change in tally[:4]:
+        draw.rectangle((MARGIN, y + 6, MARGIN + 28, y + 34), fill=colour)
+        changed = "" if change == 0 else f" ({'+' if change > 0 else '−'}{abs(change)})"
+        draw.text((MARGIN + 44, y), f"{short} {seats} {'seat' if seats == 1 else 'seats'}{changed}", font=row,
+                  fill=INK)
+        y += 52
+    notes = []
+    if shares:
+        notes.append("Vote share: " + ", ".join(f"{short} {share}%" for short, share in shares))
+    if total - declared:
+        notes.append(f"{declared} of {total} declared" + (f" · {recounts} recount{'s' if recounts != 1 else ''}"
+                                                           if recounts else ""))
+    for note in notes:
+        small, shown = cards.fit(note, REGULAR, text_width, (30, 26))
+        for line in shown:
+            draw.text((MARGIN, y + 8), line, font=small, fill=MUTED)
+            y += 40
+    _seat_strip(draw, tally, total, HEIGHT - 74, MARGIN, MARGIN + text_width)
+    if tiles:
+        _hex_map(image, size, tiles, (WIDTH - MARGIN - map_box, 96, WIDTH - MARGIN, HEIGHT - 40))
+    return _png(image)
+
+
+def _seat_strip(draw: Any, tally: tuple, total: int, y: int, left: int, right: int) -> None:
+    """Draw every seat as one block of the strip, coloured by its winner (grey while awaited)."""
+    gap = 4
+    width = (right - left - gap * (total - 1)) / max(total, 1)
+    if width < 2:  # too many seats for blocks: one bar per party instead
+        x = float(left)
+        for _, colour, seats, _ in tally:
+            draw.rectangle((round(x), y, round(x + (right - left) * seats / total), y + 34), fill=colour)
+            x += (right - left) * seats / total
+        draw.rectangle((round(x), y, right, y + 34), fill=AWAITED) if x < right else None
+        return
+    colours = [colour for _, colour, seats, _ in tally for _ in range(seats)]
+    colours += [AWAITED] * (total - len(colours))
+    for i, colour in enumerate(colours):
+        x = left + i * (width + gap)
+        draw.rectangle((round(x), y, round(x + width), y + 34), fill=colour)
+
+
+def _hex_map(image: Any, size: tuple, tiles: tuple, box: tuple[int, int, int, int]) -> None:
+    """Draw the map's hexagons (their SVG points) scaled into `box`."""
+    width, height = float(size[0]), float(size[1])
+    left, top, right, bottom = box
+    scale = min((right - left) / width, (bottom - top) / height)
+    dx = left + ((right - left) - width * scale) / 2
+    dy = top + ((bottom - top) - height * scale) / 2
+    # drawn at twice the size and scaled down, so that the slanted edges are smooth
+    from PIL import Image, ImageDraw
+    layer = Image.new("RGB", (2 * (right - left), 2 * (bottom - top)), PAPER)
+    pen = ImageDraw.Draw(layer)
+    for points, fill in tiles:
+        corners = [(2 * (dx - left + float(x) * scale), 2 * (dy - top + float(y) * scale))
+                   for x, y in (pair.split(",") for pair in points.split())]
+        colour = RECOUNT if fill == "recount" else "#e4e7eb" if fill == "awaited" else fill
+        pen.polygon(corners, fill=colour, outline=PAPER, width=8)
+    image.paste(layer.resize((right - left, bottom - top), Image.LANCZOS), (left, top))
+
+
+# --- icons --------------------------------------------------------------------------------------
+# The favicon's design (static/favicon.svg, a 32-unit square): three bars on navy.
+ICON_BARS = ((6, 17, 11, 26, PAPER), (13.5, 8, 18.5, 26, ACCENT), (21, 13, 26, 26, "#8cc4ff"))
+
+
+def _icon(size: int, rounded: bool) -> Any:
+    from PIL import Image, ImageDraw
+    scale = size / 32
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0) if rounded else NAVY)
+    draw = ImageDraw.Draw(image)
+    if rounded:
+        draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=round(6 * scale), fill=NAVY)
+    for x0, y0, x1, y1, colour in ICON_BARS:
+        draw.rounded_rectangle((round(x0 * scale), round(y0 * scale), round(x1 * scale) - 1, round(y1 * scale) - 1),
+                               radius=max(1, round(scale)), fill=colour)
+    return image
+
+
+def touch_icon() -> bytes:
+    """Return the 180 x 180 icon phones show for a saved link (square: the phone rounds it)."""
+    buffer = io.BytesIO()
+    _icon(180, rounded=False).convert("RGB").save(buffer, "PNG", compress_level=9)
+    return buffer.getvalue()
+
+
+def favicon_ico() -> bytes:
+    """Return favicon.ico (16, 32 and 48 px), for the browsers and tools that ask for it by name."""
+    buffer = io.BytesIO()
+    _icon(64, rounded=True).save(buffer, "ICO", sizes=[(16, 16), (32, 32), (48, 48)])
+    return buffer.getvalue()

@@ -1,0 +1,173 @@
+"""Results that travel: share images (og:image), embeddable result cards, the 404 page and icons."""
+from __future__ import annotations
+
+import html
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from sitegen import cards
+from sitegen.engine import Site, build, gather
+from tests.conftest import PROJECT, parse, project_paths
+from tests.test_live import night_at
+
+BASE = "https://example.org/derbyshire-2024/"
+SEATS = ["amber-valley", "bolsover", "chesterfield", "derby-north", "derby-south", "derbyshire-dales", "erewash",
+         "high-peak", "mid-derbyshire", "north-east-derbyshire", "south-derbyshire"]
+PARTY_COLOURS = {"lab": (0xE4, 0x00, 0x3B)}  # content/parties.yml
+
+
+def meta(page, name: str) -> str:
+    tag = page.find("meta", attrs={"property": name}) or page.find("meta", attrs={"name": name})
+    assert tag is not None, name
+    return tag["content"]
+
+
+def png(body: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(body))
+    assert image.format == "PNG"
+    return image
+
+
+def test_every_page_shares_an_existing_1200_by_630_png(real_build: Site) -> None:
+    pages = ["index.html"] + [f"{slug}/index.html" for slug in SEATS]
+    for name in pages:
+        page = parse(real_build.files[name])
+        image_url = meta(page, "og:image")
+        assert image_url.startswith(BASE), name
+        target = image_url[len(BASE):]
+        assert target == ("share.png" if name == "index.html" else name.replace("index.html", "share.png"))
+        assert png(real_build.files[target]).size == (1200, 630), target
+        assert (meta(page, "og:image:width"), meta(page, "og:image:height")) == ("1200", "630")
+        assert meta(page, "og:image:type") == "image/png"
+        assert meta(page, "twitter:card") == "summary_large_image"
+        assert len(meta(page, "og:image:alt")) > 40 and meta(page, "og:image:alt") == meta(page, "twitter:image:alt")
+    dales = parse(real_build.files["derbyshire-dales/index.html"])
+    assert meta(dales, "og:image:alt") == (
+        "Derbyshire Dales: Labour GAIN from Conservative. John Whitby won Derbyshire Dales for Labour, a gain "
+        "from the Conservatives, with a majority of 350 (0.7%) on a turnout of 70.2%.")
+    assert meta(parse(real_build.files["index.html"]), "og:image:alt") == (
+        "Labour won all 11 seats: a map of the 11 constituencies coloured by the party that won each, and the "
+        "seats each party won.")
+
+
+def test_two_builds_give_the_same_image_bytes(tmp_path: Path) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    build(project_paths(PROJECT / "content", first / "dist")._replace(cache=first / "cache"))
+    build(project_paths(PROJECT / "content", second / "dist")._replace(cache=None))  # drawn again, no cache
+    images = sorted(p.relative_to(first / "dist") for p in (first / "dist").rglob("*.png"))
+    assert len(images) == 13  # the overview, 11 seats and the touch icon
+    for name in images + [Path("favicon.ico")]:
+        assert (first / "dist" / name).read_bytes() == (second / "dist" / name).read_bytes(), name
+
+
+def test_a_card_is_drawn_once_then_read_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = gather(project_paths(PROJECT / "content", tmp_path / "dist"))
+    seat = site.results.seats[0]
+    data = cards.seat_card_data(seat, "Derbyshire results 2024", "UK general election 2024")
+    drawn = cards.Cards(tmp_path / "cards").seat(data)
+    assert len(list((tmp_path / "cards").glob("*.png"))) == 1
+
+    def refuse(*_: object) -> bytes:
+        raise AssertionError("an unchanged card was drawn again")
+    monkeypatch.setattr(cards, "_draw_seat", refuse)
+    assert cards.Cards(tmp_path / "cards").seat(data) == drawn  # a new build, the same card from disk
+    changed = data[:2] + ("Amber Valley (renamed)",) + data[3:]
+    with pytest.raises(AssertionError, match="drawn again"):
+        cards.Cards(tmp_path / "cards").seat(changed)  # what it shows changed: drawn anew
+
+
+def pixel(body: bytes, xy: tuple[int, int]) -> tuple[int, int, int]:
+    return png(body).convert("RGB").getpixel(xy)
+
+
+def test_each_state_has_its_own_card(tmp_path: Path) -> None:
+    content = night_at(tmp_path / "content", {"erewash"}, recount="bolsover")
+    site = gather(project_paths(content, tmp_path / "dist"))
+    # the stripe along the top: the winner's colour, amber for a recount, grey while awaited
+    assert pixel(site.files["erewash/share.png"], (600, 4)) == PARTY_COLOURS["lab"]
+    assert pixel(site.files["bolsover/share.png"], (600, 4)) == (0xF2, 0xC2, 0x30)
+    assert pixel(site.files["chesterfield/share.png"], (600, 4)) == (0xB7, 0xBD, 0xC6)
+    # an awaited card shows no figures: what it is drawn from says so
+    chesterfield = next(s for s in site.results.seats if s.seat.slug == "chesterfield")
+    data = cards.seat_card_data(chesterfield, "t", "e")
+    assert data[3:5] == ("awaited", "Result awaited")
+    # its 7 candidates (candidates.csv), in ballot-paper order by surname
+    assert [name for name, _, _ in data[5]] == ["Ian Barfield", "Ben Flook", "Julie Lowe", "Toby Perkins",
+                                               "Dan Price", "Kris Stone", "David Wadsworth"]
+
+
+def test_seat_pages_offer_the_embed_code(real_build: Site) -> None:
+    page = parse(real_build.files["amber-valley/index.html"])
+    offer = page.find("details", class_="embed-offer")
+    assert " ".join(offer.find("summary").get_text().split()) == "Embed this result"
+    assert offer.find("label")["for"] == offer.find("textarea")["id"] == "embed-code"
+    code = offer.find("textarea").get_text()
+    frame = parse(code).find("iframe")
+    assert frame["src"] == BASE + "amber-valley/embed/"
+    assert frame["title"] == "Amber Valley: Labour GAIN from Conservative – Derbyshire results 2024"
+    assert frame["height"] == str(260 + 62 * 5) and frame["loading"] == "lazy"
+    script = parse(code).find("script").get_text()
+    assert 'e.origin!=="https://example.org"' in script and "sitegen:height" in script
+    assert offer.find("a", string="See the card")["href"] == "embed/"
+    county = parse(real_build.files["index.html"]).find("details", class_="embed-offer")
+    assert parse(county.find("textarea").get_text()).find("iframe")["src"] == BASE + "embed/"
+
+
+def test_embeds_follow_the_states_and_open_links_in_a_new_tab(tmp_path: Path) -> None:
+    content = night_at(tmp_path / "content", {"erewash"}, recount="bolsover")
+    site = gather(project_paths(content, tmp_path / "dist"))
+    erewash = parse(site.files["erewash/embed/index.html"])
+    assert erewash.find("header") is None and erewash.find("footer") is None  # no site chrome
+    rows = [[" ".join(c.get_text().split()) for c in r.find_all(["td"])] for r in erewash.select("tbody tr")]
+    assert rows[0] == ["17,224", "40.1%"]  # Adam Thompson: 17,224 of 43,006 valid votes
+    bolsover = parse(site.files["bolsover/embed/index.html"])
+    assert " ".join(bolsover.find("span", class_="badge").get_text().split()) == "Recount under way"
+    assert bolsover.find("table") is None
+    chesterfield = parse(site.files["chesterfield/embed/index.html"])
+    assert " ".join(chesterfield.find("span", class_="badge").get_text().split()) == "Result awaited"
+    county = parse(site.files["embed/index.html"])
+    assert " ".join(county.find("h1").get_text().split()) == "1 of 11 seats declared"
+    labels = [a["aria-label"] for a in county.select("figure a")]
+    assert "Bolsover: recount under way (opens in a new tab)" in labels
+    for name in ("erewash/embed/index.html", "bolsover/embed/index.html", "embed/index.html"):
+        links = parse(site.files[name]).find_all("a")
+        assert links and all(a.get("target") == "_blank" for a in links), name
+        # (SVG links take no rel; browsers give every target="_blank" link noopener anyway)
+        assert all(a.get("rel") == ["noopener"] for a in links if not a.find_parent("svg")), name
+
+
+def test_the_404_page_describes_itself_and_links_home_without_the_placeholder_host(real_build: Site) -> None:
+    page = parse(real_build.files["404.html"])
+    assert meta(page, "description") == ("There is no page at this address on Derbyshire results 2024. Every "
+                                         "constituency’s result is on the Derbyshire overview.")
+    homes = page.find_all("a", attrs={"data-home": True})
+    assert [a["href"] for a in homes] == ["/derbyshire-2024/", "/derbyshire-2024/"]  # base_url's path only
+    assert "example.org" not in real_build.files["404.html"]
+    assert page.find("link", rel="apple-touch-icon")["href"] == "/derbyshire-2024/apple-touch-icon.png"
+
+
+def test_icons_exist_at_the_addresses_browsers_ask_for(real_build: Site) -> None:
+    touch = png(real_build.files["apple-touch-icon.png"])
+    assert touch.size == (180, 180)
+    assert touch.convert("RGB").getpixel((2, 2)) == (0x14, 0x21, 0x3D)  # the favicon's navy, edge to edge
+    ico = Image.open(io.BytesIO(real_build.files["favicon.ico"]))
+    assert ico.format == "ICO" and sorted(ico.info["sizes"]) == [(16, 16), (32, 32), (48, 48)]
+    page = parse(real_build.files["amber-valley/index.html"])
+    assert page.find("link", rel="apple-touch-icon")["href"] == "../apple-touch-icon.png"
+    assert [link["href"] for link in page.find_all("link", rel="icon")][0] == "../favicon.ico"
+
+
+def test_the_cards_fit_long_names(tmp_path: Path) -> None:
+    content = shutil.copytree(PROJECT / "content", tmp_path / "content")
+    seat = content / "constituencies" / "erewash.yml"
+    seat.write_text(seat.read_text().replace("name: Erewash", "name: Erewash and the Very Long Name of Somewhere Else"))
+    site = gather(project_paths(content, tmp_path / "dist"))
+    assert png(site.files["erewash/share.png"]).size == (1200, 630)
+    assert html.unescape(re.search(r'og:image:alt" content="([^"]*)"',
+                                   site.files["erewash/index.html"]).group(1)).startswith(
+        "Erewash and the Very Long Name of Somewhere Else: Labour GAIN")
