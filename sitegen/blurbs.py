@@ -7,6 +7,7 @@ everything that shapes the output (converter settings and package versions).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -155,7 +156,8 @@ _HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
 _SCRIPT_LINK = re.compile(r"\]\(\s*(?:javascript|data|vbscript):|href\s*=\s*[\"']?\s*(?:javascript|data|vbscript):", re.I)
 
 
-def removed_html(text: str) -> tuple[int, list[str]]:
+@functools.lru_cache(maxsize=16384)  # the preview asks again for every blurb after every save
+def removed_html(text: str) -> tuple[int, tuple[str, ...]]:
     """Return the line of the first piece of raw HTML in Markdown `text` that cleaning removes when
     it is published, and what those pieces are (tags off the allow-list, event handlers, script
     links); (0, []) when there are none. Code spans and blocks, which show HTML as text, are left out."""
@@ -171,7 +173,7 @@ def removed_html(text: str) -> tuple[int, list[str]]:
             first = min(first, line) if first else line
             if what not in found:
                 found.append(what)
-    return first, found
+    return first, tuple(found)
 
 
 def markdown_to_html(text: str) -> Markup:

@@ -6,6 +6,7 @@ schema's complaints into messages with file and line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from typing import Annotated, Optional
 
@@ -155,16 +156,20 @@ class Constituency:
     blurb: Optional[str] = None  # Markdown source: the story of the result, shown once declared
     awaited_blurb: Optional[str] = None  # Markdown source shown only until the result is declared
 
-    @property
+    @cached_property
     def state(self) -> str:
         """Return 'declared', 'recount' or 'awaited' (CONTENT.md: result states)."""
         if self.is_declared():
             return "declared"
         return "recount" if self.facts.status == "recount" else "awaited"
 
+    @cached_property
+    def _declared(self) -> bool:
+        return all(c.votes is not None for c in self.facts.candidates)
+
     def is_declared(self) -> bool:
         """Return True when every candidate has votes (CONTENT.md: declared vs awaited)."""
-        return all(c.votes is not None for c in self.facts.candidates)
+        return self._declared
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, NamedTuple, Optional
+from typing import Any, Callable, Optional
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -158,13 +158,6 @@ def overview_fragments(results: Results, env: Environment, hexes: Optional[HexMa
     return rows, tiles
 
 
-class FeedEntry(NamedTuple):
-    """One declared seat in the Atom feed."""
-
-    seat: SeatResult
-    updated: str  # RFC 3339
-
-
 def _moment(seat: SeatResult, fallback: date) -> str:
     """Return when a seat was declared as RFC 3339: its declared_at, else the start of its day."""
     facts = seat.seat.facts
@@ -173,20 +166,33 @@ def _moment(seat: SeatResult, fallback: date) -> str:
     return f"{(facts.updated or fallback).isoformat()}T00:00:00Z"
 
 
-def render_feed(results: Results, env: Environment) -> str:
+def render_feed(results: Results, env: Environment, memo: RenderMemo) -> str:
     """Return feed.xml: an Atom entry per declared seat, newest first (then by name), dated from
-    the content, never the clock."""
-    info = results.site.info
+    the content, never the clock. An entry is rendered once per seat result (the preview's memo)."""
+    info, parties = results.site.info, results.site.parties
     fallback = info.updated or info.polling_day
     declared = sorted((s for s in results.seats if s.is_declared), key=lambda s: s.seat.facts.name)
     # declared_at when known; a seat without it sorts by its day, after timed seats of that day
     declared.sort(key=lambda s: (s.seat.facts.declared_at.astimezone(timezone.utc).isoformat()
                                  if s.seat.facts.declared_at else _moment(s, fallback)[:10]), reverse=True)
-    entries = [FeedEntry(s, _moment(s, fallback)) for s in declared]
-    stamps = [e.updated for e in entries]
+    parts: Any = None
+    entries, stamps = [], []
+    for seat in declared:
+        stamp = _moment(seat, fallback)
+        stamps.append(stamp)
+        key = (seat, parties, info, stamp)
+        remembered = memo.fragments.get(("feed", seat.seat.slug))
+        if remembered is not None and all(a is b for a, b in zip(remembered[0][:3], key[:3])) \
+                and remembered[0][3] == stamp:
+            entries.append(remembered[1])
+            continue
+        if parts is None:
+            parts = env.get_template("_feed_parts.xml").make_module({"site": info, "parties": parties})
+        entry = parts.entry(seat, stamp)
+        memo.fragments[("feed", seat.seat.slug)] = (key, entry)
+        entries.append(entry)
     updated = max(stamps, key=_instant) if stamps else f"{fallback.isoformat()}T00:00:00Z"
-    return env.get_template("feed.xml").render(results=results, site=info, parties=results.site.parties,
-                                               entries=entries, updated=updated)
+    return env.get_template("feed.xml").render(results=results, site=info, entries=entries, updated=updated)
 
 
 def _instant(stamp: str) -> datetime:

@@ -109,7 +109,7 @@ def route_table(results: Results, env: Environment, assets: dict[str, Asset], me
         Route("county.csv", lambda: render_county_csv(results), facts, kind=DATA),
         # election night: what open pages poll for news, and the declarations as a feed
         Route(STATUS, lambda: render_status(results), tuple(_state(s) for s in seats), kind=DATA),
-        Route(FEED, lambda: render_feed(results, env), facts, kind=DATA),
+        Route(FEED, lambda: render_feed(results, env, memo), facts, kind=DATA),
     ]
     if any(s.seat.facts.hex for s in seats):
         table.append(Route(hexjson_name(info.area), lambda: render_hexjson(results),

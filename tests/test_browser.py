@@ -19,6 +19,8 @@ PREFIX = "/elections/derbyshire/"
 PAGES = ["", "amber-valley/", "bolsover/", "chesterfield/", "derby-north/", "derby-south/",
          "derbyshire-dales/", "erewash/", "high-peak/", "mid-derbyshire/", "north-east-derbyshire/",
          "south-derbyshire/"]
+# The embeddable cards (made for an <iframe> in an article) get the same checks.
+EMBEDS = ["embed/", "amber-valley/embed/", "bolsover/embed/", "derbyshire-dales/embed/"]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 # 1280 px at 400% zoom lays out like a 320 px screen (WCAG 1.4.10 Reflow).
 ZOOM_400 = {"width": 320, "height": 640}
@@ -61,7 +63,7 @@ def open_page(browser: Browser, url: str, viewport: dict, **options) -> tuple[Pa
 
 
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", PAGES + EMBEDS)
 def test_page_is_clean_fits_and_passes_axe(browser: Browser, site_url: str, path: str, viewport: str) -> None:
     page, problems = open_page(browser, site_url + path, VIEWPORTS[viewport])
     assert problems == []
@@ -84,7 +86,7 @@ def test_dark_mode_passes_axe(browser: Browser, site_url: str, path: str) -> Non
     page.close()
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", PAGES + EMBEDS)
 def test_page_reflows_at_400_percent_zoom_and_stays_light(browser: Browser, site_url: str, path: str) -> None:
     page = browser.new_page(viewport=ZOOM_400)
     sizes: dict[str, int] = {}
@@ -160,15 +162,16 @@ def test_every_link_resolves_from_a_sub_path(browser: Browser, site_url: str) ->
             "els => els.map(e => new URL(e.getAttribute('href') || e.getAttribute('src'), document.baseURI).href)")
         queue += [h.split("#")[0] for h in hrefs if h.startswith(site_url)]
     assert problems == []
-    assert len([u for u in seen if u.endswith("/")]) == 12  # the overview and 11 seats
+    assert len([u for u in seen if u.endswith("/")]) == 24  # the overview and 11 seats, and their 12 embeds
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_keyboard_reaches_every_link_in_order(browser: Browser, site_url: str, path: str) -> None:
     page, _ = open_page(browser, site_url + path, VIEWPORTS["desktop"])
     expected = page.eval_on_selector_all(
-        "a[href], button, [tabindex='0']",  # those shown: the update bar is hidden until there is news
-        "els => els.filter(e => e.getClientRects().length).map(e => e.outerHTML.slice(0, 80))")
+        # those shown: the update bar is hidden until there is news, the embed code until asked for
+        "a[href], button, summary, textarea, [tabindex='0']",
+        "els => els.filter(e => e.checkVisibility()).map(e => e.outerHTML.slice(0, 80))")
     assert len(expected) > 8
     reached = []
     for _ in expected:
