@@ -10,6 +10,7 @@ the same bytes.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from pathlib import Path
@@ -412,6 +413,7 @@ def _icon(size: int, rounded: bool) -> Any:
     return image
 
 
+@functools.lru_cache(maxsize=1)
 def touch_icon() -> bytes:
     """Return the 180 x 180 icon phones show for a saved link (square: the phone rounds it)."""
     buffer = io.BytesIO()
@@ -419,6 +421,7 @@ def touch_icon() -> bytes:
     return buffer.getvalue()
 
 
+@functools.lru_cache(maxsize=1)
 def favicon_ico() -> bytes:
     """Return favicon.ico (16, 32 and 48 px), for the browsers and tools that ask for it by name."""
     buffer = io.BytesIO()

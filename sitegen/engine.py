@@ -275,6 +275,8 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
         stand_ins = {c.slug: c for c in state.last.results.site.constituencies} if partial and state.last else None
         content = validate(raw, state.validated, stand_ins, held)
         results = compute_results(content, state.computed)
+        if ahead is not None and ahead.compiling is not None:
+            _draw_while_compiling(results, state, ahead.compiling)
         code_changed = _refresh_code(paths, state, one_shot, ahead.compiling if ahead else None)
     finally:
         if ahead is not None:
@@ -313,6 +315,22 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
         raise ContentErrors(problems)
     state.last = site
     return site
+
+
+def _draw_while_compiling(results: Results, state: State, compiling: Pending) -> None:
+    """Draw share images here while the templates compile on another core, until they are ready:
+    images need no templates, and this core would otherwise wait. Workers forked later inherit
+    what was drawn; the routes find it in the memo."""
+    from .cards import overview_card_data, seat_card_data
+    from .render import headline
+    info, cards = results.site.info, state.memo.cards
+    if compiling.done():
+        return
+    cards.overview(overview_card_data(results, headline(results)))
+    for seat in results.seats:
+        if compiling.done():
+            return
+        cards.seat(seat_card_data(seat, info.title, info.election))
 
 
 def _cleaning_warnings(raw: Any) -> list[ContentError]:

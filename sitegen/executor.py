@@ -68,6 +68,10 @@ class Pending:
             self.cancel()
         return results
 
+    def done(self) -> bool:
+        """Return True when every piece has finished (or failed)."""
+        return all(future.done() for future in self._futures)
+
     def cancel(self) -> None:
         """Stop the workers: pieces not started are dropped, and each worker finishes the piece in
         hand (a few hundredths of a second; Ctrl-C is ignored in workers for this). Ending them

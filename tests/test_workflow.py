@@ -33,6 +33,8 @@ def test_content_only_commits_publish_without_waiting_for_the_tests() -> None:
     # built for the address GitHub Pages serves, so absolute links and share images work there
     assert "steps.pages.outputs.base_url" in build["run"]
     assert any(s.get("uses", "").startswith("actions/configure-pages@") for s in steps)
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == ".cache/cards"  # share images drawn by earlier runs are kept
 
 
 def test_an_older_deploy_never_publishes_over_a_newer_one() -> None:
