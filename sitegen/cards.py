@@ -23,10 +23,11 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
 INK, MUTED, PAPER, LINE = "#16191d", "#555d68", "#ffffff", "#d5d9df"
 AWAITED, RECOUNT, RECOUNT_INK = "#b7bdc6", "#f2c230", "#5c4700"
+AWAITED_TILE = "#d5d9df"  # a seat still to declare on the overview's map and strip
 NAVY, ACCENT = "#14213d", "#e4003b"
 MARGIN = 80
 # Bump when the drawing changes, so that cached cards are drawn again.
-DESIGN = "cards-3"
+DESIGN = "cards-4"
 
 
 def _fingerprint() -> str:
@@ -336,42 +337,45 @@ def _draw_overview(cards: Cards, data: tuple) -> bytes:
         y += int(font.size * 1.15)
     y += 20
     row = cards.font(BOLD, 34)
-    for short, colour, seats, change in tally[:4]:
+    complete = declared == total
+    # while seats are still to declare, only seats won so far: a change would count the undeclared
+    # as lost
+    for short, colour, seats, change in [t for t in tally if complete or t[2]][:4]:
         canvas.rect((MARGIN, y + 6, MARGIN + 28, y + 34), colour)
-        changed = "" if change == 0 else f" ({'+' if change > 0 else '−'}{abs(change)})"
+        changed = "" if change == 0 or not complete else f" ({'+' if change > 0 else '−'}{abs(change)})"
         canvas.text((MARGIN + 44, y), f"{short} {seats} {'seat' if seats == 1 else 'seats'}{changed}", row, INK)
         y += 52
     notes = []
     if shares:
         notes.append("Vote share: " + ", ".join(f"{short} {share}%" for short, share in shares))
-    if total - declared:
-        notes.append(f"{declared} of {total} declared" + (f" · {recounts} recount{'s' if recounts != 1 else ''}"
-                                                           if recounts else ""))
+    if recounts:  # (the headline says how many have declared)
+        notes.append(f"{recounts} recount{'s' if recounts != 1 else ''} under way")
     for note in notes:
         small, shown = cards.fit(note, REGULAR, text_width, (30, 26))
         for line in shown:
             canvas.text((MARGIN, y + 8), line, small, MUTED)
             y += 40
-    _seat_strip(canvas, tally, total, HEIGHT - 74, MARGIN, MARGIN + text_width)
+    _seat_strip(canvas, tally, total, recounts, HEIGHT - 74, MARGIN, MARGIN + text_width)
     if tiles:
         _hex_map(canvas, size, tiles, (WIDTH - MARGIN - map_box, 96, WIDTH - MARGIN, HEIGHT - 40))
     return canvas.png()
 
 
-def _seat_strip(canvas: Canvas, tally: tuple, total: int, y: int, left: int, right: int) -> None:
-    """Draw every seat as one block of the strip, coloured by its winner (grey while awaited)."""
+def _seat_strip(canvas: Canvas, tally: tuple, total: int, recounts: int, y: int, left: int, right: int) -> None:
+    """Draw every seat as one block of the strip, coloured by its winner, then the recounts and the
+    seats still awaited (as on the map)."""
     gap = 4
-    width = (right - left - gap * (total - 1)) / max(total, 1)
-    if width < 2:  # too many seats for blocks: one bar per party instead
-        x = float(left)
-        for _, colour, seats, _ in tally:
-            canvas.rect((x, y, x + (right - left) * seats / total, y + 34), colour)
-            x += (right - left) * seats / total
-        if x < right:
-            canvas.rect((x, y, right, y + 34), AWAITED)
-        return
     colours = [colour for _, colour, seats, _ in tally for _ in range(seats)]
-    colours += [AWAITED] * (total - len(colours))
+    colours += [RECOUNT] * recounts
+    colours += [AWAITED_TILE] * (total - len(colours))
+    width = (right - left - gap * (total - 1)) / max(total, 1)
+    if width < 2:  # too many seats for blocks: one run per colour instead
+        x, step = float(left), (right - left) / max(total, 1)
+        for colour in dict.fromkeys(colours):
+            count = colours.count(colour)
+            canvas.rect((x, y, x + step * count, y + 34), colour)
+            x += step * count
+        return
     for i, colour in enumerate(colours):
         x = left + i * (width + gap)
         canvas.rect((x, y, x + width, y + 34), colour)
@@ -390,7 +394,7 @@ def _hex_map(canvas: Canvas, size: tuple, tiles: tuple, box: tuple[int, int, int
         cx = sum(x for x, _ in corners) / len(corners)
         cy = sum(y for _, y in corners) / len(corners)
         inset = [(cx + (x - cx) * 0.94, cy + (y - cy) * 0.94) for x, y in corners]  # the gap between tiles
-        colour = RECOUNT if fill == "recount" else "#e4e7eb" if fill == "awaited" else fill
+        colour = RECOUNT if fill == "recount" else AWAITED_TILE if fill == "awaited" else fill
         xs, ys = [x for x, _ in inset], [y for _, y in inset]
         canvas.shape((min(xs), min(ys), max(xs), max(ys)), colour, points=inset)
 
