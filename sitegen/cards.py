@@ -81,6 +81,7 @@ class Cards:
         self.folder = folder
         self._memo: dict[tuple, bytes] = {}
         self._fonts: dict[tuple[Path, int], Any] = {}
+        self.masks: dict[tuple, Any] = {}  # short texts' drawn shapes, shared by the cards
         self._fingerprint: Optional[str] = None
 
     def seat(self, data: tuple) -> bytes:
@@ -169,6 +170,7 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 RAMP = 16  # shades from a background to a colour drawn over it: the anti-aliased edge
 COVERED = [0] * 8 + [255] * 248  # where a mask paints at all
 PLAIN_PALETTE = [v for i in range(256) for v in (i, i, i)]
+SHORT_TEXT = 32  # texts up to this long keep their drawn shape for the next card
 
 
 class Canvas:
@@ -177,8 +179,10 @@ class Canvas:
     background to their colour. Every colour on the card is therefore exact, and no quantizer (a
     third of the time of a full-colour card, and shifts colours) is needed before writing it."""
 
-    def __init__(self, width: int = WIDTH, height: int = HEIGHT, paper: str = PAPER):
+    def __init__(self, width: int = WIDTH, height: int = HEIGHT, paper: str = PAPER,
+                 masks: Optional[dict] = None):
         from PIL import Image, ImageDraw
+        self.masks = masks if masks is not None else {}  # short texts already drawn, by text and font
         self._Image, self._ImageDraw = Image, ImageDraw
         self.palette: list[tuple[int, int, int]] = [_rgb(paper)]
         self._index: dict[tuple, int] = {("flat", paper): 0}
@@ -238,11 +242,18 @@ class Canvas:
 
     def text(self, xy: tuple[float, float], text: str, font: Any, colour: str, background: str = PAPER) -> None:
         """Draw anti-aliased text over a background of one colour."""
-        left, top, right, bottom = font.getbbox(text)
-        if right <= left or bottom <= top:
-            return
-        mask = self._Image.new("L", (right - left, bottom - top), 0)
-        self._ImageDraw.Draw(mask).text((-left, -top), text, font=font, fill=255)
+        key = (text, font.path, font.size)
+        found = self.masks.get(key)
+        if found is None:
+            left, top, right, bottom = font.getbbox(text)
+            if right <= left or bottom <= top:
+                return
+            mask = self._Image.new("L", (right - left, bottom - top), 0)
+            self._ImageDraw.Draw(mask).text((-left, -top), text, font=font, fill=255)
+            found = (mask, left, top)
+            if len(text) <= SHORT_TEXT:  # party names, shares, the masthead: drawn again on most cards
+                self.masks[key] = found
+        mask, left, top = found
         self._coverage(mask, (round(xy[0]) + left, round(xy[1]) + top), colour, background)
 
     def png(self) -> bytes:
@@ -273,7 +284,7 @@ def _masthead(cards: Cards, canvas: Canvas, site_title: str, election: str, stri
 
 def _draw_seat(cards: Cards, data: tuple) -> bytes:
     site_title, election, name, status, label = data[:5]
-    canvas = Canvas()
+    canvas = Canvas(masks=cards.masks)
     colour = data[5] if status == "declared" else (RECOUNT if status == "recount" else AWAITED)
     _masthead(cards, canvas, site_title, election, colour)
     font, lines = cards.fit(name, BOLD, WIDTH - 2 * MARGIN, (84, 76, 68, 60))
@@ -326,7 +337,7 @@ def _share_bars(cards: Cards, canvas: Canvas, bars: tuple, top: int) -> None:
 
 def _draw_overview(cards: Cards, data: tuple) -> bytes:
     site_title, election, headline, declared, total, recounts, tally, shares, size, tiles = data
-    canvas = Canvas()
+    canvas = Canvas(masks=cards.masks)
     _masthead(cards, canvas, site_title, election, ACCENT)
     map_box = 470 if tiles else 0
     text_width = WIDTH - 2 * MARGIN - map_box - (30 if tiles else 0)
