@@ -321,11 +321,12 @@ def _draw_while_compiling(results: Results, state: State, compiling: Pending) ->
     """Draw share images here while the templates compile on another core, until they are ready:
     images need no templates, and this core would otherwise wait. Workers forked later inherit
     what was drawn; the routes find it in the memo."""
-    from .cards import overview_card_data, seat_card_data
+    from .cards import favicon_ico, overview_card_data, seat_card_data, touch_icon
     from .render import headline
     info, cards = results.site.info, state.memo.cards
     if compiling.done():
         return
+    touch_icon(), favicon_ico()  # remembered for the process (and the workers forked from it)
     cards.overview(overview_card_data(results, headline(results)))
     for seat in results.seats:
         if compiling.done():
