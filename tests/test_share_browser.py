@@ -22,7 +22,9 @@ from tests.test_browser import WCAG_TAGS
 
 pytestmark = pytest.mark.browser
 
-EMBEDS = ["amber-valley/embed/", "derbyshire-dales/embed/", "embed/"]
+SEATS = ["amber-valley", "bolsover", "chesterfield", "derby-north", "derby-south", "derbyshire-dales", "erewash",
+         "high-peak", "mid-derbyshire", "north-east-derbyshire", "south-derbyshire"]
+EMBEDS = [f"{slug}/embed/" for slug in SEATS] + ["embed/"]  # every seat's card, and the county's
 
 
 @pytest.fixture(scope="module")
