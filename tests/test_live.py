@@ -8,6 +8,7 @@ import io
 import json
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import feedparser
@@ -265,3 +266,24 @@ def test_a_rehearsal_replays_the_night_and_every_step_passes_the_check(tmp_path:
         rehearsal.close()
     assert not (tmp_path / "scratch").exists()
     assert tree_digest(PROJECT / "content") == before  # nothing of the editor's was touched
+
+
+def test_rehearse_refuses_content_that_does_not_build_and_an_unknown_recount(tmp_path: Path) -> None:
+    import io
+
+    from sitegen.cli import main
+    root = tmp_path / "project"
+    for name in ("content", "templates", "static"):
+        shutil.copytree(PROJECT / name, root / name)
+    scratch = set(Path(tempfile.gettempdir()).glob("sitegen-rehearsal-*"))
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["rehearse", "--recount", "nowhere", "--port", "8790"], root, out, err) == 2
+    assert err.getvalue() == "python3 build.py: error: --recount 'nowhere' is not a constituency's slug\n"
+    assert set(Path(tempfile.gettempdir()).glob("sitegen-rehearsal-*")) == scratch  # no scratch copy left
+    seat = root / "content" / "constituencies" / "erewash.yml"
+    seat.write_text(seat.read_text().replace("votes: 17224", "votes: 17,224"))
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["rehearse", "--port", "8790"], root, out, err) == 1
+    assert err.getvalue().splitlines()[-1] == "rehearse: 1 error in 1 file; fix them first."
+    assert err.getvalue().startswith("content/constituencies/erewash.yml:16:")
+    assert out.getvalue() == ""
