@@ -9,6 +9,7 @@ will, through status.json), and the tests replay it step by step.
 from __future__ import annotations
 
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -148,6 +149,11 @@ def rehearse(paths: Paths, *, every: float, poll: float, recount: Optional[str],
           f"({rehearsal.scratch}); open pages check for news every {poll:g} s.", file=out, flush=True)
     threading.Thread(target=night, daemon=True).start()
     script = f"<script>window.SITEGEN_POLL_SECONDS = {poll:g};</script>"
+
+    def stopped(signum: int, frame: object) -> None:  # `kill`, or a terminal closing: leave tidily
+        raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, stopped)
+    signal.signal(signal.SIGHUP, stopped)
     try:
         return serve(rehearsal.paths, host=host, port=port, open_browser=open_browser, out=out,
                              err=err, inject=script)

@@ -1,6 +1,7 @@
 """The update banner in a real browser, driven by a real rehearsal (`build.py rehearse`) over HTTP."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -52,8 +53,11 @@ class Rehearsing:
         return said
 
     def stop(self) -> None:
+        """Stop it as `kill` would; it removes its scratch copy on the way out."""
         self.process.terminate()
         self.process.wait(timeout=10)
+        scratch = re.search(r"in a scratch copy \((.*?)\)", "\n".join(self.lines))
+        assert scratch is not None and not Path(scratch.group(1)).exists(), self.lines[0]
 
 
 @pytest.fixture
