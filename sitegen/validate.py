@@ -336,7 +336,9 @@ def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[Cont
     errors = []
     for slug, blurb in sorted(raw.awaited_blurbs.items()):
         if slug not in raw.facts_files:
-            errors.append(ContentError(blurb.path, 1, 0, f"blurb for an awaited result has no matching {slug}.yml"))
+            close = difflib.get_close_matches(slug, list(raw.constituencies), n=1)
+            hint = f" (did you mean {close[0] + '.awaited.md'!r}?)" if close else ""
+            errors.append(ContentError(blurb.path, 1, 0, f"blurb for an awaited result has no matching {slug}.yml{hint}"))
     for slug, blurb in sorted(raw.blurbs.items()):
         if slug not in raw.facts_files:
             close = difflib.get_close_matches(slug, list(raw.constituencies), n=1)

@@ -254,6 +254,9 @@ BAD = {
     "state-approx-unknown": (replace(SEAT, "rejected: 105\n", "rejected: 105\ndeclared_at: 2024-07-05T03:40:00+01:00\ndeclared_at_approx: roughly\n"), [
         "content/constituencies/amber-valley.yml:7:21: declared_at_approx: expected one of 'about', 'just before' or 'just after', got 'roughly'",
     ]),
+    "file-awaited-blurb-misspelt": (write("content/constituencies/amber-valey.awaited.md", "Waiting.\n"), [
+        "content/constituencies/amber-valey.awaited.md:1: blurb for an awaited result has no matching amber-valey.yml (did you mean 'amber-valley.awaited.md'?)",
+    ]),
     "file-orphan-awaited-blurb": (write("content/constituencies/bolsover.awaited.md", "Bolsover waits.\n"), [
         "content/constituencies/bolsover.awaited.md:1: blurb for an awaited result has no matching bolsover.yml",
     ]),
