@@ -83,7 +83,7 @@ def route_table(results: Results, env: Environment, assets: dict[str, Asset], me
             seat_path(seat), lambda i=i: render_constituency(results, i, env, assets, memo.markdown),
             # the page names its neighbours and says where the seat ranks among those declared
             (seat.seat, _neighbour(before), _neighbour(after), county.ranks.get(seat.seat.slug),
-             declared if seat.is_declared else None),
+             declared if seat.is_declared else None, declared == len(seats)),
             seat=seat.seat.slug))
     # A renamed seat's old addresses keep working: a small page at each sends readers on.
     # (and so do embeds already placed in articles)

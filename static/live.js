@@ -11,7 +11,8 @@
   if (!script || !window.fetch || !window.JSON) return;
   var statusUrl = script.getAttribute("data-status");
   var homeUrl = script.getAttribute("data-home");
-  var seconds = Number(window.SITEGEN_POLL_SECONDS) || 60;
+  // Once every seat has declared, only a correction can come: the page asks every ten minutes.
+  var seconds = Number(window.SITEGEN_POLL_SECONDS) || Number(script.getAttribute("data-every")) || 60;
   var STORE = "sitegen-live-updates";
   var WORDS = { d: "declared", r: "recount", a: "awaited" };
 
@@ -77,7 +78,9 @@
 
   function renderControl() {
     if (!control) return;
-    control.textContent = stopped ? "Checking for new results is off." : "This page checks for new results every minute.";
+    var every = seconds === 60 ? "every minute" : seconds === 1 ? "every second" :
+      seconds % 60 ? "every " + seconds + " seconds" : "every " + seconds / 60 + " minutes";
+    control.textContent = stopped ? "Checking for new results is off." : "This page checks for new results " + every + ".";
     var toggle = make("button", { type: "button" }, stopped ? "Turn on" : "Turn off");
     toggle.addEventListener("click", function () { setLive(stopped); });
     control.appendChild(toggle);

@@ -157,6 +157,13 @@ def test_pages_carry_the_states_they_show_for_the_update_check(night: Site) -> N
     assert (states["bolsover"], states["chesterfield"], states["erewash"], len(states)) == ("r", "a", "d", 11)
     seat = parse(night.files["bolsover/index.html"]).find("script", src=re.compile(r"assets/live\."))
     assert (seat["data-status"], seat["data-home"], seat["data-states"]) == ("../status.json", "../", "bolsover:r")
+    assert not overview.has_attr("data-every") and not seat.has_attr("data-every")  # every minute, the default
+
+
+def test_once_every_seat_has_declared_pages_check_every_ten_minutes(real_build: Site) -> None:
+    for name in ("index.html", "amber-valley/index.html"):
+        script = parse(real_build.files[name]).find("script", src=re.compile(r"assets/live\."))
+        assert script["data-every"] == "600", name
 
 
 def test_every_page_links_the_feed(night: Site) -> None:

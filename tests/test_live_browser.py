@@ -115,7 +115,7 @@ def test_a_seat_page_hears_of_news_and_updates_can_be_stopped(rehearsal: Rehears
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.goto(rehearsal.url + "erewash/")
     control = page.locator("p.live-control")
-    assert control.inner_text() == "This page checks for new results every minute.Turn off"
+    assert control.inner_text() == "This page checks for new results every second.Turn off"
     rehearsal.declare_next()
     banner = page.locator("aside.live-banner")
     expect(banner).to_be_visible(timeout=(POLL_SECONDS + 2) * 1000)
@@ -129,7 +129,7 @@ def test_a_seat_page_hears_of_news_and_updates_can_be_stopped(rehearsal: Rehears
     page.reload()  # remembered in this browser
     assert page.locator("p.live-control").inner_text() == "Checking for new results is off.Turn on"
     page.locator("p.live-control button").click()
-    assert page.locator("p.live-control").inner_text() == "This page checks for new results every minute.Turn off"
+    assert page.locator("p.live-control").inner_text() == "This page checks for new results every second.Turn off"
     page.wait_for_timeout(POLL_SECONDS * 1500)  # High Peak declared before this page loaded: no news
     expect(page.locator("aside.live-banner")).to_be_hidden()
     assert rehearsal.declare_next() == "Rehearsal: Derbyshire Dales declared (3 of 11 declared)"
