@@ -163,9 +163,10 @@ class TallyRow:
     """Seats one party held before and won now."""
 
     party: str
-    before: int
-    after: int
-    gains: int = 0  # seats won that another party held before
+    before: int       # seats held before, of all seats (declared or not)
+    after: int        # seats won, of the declared seats
+    gains: int = 0    # seats won that another party held before
+    losses: int = 0   # declared seats held before that another party won
 
     @property
     def holds(self) -> int:
@@ -174,8 +175,10 @@ class TallyRow:
 
     @property
     def change(self) -> int:
-        """Return seats won minus seats held before."""
-        return self.after - self.before
+        """Return the net change over the declared seats: gains minus losses. Once every seat has
+        declared this is seats won minus seats held before; until then a seat still to declare
+        counts as neither."""
+        return self.gains - self.losses
 
 
 @dataclass(frozen=True)
@@ -435,7 +438,8 @@ def compute_tally(seats: list[SeatResult]) -> tuple[TallyRow, ...]:
     before = Counter(s.seat.facts.previous.winner for s in seats)
     after = Counter(s.winner.party for s in seats if s.winner)
     gains = Counter(s.winner.party for s in seats if s.winner and s.is_gain)
-    rows = [TallyRow(p, before[p], after[p], gains[p]) for p in set(before) | set(after)]
+    losses = Counter(s.seat.facts.previous.winner for s in seats if s.winner and s.is_gain)
+    rows = [TallyRow(p, before[p], after[p], gains[p], losses[p]) for p in set(before) | set(after)]
     return tuple(sorted(rows, key=lambda r: (-r.after, -r.before, r.party)))
 
 

@@ -134,7 +134,8 @@ def test_tally_counts_before_after_gains_and_holds() -> None:
              compute_seat(make_seat({"lab": None, "con": None}, winner="con", previous={"con": 600}, slug="c"), PARTIES)]
     lab, con = compute_tally(seats)
     assert (lab.party, lab.before, lab.after, lab.change, lab.gains, lab.holds) == ("lab", 1, 2, 1, 1, 1)
-    assert (con.party, con.before, con.after, con.change) == ("con", 2, 0, -2)
+    # seat c, still awaited, is neither lost nor held yet: the change counts the declared seats only
+    assert (con.party, con.before, con.after, con.change, con.losses) == ("con", 2, 0, -1, 1)
 
 
 def test_results_count_declared_seats_and_find_the_leader() -> None:

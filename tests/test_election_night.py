@@ -63,7 +63,11 @@ def test_overview_shows_progress_running_tally_and_what_is_left(night: Site) -> 
     assert text(page.find(class_="progress")) == "3 of 11 declared"
     tally = {text(r.find("th")): [text(td) for td in r.find_all("td")]
              for r in page.find("table", class_="tally").find("tbody").find_all("tr")}
-    assert tally == {"Labour": ["2", "3", "+1"], "Conservative": ["9", "0", "\u22129"]}
+    # Change so far: Erewash and High Peak went from the Conservatives to Labour, Chesterfield was a
+    # Labour hold; the eight seats still to declare count as neither gained nor lost
+    assert tally == {"Labour": ["2", "3", "+2"], "Conservative": ["9", "0", "\u22122"]}
+    assert [text(th) for th in page.find("table", class_="tally").find("thead").find_all("th")] == [
+        "Party", "Before", "Won", "Change so far"]
     awaited = [text(a) for a in page.find("ul", class_="awaited-list").find_all("a")]
     assert len(awaited) == 8 and awaited[0] == "Amber Valley" and "Erewash" not in awaited
     latest = page.find("ol", class_="declarations").find_all("li")
