@@ -230,7 +230,8 @@ class Staging:
         names = sorted(name for name in files if name not in self._queued)
         self._queued.update(names)
         for i in range(0, len(names), WRITE_BATCH):
-            self._threads.submit(self._write_names, files, names[i:i + WRITE_BATCH])
+            batch = names[i:i + WRITE_BATCH]  # the batch's own bodies: the caller may let go of its mapping
+            self._threads.submit(self._write_names, {name: files[name] for name in batch}, batch)
 
     def write(self, files: Mapping[str, Union[str, bytes]]) -> int:
         """Write every file of `files` not already started with write_soon(), wait for all of them,

@@ -171,3 +171,13 @@ def test_the_cards_fit_long_names(tmp_path: Path) -> None:
     assert html.unescape(re.search(r'og:image:alt" content="([^"]*)"',
                                    site.files["erewash/index.html"]).group(1)).startswith(
         "Erewash and the Very Long Name of Somewhere Else: Labour GAIN")
+
+
+def test_a_build_lets_go_of_each_image_once_it_is_on_its_way_to_disk(tmp_path: Path) -> None:
+    """(So that a large build does not hold every card in memory until the end.)"""
+    from sitegen.engine import RELEASED
+    built = build(project_paths(PROJECT / "content", tmp_path / "dist"))
+    assert built.site is not None
+    assert built.site.files["share.png"] is RELEASED and built.site.files["erewash/share.png"] is RELEASED
+    assert png((tmp_path / "dist" / "erewash" / "share.png").read_bytes()).size == (1200, 630)
+    assert built.written == len(built.site.files)  # every file written, images included
