@@ -27,7 +27,7 @@ AWAITED_TILE = "#d5d9df"  # a seat still to declare on the overview's map and st
 NAVY, ACCENT = "#14213d", "#e4003b"
 MARGIN = 80
 # Bump when the drawing changes, so that cached cards are drawn again.
-DESIGN = "cards-4"
+DESIGN = "cards-5"
 
 
 def _fingerprint() -> str:
@@ -309,14 +309,17 @@ def _draw_seat(cards: Cards, data: tuple) -> bytes:
         standing = f"{len(names)} candidates standing" if len(names) != 1 else "1 candidate standing"
         canvas.text((MARGIN, y), standing, cards.font(REGULAR, 30), MUTED)
         y += 56
-        shown = names[:6]
-        half = (len(shown) + 1) // 2
+        # six fit; with more, the sixth place says how many more there are
+        shown = names if len(names) <= 6 else names[:5]
+        half = (min(len(names), 6) + 1) // 2
         for i, (candidate, short, party_colour) in enumerate(shown):
             x = MARGIN + (i // half) * 520
             row = y + (i % half) * 50
             canvas.rect((x, row + 8, x + 20, row + 28), party_colour)
             text = _shorten(cards.font(REGULAR, 30), f"{candidate} ({short})", 480)
             canvas.text((x + 34, row), text, cards.font(REGULAR, 30), INK)
+        if len(names) > 6:
+            canvas.text((MARGIN + 520 + 34, y + 2 * 50), f"and {len(names) - 5} more", cards.font(REGULAR, 30), MUTED)
     return canvas.png()
 
 
