@@ -36,3 +36,4 @@ def serve_folder(folder: Path, prefix: str = "/") -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+

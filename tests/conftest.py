@@ -5,6 +5,7 @@ import re
 import shutil
 import textwrap
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from bs4 import BeautifulSoup
@@ -119,3 +120,16 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config) -> None: 
         terminalreporter.section("page weight (HTML + CSS + JS + inline SVG, uncompressed)")
         for page, size in sorted(PAGE_WEIGHTS.items()):
             terminalreporter.write_line(f"{page:<24} {size / 1024:6.1f} KB (budget {PAGE_BUDGET_BYTES // 1024} KB)")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Debian's Chromium under Playwright, one per test module. Not one per session: some modules
+    start Playwright of their own, and two cannot run at once in one thread."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

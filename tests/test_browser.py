@@ -7,10 +7,10 @@ from typing import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from sitegen.engine import build
-from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, serve_folder
+from tests.browser import serve_folder
 from tests.conftest import PROJECT, project_paths
 
 pytestmark = pytest.mark.browser
@@ -36,13 +36,6 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with serve_folder(dist, PREFIX) as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_page(browser: Browser, url: str, viewport: dict, **options) -> tuple[Page, list[str]]:

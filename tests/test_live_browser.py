@@ -10,10 +10,9 @@ from typing import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from sitegen.serve import free_port
-from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.conftest import PROJECT
 from tests.test_browser import WCAG_TAGS
 
@@ -68,13 +67,6 @@ def rehearsal() -> Iterator[Rehearsing]:
     finally:
         run.stop()
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_the_banner_names_a_new_declaration_within_one_interval(rehearsal: Rehearsing, browser: Browser) -> None:

@@ -13,10 +13,10 @@ from typing import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from sitegen.engine import build
-from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, serve_folder
+from tests.browser import serve_folder
 from tests.conftest import PROJECT, project_paths
 from tests.test_browser import WCAG_TAGS
 
@@ -26,13 +26,6 @@ SEATS = ["amber-valley", "bolsover", "chesterfield", "derby-north", "derby-south
          "high-peak", "mid-derbyshire", "north-east-derbyshire", "south-derbyshire"]
 EMBEDS = [f"{slug}/embed/" for slug in SEATS] + ["embed/"]  # every seat's card, and the county's
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
