@@ -1,12 +1,13 @@
 """Page contexts -> HTML strings through the templates (no output files)."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .assets import Asset
 from .blurbs import Blurbs
@@ -234,12 +235,9 @@ def embed_snippet(results: Results, seat: Optional[SeatResult]) -> str:
     origin = "/".join(base.split("/")[:3])
     where = f"{seat.seat.slug}/" if seat else ""
     title = (f"{seat.seat.facts.name}: {seat.label}" if seat else headline(results)) + f" – {results.site.info.title}"
-    return (f'<iframe src="{base}{where}embed/" title="{_attribute(title)}" width="100%" '
+    return (f'<iframe src="{escape(base + where)}embed/" title="{escape(title)}" width="100%" '
             f'height="{embed_height(seat, results)}" style="border:0;width:100%;max-width:700px" loading="lazy">'
-            f'</iframe>\n<script>addEventListener("message",function(e){{if(e.origin!=="{origin}"||!e.data||'
+            f'</iframe>\n<script>addEventListener("message",function(e){{if(e.origin!=={json.dumps(origin)}||!e.data||'
             f'e.data.type!=="sitegen:height")return;document.querySelectorAll("iframe").forEach(function(f){{'
             f'if(f.contentWindow===e.source)f.style.height=e.data.height+"px"}})}});</script>')
 
-
-def _attribute(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
