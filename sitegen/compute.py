@@ -66,7 +66,9 @@ class CandidateResult:
     elected: bool = False
     lost_deposit: bool = False
     position: Optional[int] = None       # 1 = winner
-    previous_votes: Optional[int] = None  # the party's notional votes here last time
+    previous_votes: Optional[int] = None  # the party's (an independent's own) notional votes here last time
+    is_independent: bool = False         # standing as an independent: compared only with themselves
+    person_id: Optional[str] = None
 
     @cached_property
     def share_pct(self) -> Optional[Decimal]:
@@ -80,8 +82,9 @@ class CandidateResult:
 
     @property
     def is_new(self) -> bool:
-        """Return True when the party had no previous share here (CONTENT.md: shown as 'new')."""
-        return self.share is not None and self.change is None
+        """Return True when the party had no previous share here (CONTENT.md: shown as 'new').
+        An independent is never 'new': with no share of their own last time, there is no change."""
+        return self.share is not None and self.change is None and not self.is_independent
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,7 @@ class PartyTotal:
     previous_votes: Optional[int]      # None when the party had no notional votes in those seats
     previous_share: Optional[Fraction]
     seats_contested: int
+    is_independent: bool = False       # independents summed: different people, so no change
 
     @property
     def change(self) -> Optional[Fraction]:
@@ -216,7 +220,7 @@ class PartyTotal:
     @property
     def is_new(self) -> bool:
         """Return True when the party had no notional votes in the seats summed."""
-        return self.previous_share is None
+        return self.previous_share is None and not self.is_independent
 
 
 @dataclass(frozen=True)
@@ -263,9 +267,10 @@ class County:
         return {s.seat.slug: (closest[s.seat.slug], i) for i, s in enumerate(self.by_turnout, start=1)}
 
 
-def compute_county(seats: tuple[SeatResult, ...]) -> County:
+def compute_county(seats: tuple[SeatResult, ...], parties: dict[str, Party]) -> County:
     """Return the county's figures from the declared seats: vote share by party from summed votes
-    (never averaged shares), change against the same seats' summed notional votes, and turnout."""
+    (never averaged shares), change against the same seats' summed notional votes, and turnout.
+    Independents are summed as one row but never compared: they are different people."""
     declared = tuple(s for s in seats if s.is_declared)
     votes: Counter = Counter()
     previous: Counter = Counter()
@@ -277,14 +282,18 @@ def compute_county(seats: tuple[SeatResult, ...]) -> County:
         previous.update(s.seat.facts.previous.votes)
     valid = sum(s.valid_votes or 0 for s in declared)
     previous_valid = sum(s.seat.facts.previous.valid_votes for s in declared)
-    parties = [PartyTotal(p, votes[p], pct(votes[p], valid),
-                          previous[p] if p in previous else None,
-                          pct(previous[p], previous_valid) if p in previous else None, contested[p])
-               for p in votes]
-    parties.sort(key=lambda t: (-t.votes, t.party))
+
+    def compared(p: str) -> bool:
+        return p in previous and not (p in parties and parties[p].is_independent)
+    totals = [PartyTotal(p, votes[p], pct(votes[p], valid),
+                         previous[p] if compared(p) else None,
+                         pct(previous[p], previous_valid) if compared(p) else None, contested[p],
+                         p in parties and parties[p].is_independent)
+              for p in votes]
+    totals.sort(key=lambda t: (-t.votes, t.party))
     return County(declared, valid, previous_valid,
                   valid + sum(s.seat.facts.rejected or 0 for s in declared),
-                  sum(s.seat.facts.electorate for s in declared), tuple(parties))
+                  sum(s.seat.facts.electorate or 0 for s in declared), tuple(totals))
 
 
 @dataclass(frozen=True)
@@ -298,7 +307,7 @@ class Results:
     @cached_property
     def county(self) -> County:
         """Return the county's figures over the declared seats."""
-        return compute_county(self.seats)
+        return compute_county(self.seats, self.site.parties)
 
     @cached_property
     def declared(self) -> int:
@@ -347,12 +356,30 @@ def compute_previous_shares(seat: Constituency) -> dict[str, Fraction]:
     return {pid: pct(votes, previous.valid_votes) for pid, votes in previous.votes.items()}
 
 
-def compute_turnout(valid: int, rejected: Optional[int], electorate: int) -> Fraction:
+def same_person(name: str) -> str:
+    """Return the form in which two spellings of one person's name compare equal."""
+    return " ".join(name.casefold().split())
+
+
+def previous_independent_votes(seat: Constituency, name: str) -> Optional[int]:
+    """Return the notional votes this independent won here last time, if they stood (by name)."""
+    wanted = same_person(name)
+    return next((votes for who, votes in seat.facts.previous.independents.items() if same_person(who) == wanted),
+                None)
+
+
+def previous_independent_winner(seat: Constituency) -> Optional[str]:
+    """Return the independent who topped the poll last time, when one did."""
+    independents = seat.facts.previous.independents
+    return max(independents, key=lambda who: (independents[who], who)) if independents else None
+
+
+def compute_turnout(valid: int, rejected: Optional[int], electorate: Optional[int]) -> Optional[Fraction]:
     """Return turnout: ballot papers counted (valid + rejected) as a % of the electorate.
 
     This matches the turnout returning officers publish (e.g. Erewash 2024: 60.39%).
     """
-    return pct(valid + (rejected or 0), electorate)
+    return pct(valid + (rejected or 0), electorate) if electorate else None
 
 
 def has_lost_deposit(votes: int, valid: int) -> bool:
@@ -371,11 +398,16 @@ def sort_by_surname(candidates: list[Candidate]) -> list[Candidate]:
     return sorted(candidates, key=lambda c: (c.name.split()[-1].casefold(), c.name.casefold()))
 
 
+def _is_independent(party: str, parties: dict[str, Party]) -> bool:
+    return party in parties and parties[party].is_independent
+
+
 def compute_seat(seat: Constituency, parties: dict[str, Party]) -> SeatResult:
     """Return every figure for one constituency."""
     facts = seat.facts
     if not seat.is_declared():
-        awaited = tuple(CandidateResult(c.name, c.party, c.description, None, None, None)
+        awaited = tuple(CandidateResult(c.name, c.party, c.description, None, None, None,
+                                        is_independent=_is_independent(c.party, parties), person_id=c.person_id)
                         for c in sort_by_surname(facts.candidates))
         return SeatResult(seat, awaited, parties=parties, previous_shares=compute_previous_shares(seat),
                           label=STATE_LABELS[seat.state])
@@ -384,28 +416,45 @@ def compute_seat(seat: Constituency, parties: dict[str, Party]) -> SeatResult:
     ranked = []
     for position, cand in enumerate(rank_candidates(seat), start=1):
         share = pct(cand.votes or 0, valid)
-        change = share - previous[cand.party] if cand.party in previous else None
+        independent = _is_independent(cand.party, parties)
+        # An independent is compared only with their own votes last time (the Commons Library's
+        # rule); a party with its share last time, the Brexit Party's counting as Reform UK's.
+        before = previous_independent_votes(seat, cand.name) if independent else facts.previous.votes.get(cand.party)
+        change = share - pct(before, facts.previous.valid_votes) if before is not None else None
         ranked.append(CandidateResult(cand.name, cand.party, cand.description, cand.votes, share,
                                       change, position == 1,
                                       has_lost_deposit(cand.votes or 0, valid), position,
-                                      facts.previous.votes.get(cand.party)))
+                                      before, independent, cand.person_id))
     winner = ranked[0]
     runner_up = ranked[1] if len(ranked) > 1 else None
     majority = winner.votes - (runner_up.votes if runner_up else 0)
-    gain = winner.party != facts.previous.winner
+    gain = is_gain(seat, winner, parties)
     return SeatResult(
         seat=seat, candidates=tuple(ranked), valid_votes=valid,
         turnout=compute_turnout(valid, facts.rejected, facts.electorate),
         majority=majority, majority_share=pct(majority, valid), winner=winner, is_gain=gain,
-        label=result_label(winner.party, facts.previous.winner, parties),
+        label=result_label(winner.party, facts.previous.winner, parties, gain),
         swing=compute_swing(ranked, facts.previous.winner, gain), parties=parties,
         previous_shares=previous,
     )
 
 
-def result_label(winner: str, previous_winner: str, parties: dict[str, Party]) -> str:
-    """Return 'Labour GAIN from Conservative' or 'Labour HOLD'."""
-    if winner == previous_winner:
+def is_gain(seat: Constituency, winner: CandidateResult, parties: dict[str, Party]) -> bool:
+    """Return True when the seat changed hands: another party won it, or, where an independent won
+    last time, anyone but that same person."""
+    previous = seat.facts.previous.winner
+    if winner.party != previous:
+        return True
+    if _is_independent(previous, parties):
+        held_by = previous_independent_winner(seat)
+        return held_by is None or same_person(held_by) != same_person(winner.name)
+    return False
+
+
+def result_label(winner: str, previous_winner: str, parties: dict[str, Party], gain: Optional[bool] = None) -> str:
+    """Return 'Labour GAIN from Conservative' or 'Labour HOLD' ('Independent GAIN from Independent'
+    when one independent unseats another)."""
+    if not (winner != previous_winner if gain is None else gain):
         return f"{parties[winner].name} HOLD"
     return f"{parties[winner].name} GAIN from {parties[previous_winner].name}"
 
@@ -419,7 +468,7 @@ def compute_swing(ranked: list[CandidateResult], previous_winner: str, gain: boo
     """
     winner = ranked[0]
     if gain:
-        other = next((c for c in ranked if c.party == previous_winner), None)
+        other = next((c for c in ranked[1:] if c.party == previous_winner), None)
     else:
         other = next((c for c in ranked[1:] if c.party != winner.party), None)
     if other is None or winner.change is None or other.change is None:

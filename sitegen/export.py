@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from .config import slugify
-from .compute import CandidateResult, County, Results, SeatResult, round_pct
+from .compute import CandidateResult, County, Results, SeatResult, pct, round_pct
 
 CSV_COLUMNS = ["constituency_slug", "constituency", "status", "position", "candidate", "party_id",
                "party", "description", "votes", "share_pct", "change_pp", "new_party", "elected",
@@ -30,12 +30,20 @@ def candidate_record(c: CandidateResult) -> dict[str, Any]:
     return {"name": c.name, "party": c.party, "description": c.description, "votes": c.votes,
             "share_pct": _number(c.share_pct), "change_pp": _number(c.change_pp),
             "new_party": c.is_new, "elected": c.elected, "lost_deposit": c.lost_deposit,
-            "position": c.position, "previous_votes": c.previous_votes}
+            "position": c.position, "previous_votes": c.previous_votes, "independent": c.is_independent,
+            "person_id": c.person_id}
 
 
 def _previous_share_pct(s: SeatResult, party: str) -> Optional[Decimal]:
     share = s.previous_shares.get(party)
     return None if share is None else round_pct(share)
+
+
+def _own_previous_share_pct(s: SeatResult, c: CandidateResult) -> Optional[Decimal]:
+    """Return the notional share a candidate is compared with: their party's, or an independent's own."""
+    if c.previous_votes is None:
+        return None
+    return round_pct(pct(c.previous_votes, s.seat.facts.previous.valid_votes))
 
 
 def seat_record(s: SeatResult) -> dict[str, Any]:
@@ -54,7 +62,9 @@ def seat_record(s: SeatResult) -> dict[str, Any]:
         "declared_at_approx": facts.declared_at_approx, "recount_note": facts.recount_note,
         "previous": {"winner": facts.previous.winner, "mp": facts.previous.mp,
                      "votes": dict(facts.previous.votes), "valid_votes": facts.previous.valid_votes,
-                     "shares_pct": {k: _number(_previous_share_pct(s, k)) for k in facts.previous.votes}},
+                     "shares_pct": {k: _number(_previous_share_pct(s, k)) for k in facts.previous.votes},
+                     "independents": dict(facts.previous.independents)},
+        "ons_code": facts.ons_code,
         "hex": {"q": facts.hex.q, "r": facts.hex.r} if facts.hex else None,
         "candidates": [candidate_record(c) for c in s.candidates],
     }
@@ -78,7 +88,7 @@ def seat_data(s: SeatResult, parties: dict, memo: Optional[dict]) -> tuple[str, 
              _text(c.description),
              c.votes, c.share_pct, c.change_pp, _FLAG[c.is_new], _FLAG[c.elected], _FLAG[c.lost_deposit],
              s.valid_votes, facts.electorate, s.turnout_pct, s.majority, label, facts.rejected,
-             facts.previous.votes.get(c.party), _previous_share_pct(s, c.party), facts.previous.valid_votes]
+             c.previous_votes, _own_previous_share_pct(s, c), facts.previous.valid_votes]
             for c in s.candidates]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
@@ -99,10 +109,10 @@ def results_summary(results: Results) -> dict[str, Any]:
     """Return results.json's fields before the list of constituencies."""
     info = results.site.info
     return {
-        "site": {"title": info.title, "election": info.election, "area": info.area,
+        "site": {"title": info.title, "election": info.election, "area": info.area, "area_type": info.area_kind,
                  "polling_day": info.polling_day.isoformat(),
                  "previous_election": info.previous_election, "base_url": info.base_url},
-        "parties": {pid: {"name": p.name, "short": p.short, "colour": p.colour}
+        "parties": {pid: {"name": p.name, "short": p.short, "colour": p.colour, "kind": p.kind or "party"}
                     for pid, p in results.site.parties.items()},
         "seats": len(results.seats), "declared": results.declared,
         "tally": [{"party": t.party, "before": t.before, "after": t.after, "change": t.change}
@@ -121,7 +131,8 @@ def county_record(county: County) -> dict[str, Any]:
         "parties": [{"party": t.party, "seats_contested": t.seats_contested, "votes": t.votes,
                      "share_pct": _number(t.share_pct), "previous_votes": t.previous_votes,
                      "previous_share_pct": _number(t.previous_share_pct),
-                     "change_pp": _number(t.change_pp), "new_party": t.is_new} for t in county.parties],
+                     "change_pp": _number(t.change_pp), "new_party": t.is_new,
+                     "independent": t.is_independent} for t in county.parties],
         "changed_hands": [s.seat.slug for s in county.changed_hands],
         "closest": [s.seat.slug for s in county.by_majority],
         "turnout_order": [s.seat.slug for s in county.by_turnout],

@@ -35,6 +35,21 @@ State = Annotated[str, Accepts("string", pattern=r"^(awaited|recount|declared)$"
                                expects="one of awaited, recount or declared")]
 Nearness = Annotated[str, Accepts("string", pattern=r"^(about|just before|just after)$",
                                   expects="one of 'about', 'just before' or 'just after'")]
+AREA_TYPES = ("county", "city", "borough", "district", "region", "nation", "country", "area")
+AreaType = Annotated[str, Accepts("string", pattern=rf"^({'|'.join(AREA_TYPES)})$",
+                                  expects="one of " + ", ".join(AREA_TYPES[:-1]) + " or area")]
+PARTY_KINDS = ("party", "independent", "speaker")
+PartyKind = Annotated[str, Accepts("string", pattern=r"^(party|independent|speaker)$",
+                                   expects="one of party, independent or speaker")]
+# A party's identity in official files: its Electoral Commission registration (PP53) or its UK
+# Parliament (MNIS) party id, written mnis:15.
+PartyIdentity = Annotated[str, Accepts("string", pattern=r"^(PP[0-9]+|mnis:[0-9]+)$",
+                                       expects="an Electoral Commission id like PP53 or a UK Parliament "
+                                               "party id like mnis:15")]
+OnsCode = Annotated[str, Accepts("string", pattern=r"^[ENSW][0-9]{8}$",
+                                 expects="an ONS constituency code like E14001066")]
+PersonId = Annotated[str, Accepts("text", pattern=r"^[0-9]{1,9}$",
+                                  expects="a Democracy Club person id (digits) like 50525")]
 
 
 def doc(text: str) -> Doc:
@@ -55,6 +70,14 @@ class SiteInfo:
     previous_election: Annotated[Text, doc("What change figures compare with. Example: 2019 (notional)")]
     updated: Annotated[Optional[Day], doc("When the content last changed, YYYY-MM-DD; the sitemap's "
                                           "lastmod for pages without a date of their own")] = None
+    area_type: Annotated[Optional[AreaType], doc("What kind of area `area` is, for the words pages use: "
+                                                 "county, city, borough, district, region, nation, "
+                                                 "country or area (the default). Example: county")] = None
+
+    @property
+    def area_kind(self) -> str:
+        """Return the noun for the area: 'county', 'region', or 'area' when not given."""
+        return self.area_type or "area"
 
 
 @dataclass(frozen=True)
@@ -66,11 +89,28 @@ class Party:
     colour: Annotated[Colour, doc('Party colour as "#rrggbb", in quotes. Example: "#FAA61A"')]
     collective_name: Annotated[Optional[Text], doc("How a sentence names the party as a group. "
                                                    "Example: the Conservatives (default: the name)")] = None
+    kind: Annotated[Optional[PartyKind], doc("party (the default); independent for candidates standing "
+                                             "as independents (each is a person, not a party); speaker "
+                                             "for the Speaker seeking re-election")] = None
+    ids: Annotated[list[PartyIdentity], doc("The party's identities in official files: its Electoral "
+                                            "Commission id and UK Parliament party ids (a predecessor's "
+                                            "too, as the Brexit Party's for Reform UK). Example: "
+                                            "[PP7931, mnis:1036, mnis:1006]")] = field(default_factory=list)
 
     @property
     def called(self) -> str:
         """Return the name a sentence uses for the party as a group."""
         return self.collective_name or self.name
+
+    @property
+    def is_independent(self) -> bool:
+        """Return True for independents: people, each compared only with themselves."""
+        return self.kind == "independent"
+
+    @property
+    def is_speaker(self) -> bool:
+        """Return True for the Speaker, who stands as neither a party nor an independent."""
+        return self.kind == "speaker"
 
 
 @dataclass(frozen=True)
@@ -83,6 +123,9 @@ class Candidate:
                                           "until the result is declared. Example: 15746")] = None
     description: Annotated[Optional[Text], doc("Ballot-paper description when it differs from the party "
                                                "name. Example: Labour and Co-operative")] = None
+    person_id: Annotated[Optional[PersonId], doc("Democracy Club's person id, which imports and checks "
+                                                 "join on (two candidates may share a name). "
+                                                 "Example: 50525")] = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +138,10 @@ class Previous:
     valid_votes: Annotated[Electorate, doc("The notional total of valid votes, unnamed candidates "
                                            "included. Example: 45609")]
     mp: Annotated[Optional[Text], doc("The MP before this election. Example: Nigel Mills")] = None
+    independents: Annotated[dict[Text, Count], doc("Named independents' notional votes last time "
+                                                   "(name: votes): an independent's change is shown only "
+                                                   "against the same person. Example: "
+                                                   "{John Daramy: 391}")] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -107,7 +154,7 @@ class Source:
 
 @dataclass(frozen=True)
 class Hex:
-    """Tile position on the county map (HexJSON-style columns and rows)."""
+    """Tile position on the area's map (HexJSON-style columns and rows)."""
 
     q: Annotated[GridNumber, doc("Column, counted from the west")]
     r: Annotated[GridNumber, doc("Row, counted upwards from the south (HexJSON odd-r)")]
@@ -118,9 +165,12 @@ class ConstituencyFacts:
     """constituencies/<slug>.yml: the facts of one constituency."""
 
     name: Annotated[Text, doc("The constituency's name. Example: Amber Valley")]
-    electorate: Annotated[Electorate, doc("The electorate at this poll. Example: 71546")]
     previous: Annotated[Previous, doc("The notional previous result on current boundaries")]
     candidates: Annotated[list[Candidate], Accepts("list", min_length=1), doc("Every candidate, one '- {...}' line each")]
+    electorate: Annotated[Optional[Electorate], doc("The electorate at this poll; needed once the "
+                                                    "result is declared. Example: 71546")] = None
+    ons_code: Annotated[Optional[OnsCode], doc("The constituency's ONS code, which imports and checks "
+                                               "join on. Example: E14001066")] = None
     valid_votes: Annotated[Optional[Count], doc("Declared results only: the total of valid votes as "
                                                 "the returning officer announced it; the candidates' "
                                                 "votes must add up to it. Example: 42531")] = None
@@ -135,7 +185,7 @@ class ConstituencyFacts:
                                            "'recount' while a count is under way again")] = None
     recount_note: Annotated[Optional[Text], doc("With status: recount, a line on it for readers. "
                                                 "Example: Recount requested by the Conservative candidate")] = None
-    hex: Annotated[Optional[Hex], doc("Tile position on the county map. Example: {q: 2, r: 2}")] = None
+    hex: Annotated[Optional[Hex], doc("Tile position on the area's map. Example: {q: 2, r: 2}")] = None
     winner_by_lot: Annotated[Optional[Text], doc("After a tie for first place: the candidate the returning "
                                                  "officer's lot chose")] = None
     updated: Annotated[Optional[Day], doc("When this page's content last changed, YYYY-MM-DD "

@@ -231,7 +231,7 @@ class UnknownField(Problem):
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def _character_problem(text: str) -> Optional[str]:
+def character_problem(text: str) -> Optional[str]:
     """Return what is wrong with the characters of a text value, or None."""
     for char in text:
         if char in _BIDI_CONTROLS:
@@ -375,7 +375,7 @@ def _scalar_checker(accepts: Accepts) -> Checker:
         value = unicodedata.normalize("NFC", value.strip())  # one spelling of each accented letter
         if accepts.min_length is not None and len(value) < accepts.min_length:
             return _problem(problems, Blank(loc, value))
-        why = _character_problem(value) if not value.isascii() or not value.isprintable() else None
+        why = character_problem(value) if not value.isascii() or not value.isprintable() else None
         if why is not None:
             return _problem(problems, BadCharacter(loc, value, why))
         if pattern is not None and not pattern.search(value):

@@ -4,16 +4,19 @@ from __future__ import annotations
 from typing import Optional, TextIO
 
 from .config import SLUG_RE, Paths, slugify
+from .rules import character_problem
 from .schema import modeline
+from .yamltext import scalar
 
 FACTS = """{modeline}
-# {name}: fill in each field marked REQUIRED, then run `python3 build.py check`.
+# {comment}: fill in each field marked REQUIRED, then run `python3 build.py check`.
 # Every field is described in docs/CONTENT.md.
 name: {name}
-electorate:            # REQUIRED: the electorate at this poll, without commas, e.g. 71546
+# ons_code: E14001066  # the constituency's ONS code, which imports and checks join on
+# electorate: 71546    # the electorate at this poll, without commas; needed once declared
 # rejected: 0          # rejected ballot papers, once the result is declared
 # declared_at: 2024-07-05T03:40:00+01:00   # when it was declared, with its UTC offset
-# hex: {{q: 0, r: 0}}    # tile on the county map: column from the west, row up from the south
+# hex: {{q: 0, r: 0}}    # tile on the map: column from the west, row up from the south
 previous:              # REQUIRED: the notional previous result on these boundaries
   winner:              # REQUIRED: party id of last time's winner, e.g. con
   # mp: Name           # the MP before this election
@@ -26,7 +29,7 @@ candidates:            # REQUIRED: one line per candidate; add votes to every on
 #   - {{title: "House of Commons Library CBP-10009", url: "https://commonslibrary.parliament.uk/research-briefings/cbp-10009/"}}
 """
 
-BLURB = """<!-- {name}: a short blurb about the result, in Markdown (this comment is not shown).
+BLURB = """<!-- {comment}: a short blurb about the result, in Markdown (this comment is not shown).
 Write it in your own words: who won, from whom, anything notable about the count.
 **bold**, *italics*, [a link](https://example.org) and lists all work. -->
 """
@@ -39,6 +42,10 @@ def create_constituency(paths: Paths, name: Optional[str], *, out: TextIO, err: 
               'python3 build.py new "Amber Valley"', file=err)
         return 2
     name = " ".join(name.split())
+    why = character_problem(name)
+    if why is not None:
+        print(f"python3 build.py: error: the name {why}", file=err)
+        return 2
     slug = slugify(name)
     if not SLUG_RE.match(slug):
         print(f"python3 build.py: error: cannot make a file name from {name!r}; use letters and digits",
@@ -52,8 +59,11 @@ def create_constituency(paths: Paths, name: Optional[str], *, out: TextIO, err: 
               "another name)", file=err)
         return 1
     folder.mkdir(parents=True, exist_ok=True)
-    facts.write_text(FACTS.format(name=name, modeline=modeline(f"constituencies/{slug}.yml")), encoding="utf-8")
-    blurb.write_text(BLURB.format(name=name), encoding="utf-8")
+    # the name as YAML that reads back as typed ("Bath: North #2", "Yes", "0105"); in comments as is,
+    # except what would end an HTML comment early
+    facts.write_text(FACTS.format(name=scalar(name, flow=False), comment=name,
+                                  modeline=modeline(f"constituencies/{slug}.yml")), encoding="utf-8")
+    blurb.write_text(BLURB.format(comment=name.replace("--", "- -")), encoding="utf-8")
     print(f"Wrote {paths.display(facts)} and {paths.display(blurb)}.\n"
           f"Fill in the fields marked REQUIRED, then run: python3 build.py check", file=out)
     return 0

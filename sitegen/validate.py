@@ -102,7 +102,7 @@ def _check_constituency_file(slug: str, file: YamlFile, parties: Optional[dict[s
         found.extend(check_party_references(file, parties))
     if facts is None:
         return found, None
-    found.extend(check_constituency(facts, file))
+    found.extend(check_constituency(facts, file, parties))
     return found, Constituency(slug, facts, file.path, *blurbs)
 
 
@@ -223,13 +223,14 @@ def check_party_references(file: YamlFile, parties: dict[str, Party]) -> list[Co
     return errors
 
 
-def check_constituency(facts: ConstituencyFacts, file: YamlFile) -> list[ContentError]:
+def check_constituency(facts: ConstituencyFacts, file: YamlFile,
+                       parties: Optional[dict[str, Party]] = None) -> list[ContentError]:
     """Return the errors in one constituency's facts that the schema alone cannot see."""
     errors: list[ContentError] = []
     add = _adder(file, errors)
     _check_candidates(facts, add)
     _check_state(facts, add)
-    _check_previous(facts, add)
+    _check_previous(facts, add, parties or {})
     return errors
 
 
@@ -256,11 +257,22 @@ def _check_state(facts: ConstituencyFacts, add: Any) -> None:
 
 
 def _check_candidates(facts: ConstituencyFacts, add: Any) -> None:
-    seen: set[str] = set()
+    # Two candidates may share a name (Mid Buckinghamshire 2024: Greg Smith, Conservative, and Greg
+    # Smith, Green): a line is a duplicate only when its name, party and person id all repeat one.
+    seen: dict[tuple, int] = {}
+    ids: dict[str, int] = {}
     for i, cand in enumerate(facts.candidates):
-        if cand.name.casefold() in seen:
-            add(("candidates", i, "name"), f"{cand.name!r} is listed twice")
-        seen.add(cand.name.casefold())
+        key = (cand.name.casefold(), cand.party, cand.person_id)
+        if key in seen:
+            add(("candidates", i, "name"), f"{cand.name!r} ({cand.party}) is listed twice, as "
+                f"candidates[{seen[key]}] too; remove one (if two candidates really share a name and a "
+                "party, give each their person_id)")
+        seen.setdefault(key, i)
+        if cand.person_id is not None and cand.person_id in ids:
+            add(("candidates", i, "person_id"), f"{cand.person_id!r} is also the person id of "
+                f"candidates[{ids[cand.person_id]}]; each candidate has their own")
+        if cand.person_id is not None:
+            ids.setdefault(cand.person_id, i)
     with_votes = [c.votes is not None for c in facts.candidates]
     if any(with_votes) and not all(with_votes):
         missing = [i for i, has in enumerate(with_votes) if not has]
@@ -276,11 +288,14 @@ def _check_candidates(facts: ConstituencyFacts, add: Any) -> None:
         return
     if len(facts.candidates) < 2:
         add(("candidates",), "a declared result needs at least two candidates")
+    if facts.electorate is None:
+        add(("candidates",), "a declared result needs 'electorate:', the electorate at this poll "
+            "(turnout is worked out from it)", key=True)
     valid = sum(c.votes or 0 for c in facts.candidates)
     if not _check_declared_total(facts, valid, add):
         return
     counted = valid + (facts.rejected or 0)
-    if counted > facts.electorate:
+    if facts.electorate is not None and counted > facts.electorate:
         add(("electorate",), f"valid votes {valid:,} plus rejected {facts.rejected or 0:,} make "
             f"{counted:,}, more than the electorate of {facts.electorate:,}; check the figures")
     _check_tie(facts, add)
@@ -317,18 +332,34 @@ def _check_tie(facts: ConstituencyFacts, add: Any) -> None:
         add(("winner_by_lot",), "there is no tie for first place; remove winner_by_lot")
 
 
-def _check_previous(facts: ConstituencyFacts, add: Any) -> None:
+def _check_previous(facts: ConstituencyFacts, add: Any, parties: dict[str, Party]) -> None:
     previous = facts.previous
-    named = sum(previous.votes.values())
+    for pid in previous.votes:
+        if pid in parties and parties[pid].is_independent:
+            add(("previous", "votes", pid), f"independents are people, not a party: put a named "
+                "independent's votes under previous.independents as {Name: votes}, so that a change "
+                "is shown only for the same person (an unnamed one's votes count in "
+                "previous.valid_votes only)", key=True, prefix=f"previous.votes.{pid}")
+    named = sum(previous.votes.values()) + sum(previous.independents.values())
     if named > previous.valid_votes:
         add(("previous", "votes"), f"named parties' votes add up to {named:,}, more than "
             f"previous.valid_votes of {previous.valid_votes:,}; check the figures")
-    if previous.votes:
-        best = max(previous.votes.values())
-        leaders = [pid for pid, votes in previous.votes.items() if votes == best]
-        if previous.winner not in leaders:
+    best_party = max(previous.votes.values(), default=0)
+    best_person = max(previous.independents.values(), default=0)
+    winner = parties.get(previous.winner)
+    if winner is not None and winner.is_independent:
+        if best_person < best_party or not previous.independents:
+            add(("previous", "winner"), f"{previous.winner!r} (an independent) does not have the most "
+                "notional votes; list the independent who won under previous.independents, or name "
+                "the winning party")
+        return
+    if previous.votes or previous.independents:
+        leaders = [pid for pid, votes in previous.votes.items() if votes == best_party]
+        if previous.winner not in leaders or best_person > best_party:
+            top = max(previous.independents, key=previous.independents.get) if best_person > best_party \
+                else leaders[0]
             add(("previous", "winner"), f"{previous.winner!r} does not have the most notional votes; "
-                f"{leaders[0]!r} has {best:,}")
+                f"{top!r} has {max(best_party, best_person):,}")
 
 
 def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[ContentError]:

@@ -119,7 +119,9 @@ def _pct(value: Decimal) -> str:
 
 
 def _change(candidate: dict) -> str:
-    return "new" if candidate["new_party"] else format_signed(candidate["change_pp"])
+    if candidate["new_party"]:
+        return "new"
+    return "–" if candidate["change_pp"] is None else format_signed(candidate["change_pp"])
 
 
 def check_figures(routes: Mapping[str, Route], scans: Mapping[str, PageScan], data: Mapping[str, SeatData],

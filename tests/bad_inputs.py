@@ -147,7 +147,7 @@ BAD = {
         "content/constituencies/amber-valley.yml:17:12: candidates[4].name: has only invisible characters; write the text out",
     ]),
     "name-twice-in-two-unicode-forms": (replace(SEAT, "{name: Kate Smith, party: ld, votes: 1590}", '{name: "Zo\\u00EB Smith", party: ld, votes: 1590}\n  - {name: "Zoe\\u0308 Smith", party: ld, votes: 0}'), [
-        "content/constituencies/amber-valley.yml:18:12: candidates[5].name: 'Zoë Smith' is listed twice",
+        "content/constituencies/amber-valley.yml:18:12: candidates[5].name: 'Zoë Smith' (ld) is listed twice, as candidates[4] too; remove one (if two candidates really share a name and a party, give each their person_id)",
     ]),
     "colour-unquoted-in-braces": (replace("content/parties.yml", 'colour: "#E4003B"', "colour: #E4003B"), [
         "content/parties.yml:1:6: YAML syntax error: did not find expected ',' or '}' (a value that starts with # needs quotes, like \"#E4003B\": YAML reads the rest of the line as a comment)",
@@ -169,7 +169,7 @@ BAD = {
     ]),
     "type-candidates-not-list": (replace(SEAT, "candidates:\n", "candidates: none\nx:\n"), [
         "content/constituencies/amber-valley.yml:12:13: candidates: expected a list (one '- ' line per item), got 'none'",
-        "content/constituencies/amber-valley.yml:13:1: x: unknown field 'x' (expected one of: candidates, declared_at, declared_at_approx, electorate, hex, name, old_slugs, previous, recount_note, rejected, sources, status, updated, valid_votes, winner_by_lot)",
+        "content/constituencies/amber-valley.yml:13:1: x: unknown field 'x' (expected one of: candidates, declared_at, declared_at_approx, electorate, hex, name, old_slugs, ons_code, previous, recount_note, rejected, sources, status, updated, valid_votes, winner_by_lot)",
     ]),
     "type-empty-file": (write(SEAT, ""), [
         "content/constituencies/amber-valley.yml:1:1: expected a block of 'field: value' lines, got an empty file",
@@ -179,10 +179,16 @@ BAD = {
     ]),
     "key-unknown-top-level": (replace(SEAT, "electorate: 71546", "electorat: 71546"), [  # reported where the typo is
         "content/constituencies/amber-valley.yml:3:1: electorat: unknown field 'electorat' (did you mean 'electorate'?)",
-        "content/constituencies/amber-valley.yml:3:1: electorate: required field is missing (is 'electorat' here meant to be 'electorate'?)",
     ]),
-    "key-missing-required": (replace(SEAT, "electorate: 71546\n", ""), [
-        'content/constituencies/amber-valley.yml:2:1: electorate: required field is missing',
+    "key-missing-required": (replace(SEAT, "name: Amber Valley\n", ""), [
+        'content/constituencies/amber-valley.yml:2:1: name: required field is missing',
+    ]),
+    "key-missing-misspelt": (replace(SEAT, "name: Amber Valley", "nmae: Amber Valley"), [  # reported where the typo is
+        "content/constituencies/amber-valley.yml:2:1: name: required field is missing (is 'nmae' here meant to be 'name'?)",
+        "content/constituencies/amber-valley.yml:2:1: nmae: unknown field 'nmae' (did you mean 'name'?)",
+    ]),
+    "declared-without-electorate": (replace(SEAT, "electorate: 71546\n", ""), [
+        "content/constituencies/amber-valley.yml:11:1: candidates: a declared result needs 'electorate:', the electorate at this poll (turnout is worked out from it)",
     ]),
     "party-unknown": (replace(SEAT, "party: reform", "party: refrom"), [
         "content/constituencies/amber-valley.yml:14:35: candidates[1].party: unknown party 'refrom' (did you mean 'reform'?)",
@@ -269,8 +275,8 @@ BAD = {
     "declared-one-candidate": (write(SEAT, "name: Amber Valley\nelectorate: 100\nvalid_votes: 10\nprevious: {winner: con, votes: {con: 60}, valid_votes: 100}\ncandidates:\n  - {name: A, party: lab, votes: 10}\n"), [
         'content/constituencies/amber-valley.yml:6:3: candidates: a declared result needs at least two candidates',
     ]),
-    "duplicate-candidate": (replace(SEAT, "Kate Smith", "Linsey Farnsworth"), [
-        "content/constituencies/amber-valley.yml:17:12: candidates[4].name: 'Linsey Farnsworth' is listed twice",
+    "duplicate-candidate": (replace(SEAT, "{name: Kate Smith, party: ld", "{name: Linsey Farnsworth, party: lab"), [
+        "content/constituencies/amber-valley.yml:17:12: candidates[4].name: 'Linsey Farnsworth' (lab) is listed twice, as candidates[0] too; remove one (if two candidates really share a name and a party, give each their person_id)",
     ]),
     "tie-without-lot": (both(replace(SEAT, "votes: 12192", "votes: 15746"),
                              replace(SEAT, "valid_votes: 42531", "valid_votes: 46085")), [

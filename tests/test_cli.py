@@ -38,7 +38,7 @@ def test_content_error_exits_1_and_leaves_dist_as_it_was(project_copy: Path) -> 
     code, out, err = run([], project_copy)
     assert code == 1 and out == ""
     assert err.splitlines() == [
-        "content/constituencies/erewash.yml:16:49: candidates[0].224: unknown field '224': a number with a "
+        "content/constituencies/erewash.yml:17:67: candidates[0].224: unknown field '224': a number with a "
         "comma splits in two inside {...}; write numbers without commas (17224, not 17,224)",
         "1 error in 1 file; nothing written.",
     ]

@@ -84,9 +84,20 @@ def test_new_scaffolds_both_files_and_check_names_what_to_fill_in(project_copy: 
         assert field in facts
     code, _, err = run(project_copy, "check")
     assert code == 1
-    assert err.splitlines()[0] == ("content/constituencies/newtown-district.yml:5:12: electorate: is empty; "
-                                   "fill it in (every field is described in docs/CONTENT.md)")
+    assert err.splitlines()[0] == ("content/constituencies/newtown-district.yml:11:10: previous.winner: is "
+                                   "empty; fill it in (every field is described in docs/CONTENT.md)")
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("name", ["Bath: North #2", "Yes", "No", "0105", "O'Hara", "Ynys Môn", "\"Quoted\" Seat",
+                                  "Argyll, Bute and South Lochaber", "null", "Seat {1}", "- Dash", "St. Albans"])
+def test_new_writes_a_name_that_reads_back_as_typed(project_copy: Path, name: str) -> None:
+    from sitegen.load import parse_yaml
+    assert run(project_copy, "new", name)[0] == 0
+    files = [p for p in (project_copy / "content/constituencies").glob("*.yml") if "REQUIRED" in p.read_text()]
+    assert len(files) == 1
+    parsed, error = parse_yaml(files[0].read_text(), "x.yml")
+    assert error is None and parsed.data["name"] == name
 
 
 def test_new_refuses_to_overwrite(project_copy: Path) -> None:

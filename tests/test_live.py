@@ -292,5 +292,5 @@ def test_rehearse_refuses_content_that_does_not_build_and_an_unknown_recount(tmp
     out, err = io.StringIO(), io.StringIO()
     assert main(["rehearse", "--port", "8790"], root, out, err) == 1
     assert err.getvalue().splitlines()[-1] == "rehearse: 1 error in 1 file; fix them first."
-    assert err.getvalue().startswith("content/constituencies/erewash.yml:16:")
+    assert err.getvalue().startswith("content/constituencies/erewash.yml:17:")
     assert out.getvalue() == ""

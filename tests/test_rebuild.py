@@ -107,7 +107,7 @@ def test_a_seat_with_a_mistake_stays_as_it_last_built_and_the_next_save_recovers
     edit(project, SEAT, "votes: 17224", "votes: lots")
     report = rebuilder.rebuild()  # the preview's way: the broken seat stands as it last built
     assert [e.format() for e in report.held] == [
-        "content/constituencies/erewash.yml:16:46: candidates[0].votes: expected a whole number, got 'lots'"]
+        "content/constituencies/erewash.yml:17:64: candidates[0].votes: expected a whole number, got 'lots'"]
     assert read_tree(project.dist) == before
     edit(project, SEAT, "votes: lots", "votes: 17000")
     edit(project, SEAT, "valid_votes: 43006", "valid_votes: 42782")  # the declared total, corrected too

@@ -115,7 +115,7 @@ def test_a_failing_rebuild_keeps_serving_and_recovers(project: Paths) -> None:
     status, headers, body = call(preview, "/erewash/")
     assert status == "200 OK" and headers["Cache-Control"] == "no-store"
     page = parse(body)  # the last good page, with the problem laid over it
-    assert "content/constituencies/erewash.yml:16:49" in page.find("aside", id="sitegen-problems").find("ol").get_text()
+    assert "content/constituencies/erewash.yml:17:67" in page.find("aside", id="sitegen-problems").find("ol").get_text()
     assert "17,224" in page.find("table", class_="result").get_text()
     assert call(preview, "/assets/" + next(p.name for p in (project.dist / "assets").iterdir()))[0] == "200 OK"
     assert "17,224" in (project.dist / "erewash" / "index.html").read_text()  # last good build kept
@@ -204,7 +204,7 @@ def test_open_tabs_follow_every_save(server) -> None:
         edit(project, SEAT, "votes: 18224", "votes: lots")
         for tab in (seat, overview):  # the last good pages, with the problem laid over them
             tab.wait_for_selector("#sitegen-problems", timeout=10_000)
-            assert "content/constituencies/erewash.yml:16:46" in tab.locator("#sitegen-problems ol").inner_text()
+            assert "content/constituencies/erewash.yml:17:64" in tab.locator("#sitegen-problems ol").inner_text()
         assert seat.locator("h1").inner_text() == "Erewash" and "18,224" in seat.locator("table.result").inner_text()
 
         edit(project, SEAT, "votes: lots", "votes: 17224")
@@ -291,7 +291,7 @@ def test_one_unfinished_seat_hides_nothing_else(project: Paths) -> None:
     page = parse(body)
     assert status == "200 OK" and "Labour\u2019s" in page.find("section", class_="prose").get_text()
     problems = page.find("aside", id="sitegen-problems")
-    assert problems.find("strong").get_text() == "5 errors in 1 file"  # the blanks `new` leaves
+    assert problems.find("strong").get_text() == "4 errors in 1 file"  # the blanks `new` leaves
     assert all(li.get_text().startswith("content/constituencies/derby-west.yml:") for li in problems.find("ol").find_all("li"))
     assert not (project.dist / "derby-west").exists()  # not built yet: asking for it shows the problems
     assert call(preview, "/derby-west/")[0] == "500 Internal Server Error"

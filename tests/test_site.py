@@ -211,9 +211,10 @@ def test_change_chart_matches_the_table(real_build: Site) -> None:
     title = page.find("figure", class_="change-chart").find(attrs={"role": "img"})["aria-label"]
     assert title == ("Change in vote share since 2019 (notional), in percentage points: Labour, \u221212.3; "
                      "Reform UK, +16.9; Workers Party of Britain, new; Conservative, \u221223.0; "
-                     "Green Party, new; Liberal Democrats, \u22121.3; Independent, new.")
+                     "Green Party, new; Liberal Democrats, \u22121.3; Independent, not compared.")
     changes = [text(r.find_all("td")[-1]) for r in page.select("table.result tbody tr")]
-    assert changes == ["\u221212.3", "+16.9", "new", "\u221223.0", "new", "\u22121.3", "new"]
+    # an independent is compared only with their own votes last time: Zephyr Tair did not stand in 2019
+    assert changes == ["\u221212.3", "+16.9", "new", "\u221223.0", "new", "\u22121.3", "\u2013"]
 
 
 def test_sharing_tags_use_the_summary_and_base_url(real_build: Site) -> None:
