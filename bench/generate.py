@@ -71,15 +71,32 @@ def blurb(rng: random.Random, name: str, winner: str, party: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def constituency(rng: random.Random, name: str, q: int, r: int) -> tuple[str, str]:
+def party_list(n: int) -> list[tuple]:
+    """Return `n` parties: the usual twelve, then invented small parties with colours of their own."""
+    extra = []
+    for i in range(max(0, n - len(PARTIES))):
+        hue = (i * 137) % 360
+        r, g, b = (int(128 + 100 * math.cos(math.radians(hue + shift))) for shift in (0, 120, 240))
+        extra.append((f"small-{i + 1}", f"{_letters(i + 1)} {rng_word(i)} Party", f"S{i + 1}",
+                      f"#{r:02X}{g:02X}{b:02X}", 1))
+    return list(PARTIES) + extra
+
+
+def rng_word(i: int) -> str:
+    return STEMS[i % len(STEMS)] + ROOTS[(i // len(STEMS)) % len(ROOTS)]
+
+
+def constituency(rng: random.Random, name: str, q: int, r: int, parties: list[tuple] = PARTIES) -> tuple[str, str]:
     """Return the YAML facts and Markdown blurb of one seat."""
     count = rng.randint(5, 12)
-    majors = list(PARTIES[:5])
-    minors = rng.sample(PARTIES[5:], count - len(majors)) if count > len(majors) else []
+    majors = list(parties[:5])
+    minors = rng.sample(parties[5:], count - len(majors)) if count > len(majors) else []
     standing = majors + minors
     electorate = rng.randint(60_000, 80_000)
     turnout = rng.uniform(0.52, 0.72)
     weights = [p[4] * rng.uniform(0.3, 1.8) for p in standing]
+    if len(parties) > len(PARTIES) and minors and rng.random() < 0.05:
+        weights[-1] = max(weights) * 1.5  # now and then a small party wins: many colours on the map
     total_weight = sum(weights)
     valid = int(electorate * turnout)
     votes = [max(50, int(valid * w / total_weight)) for w in weights]
@@ -111,9 +128,10 @@ def slugify(name: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
 
 
-def generate(n: int, out: Path, seed: int = 2024) -> Path:
-    """Write a complete content/ tree with `n` constituencies to `out`; return it."""
+def generate(n: int, out: Path, seed: int = 2024, parties: int = len(PARTIES)) -> Path:
+    """Write a complete content/ tree with `n` constituencies and `parties` parties to `out`; return it."""
     rng = random.Random(seed * 1_000_003 + n)
+    listed = party_list(parties)
     if out.exists():
         shutil.rmtree(out)
     (out / "constituencies").mkdir(parents=True)
@@ -122,7 +140,8 @@ def generate(n: int, out: Path, seed: int = 2024) -> Path:
         "area: Synthland\nbase_url: https://example.org/synth/\nprevious_election: 2019 (notional)\n"
         "updated: 2024-07-05\n")
     (out / "parties.yml").write_text("".join(
-        f'{pid}: {{name: {name}, short: {short}, colour: "{colour}"}}\n' for pid, name, short, colour, _ in PARTIES))
+        f'{pid}: {{name: {name}, short: {short}, colour: "{colour}"{", kind: independent" if pid == "ind" else ""}}}\n'
+        for pid, name, short, colour, _ in listed))
     (out / "overview.md").write_text(blurb(rng, "the country", "Everyone", "democracy"))
     columns = max(1, math.ceil(math.sqrt(n)))
     seen: set[str] = set()
@@ -131,7 +150,7 @@ def generate(n: int, out: Path, seed: int = 2024) -> Path:
         while slugify(name) in seen:
             name += " X"
         seen.add(slugify(name))
-        facts, text = constituency(rng, name, i % columns, i // columns)
+        facts, text = constituency(rng, name, i % columns, i // columns, listed)
         (out / "constituencies" / f"{slugify(name)}.yml").write_text(facts)
         (out / "constituencies" / f"{slugify(name)}.md").write_text(text)
     return out
@@ -142,8 +161,9 @@ def main() -> None:
     parser.add_argument("n", type=int, help="number of constituencies")
     parser.add_argument("--out", type=Path, default=Path("bench-content"), help="content folder to write")
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--parties", type=int, default=len(PARTIES), help="how many parties (default 12)")
     args = parser.parse_args()
-    generate(args.n, args.out, args.seed)
+    generate(args.n, args.out, args.seed, args.parties)
     print(f"Wrote {args.n} constituencies to {args.out}/")
 
 

@@ -25,6 +25,8 @@ INK, MUTED, PAPER, LINE = "#16191d", "#555d68", "#ffffff", "#d5d9df"
 AWAITED, RECOUNT, RECOUNT_INK = "#b7bdc6", "#f2c230", "#5c4700"
 AWAITED_TILE = "#d5d9df"  # a seat still to declare on the overview's map and strip
 NAVY, ACCENT = "#14213d", "#e4003b"
+OTHERS = "#8a9099"   # the long tail of small parties, grouped
+STRIP_PARTIES = 6    # parties shown in their own colour on the overview card's strip of seats
 MARGIN = 80
 # Bump when the drawing changes, so that cached cards are drawn again.
 DESIGN = "cards-5"
@@ -168,6 +170,7 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 
 
 RAMP = 16  # shades from a background to a colour drawn over it: the anti-aliased edge
+MAX_PALETTE = 256  # entries a PNG palette holds
 COVERED = [0] * 8 + [255] * 248  # where a mask paints at all
 PLAIN_PALETTE = [v for i in range(256) for v in (i, i, i)]
 SHORT_TEXT = 32  # texts up to this long keep their drawn shape for the next card
@@ -191,16 +194,27 @@ class Canvas:
         self.draw = ImageDraw.Draw(self.image)
 
     def flat(self, colour: str) -> int:
-        """Return the palette index of a flat colour."""
+        """Return the palette index of a flat colour (the nearest one already used, on the rare card
+        with more colours than a palette holds: a national map of many winning parties)."""
         key = ("flat", colour)
         if key not in self._index:
+            if len(self.palette) >= MAX_PALETTE:
+                return self._nearest(colour)
             self._index[key] = len(self.palette)
             self.palette.append(_rgb(colour))
         return self._index[key]
 
+    def _nearest(self, colour: str) -> int:
+        r, g, b = _rgb(colour)
+        return min(range(len(self.palette)),
+                   key=lambda i: (self.palette[i][0] - r) ** 2 + (self.palette[i][1] - g) ** 2 + (self.palette[i][2] - b) ** 2)
+
     def _ramp(self, colour: str, background: str) -> list[int]:
-        """Return the palette indexes of the shades from `background` (level 0) to `colour`."""
+        """Return the palette indexes of the shades from `background` (level 0) to `colour`; when
+        the palette has no room for the shades, the colour itself (its edges are then not smoothed)."""
         key = ("ramp", colour, background)
+        if key not in self._index and len(self.palette) + RAMP + 2 > MAX_PALETTE:
+            return [self.flat(background)] + [self.flat(colour)] * RAMP
         if key not in self._index:
             self._index[key] = len(self.palette)
             (r0, g0, b0), (r1, g1, b1) = _rgb(background), _rgb(colour)
@@ -379,7 +393,9 @@ def _seat_strip(canvas: Canvas, tally: tuple, total: int, recounts: int, y: int,
     """Draw every seat as one block of the strip, coloured by its winner, then the recounts and the
     seats still awaited (as on the map)."""
     gap = 4
-    colours = [colour for _, colour, seats, _ in tally for _ in range(seats)]
+    # the six parties with most seats in their colours; the long tail together, as Others
+    colours = [colour if i < STRIP_PARTIES else OTHERS for i, (_, colour, seats, _) in enumerate(t for t in tally if t[2])
+               for _ in range(seats)]
     colours += [RECOUNT] * recounts
     colours += [AWAITED_TILE] * (total - len(colours))
     width = (right - left - gap * (total - 1)) / max(total, 1)

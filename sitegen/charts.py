@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from typing import Optional
 
 from .compute import CandidateResult, County, PartyTotal, Results, SeatResult, round_pct, round_ratio
 
@@ -182,15 +183,44 @@ def change_bars(seat: SeatResult) -> tuple[ChangeBar, ...]:
 
 @dataclass(frozen=True)
 class PartyBar:
-    """One party's share of the county's votes, sized against the largest (which fills its track)."""
+    """One party's share of the area's votes (or the small parties' together, `party` None),
+    sized against the largest (which fills its track)."""
 
-    total: PartyTotal
+    party: Optional[str]
+    votes: int
+    share_pct: Decimal
     width_pct: Decimal
+    parties: int = 1        # how many parties the bar stands for (independents not counted)
+    independents: bool = False  # the Others bar includes independents
+
+    @property
+    def others(self) -> str:
+        """Return who an Others bar stands for: '4 other parties and independents'."""
+        parts = [f"{self.parties} other {'party' if self.parties == 1 else 'parties'}"] if self.parties else []
+        return " and ".join(parts + (["independents"] if self.independents else []))
+
+
+# The area's vote-share chart shows each party with at least this share, at most MOST_BARS of
+# them; the rest are one "Others" bar (the table under it lists every party).
+OTHERS_BELOW_PCT = 1
+MOST_BARS = 8
 
 
 def county_bars(county: County) -> tuple[PartyBar, ...]:
-    """Return one bar per party over the declared seats, most votes first (empty before any)."""
+    """Return one bar per party over the declared seats, most votes first, the long tail of small
+    parties as one 'Others' bar (empty before any declaration)."""
     top = county.parties[0].votes if county.parties else 0
     if not top:
         return ()
-    return tuple(PartyBar(t, round_ratio(t.votes * 100, top, 2)) for t in county.parties)
+    shown = [t for i, t in enumerate(county.parties) if i < MOST_BARS and t.share >= OTHERS_BELOW_PCT]
+    rest = county.parties[len(shown):]
+    if len(rest) == 1:  # one party alone is shown as itself
+        shown, rest = list(county.parties), ()
+    bars = [PartyBar(t.party, t.votes, t.share_pct, round_ratio(t.votes * 100, top, 2)) for t in shown]
+    if rest:
+        votes = sum(t.votes for t in rest)
+        share = sum((t.share for t in rest), Fraction(0))
+        independents = sum(1 for t in rest if t.is_independent)
+        bars.append(PartyBar(None, votes, round_pct(share), round_ratio(votes * 100, top, 2),
+                             len(rest) - independents, bool(independents)))
+    return tuple(bars)

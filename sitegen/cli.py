@@ -15,9 +15,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-class _HelpFormatter(argparse.HelpFormatter):
-    """argparse's help layout, told the terminal's width without importing shutil, which argparse
-    otherwise does on every argument added (a build that finds nothing to do takes ~30 ms in all)."""
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help layout (examples kept as written), told the terminal's width without
+    importing shutil, which argparse otherwise does on every argument added (a build that finds
+    nothing to do takes ~30 ms in all)."""
 
     def __init__(self, prog: str) -> None:
         try:
@@ -30,35 +31,130 @@ class _HelpFormatter(argparse.HelpFormatter):
         super().__init__(prog, width=max(columns, 40) - 2)
 
 
+# Each command: its one-line summary, what it does, and examples (`python3 build.py CMD --help`).
+COMMANDS = {
+    "build": ("write the site into dist/ (the default)",
+              "Check the content, render every page and data file, and replace dist/ with them in one step.\n"
+              "Nothing is written when anything is wrong: the published site stays as it was.",
+              ["python3 build.py", "python3 build.py --content other/ --output /srv/www/results/"]),
+    "check": ("check everything and write nothing; --against: compare with the official release",
+              "Check the content and render every page in memory; write nothing. With --against, also\n"
+              "compare every declared seat with the official release, figure by figure: electorate, valid\n"
+              "and rejected votes, each candidate's votes, share and change, the majority and gain or\n"
+              "hold. One line per difference; exit 1 if anything differs.",
+              ["python3 build.py check",
+               "python3 build.py check --against HoC-GE2024-results-by-candidate.csv "
+               "HoC-GE2024-results-by-constituency.csv"]),
+    "serve": ("preview on http://127.0.0.1:8000/, rebuilding on every save",
+              "Build, serve the site on this machine and rebuild what each save touches; open pages\n"
+              "reload by themselves. While a file has a mistake, pages show what to fix.",
+              ["python3 build.py serve", "python3 build.py serve --port 8080 --open"]),
+    "rehearse": ("replay election night from a scratch copy, in a preview",
+                 "Serve a scratch copy of the content with every seat awaited, then declare one seat\n"
+                 "every --every seconds (0: each time you press Enter), as the night will go. Your\n"
+                 "content/ is never written to.",
+                 ["python3 build.py rehearse --open", "python3 build.py rehearse --every 0 --recount erewash"]),
+    "new": ("start a constituency's files: new \"Name\"",
+            "Write content/constituencies/<slug>.yml, with every field explained, and an empty blurb\n"
+            "beside it. Never overwrites a file.",
+            ['python3 build.py new "Newtown and District"']),
+    "import": ("bring in official data: import candidates|results FILE",
+               "import candidates FILE: Democracy Club's candidate list into awaited seats: one file per\n"
+               "  seat (ONS code, name, candidates in ballot order with party and person id), new parties\n"
+               "  added to parties.yml. Run again after nominations close: candidates are added, withdrawn\n"
+               "  and renamed on awaited seats, each change printed; declared seats, blurbs and your own\n"
+               "  edits are left alone.\n"
+               "import results FILE: the UK Parliament results website's candidate-level export: electorate,\n"
+               "  valid and rejected votes, each candidate's votes, as declared. A declared seat that\n"
+               "  differs is listed, and changed only with --apply.\n"
+               "The area: the site's own seats, or --seats, --region or --all.",
+               ["python3 build.py import candidates candidates.csv --all --area Derbyshire --area-type county",
+                "python3 build.py import candidates candidates.csv --seats @seats.txt --notional notional.csv "
+                "--hexjson uk.hexjson",
+                "python3 build.py import results results.csv --notional notional.csv --region \"East Midlands\"",
+                "python3 build.py import results results.csv --apply"]),
+    "schemas": ("regenerate docs/schemas/ after changing sitegen/model.py",
+                "Write the JSON Schemas editors' tools read, from the validator's own model.",
+                ["python3 build.py schemas"]),
+}
+
+
+def _common(sub: argparse.ArgumentParser, *, output: bool = True, jobs: bool = False) -> None:
+    """Add the folder options to a command (SUPPRESS: given before the command, they still count)."""
+    sub.add_argument("--content", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                     help="content folder (default content/)")
+    if output:
+        sub.add_argument("--output", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                         help="output folder (default dist/)")
+        sub.add_argument("--cache", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                         help="build cache folder (default .cache/; safe to delete)")
+    if jobs:
+        sub.add_argument("--jobs", type=int, metavar="N", default=argparse.SUPPRESS,
+                         help="processes for rendering large sites (default: one per core)")
+
+
+def _server_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sub.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    sub.add_argument("--open", action="store_true", help="open the site in a browser")
+
+
+def _area_options(sub: argparse.ArgumentParser) -> None:
+    group = sub.add_argument_group("the area (default: the seats the site already has)")
+    group.add_argument("--seats", metavar="A,B", help="seats by name or ONS code, or @FILE with one per line")
+    group.add_argument("--region", metavar="NAME", help="an English region or a nation ('East Midlands', 'Wales')")
+    group.add_argument("--all", action="store_true", help="every seat in the file")
+    group.add_argument("--area", metavar="NAME", help="the area's name, for a new site.yml ('Derbyshire')")
+    group.add_argument("--area-type", metavar="TYPE", help="what the area is, for a new site.yml: county, city, "
+                       "borough, district, region, nation, country or area")
+
+
 def make_parser() -> argparse.ArgumentParser:
-    """Return the argument parser for build.py."""
+    """Return the argument parser for build.py: one sub-command each, with its own --help."""
     parser = argparse.ArgumentParser(
         prog="python3 build.py", formatter_class=_HelpFormatter,
-        description="Build the election-results microsite from content/ into dist/.")
-    parser.add_argument("command", nargs="?", default="build",
-                        choices=["build", "check", "serve", "rehearse", "new", "schemas"],
-                        help="build (default): write dist/; check: validate and render in memory, "
-                             "write nothing; serve: preview with live reload; rehearse: replay the "
-                             "night's declarations in a preview, from a scratch copy; new NAME: start "
-                             "a constituency's files; schemas: regenerate docs/schemas/ for editors")
-    parser.add_argument("name", nargs="?", help="new: the constituency's name, in quotes")
+        description="Build the election-results microsite from content/ into dist/.\n"
+                    "Run python3 build.py COMMAND --help for a command's options and examples.")
     parser.add_argument("--content", type=Path, metavar="DIR", help="content folder (default content/)")
     parser.add_argument("--output", type=Path, metavar="DIR", help="output folder (default dist/)")
-    parser.add_argument("--cache", type=Path, metavar="DIR",
-                        help="build cache folder (default .cache/; safe to delete)")
-    parser.add_argument("--jobs", type=int, metavar="N",
-                        help="processes for rendering large sites (default: one per core)")
-    parser.add_argument("--host", default="127.0.0.1", help="serve: address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000)")
-    parser.add_argument("--open", action="store_true", help="serve, rehearse: open the site in a browser")
-    parser.add_argument("--every", type=float, default=20, metavar="SECONDS",
-                        help="rehearse: seconds between declarations; 0 declares one each time you "
-                             "press Enter (default 20)")
-    parser.add_argument("--poll", type=float, default=10, metavar="SECONDS",
-                        help="rehearse: how often open pages check for news (default 10; the "
-                             "published site checks every 60)")
-    parser.add_argument("--recount", metavar="SLUG",
-                        help="rehearse: this seat goes to a recount the step before it declares")
+    parser.add_argument("--cache", type=Path, metavar="DIR", help="build cache folder (default .cache/; safe to delete)")
+    parser.add_argument("--jobs", type=int, metavar="N", help="processes for rendering large sites (default: one per core)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    subs = {}
+    for name, (summary, description, examples) in COMMANDS.items():
+        subs[name] = commands.add_parser(
+            name, help=summary, formatter_class=_HelpFormatter, description=description,
+            epilog="examples:\n" + "\n".join(f"  {e}" for e in examples))
+    _common(subs["build"], jobs=True)
+    _common(subs["check"], jobs=True)
+    subs["check"].add_argument("--against", nargs="+", type=Path, metavar="FILE",
+                               help="official files to compare with: the Commons Library's CBP-10009 results "
+                                    "by candidate and by constituency, or the UK Parliament results export")
+    _common(subs["serve"])
+    _server_options(subs["serve"])
+    _common(subs["rehearse"])
+    _server_options(subs["rehearse"])
+    subs["rehearse"].add_argument("--every", type=float, default=20, metavar="SECONDS",
+                                  help="seconds between declarations; 0 declares one each time you press Enter "
+                                       "(default 20)")
+    subs["rehearse"].add_argument("--poll", type=float, default=10, metavar="SECONDS",
+                                  help="how often open pages check for news (default 10; the published site "
+                                       "checks every 60)")
+    subs["rehearse"].add_argument("--recount", metavar="SLUG",
+                                  help="this seat goes to a recount the step before it declares")
+    _common(subs["new"])
+    subs["new"].add_argument("name", nargs="?", help="the constituency's name, in quotes")
+    _common(subs["import"])
+    subs["import"].add_argument("kind", choices=["candidates", "results"], help="what the file holds")
+    subs["import"].add_argument("file", type=Path, help="the official file (CSV)")
+    subs["import"].add_argument("--notional", type=Path, metavar="FILE",
+                                help="the notional results of the previous election on these boundaries "
+                                     "(UK Parliament export), for each seat's previous result")
+    subs["import"].add_argument("--hexjson", type=Path, metavar="FILE",
+                                help="a HexJSON layout keyed by ONS code, for each seat's place on the map")
+    subs["import"].add_argument("--apply", action="store_true",
+                                help="results: also change declared results that differ from the file")
+    _area_options(subs["import"])
     return parser
 
 
@@ -194,23 +290,70 @@ def main(argv: list[str], root: Optional[Path] = None, out: TextIO = sys.stdout,
         args = make_parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage message
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
-    paths = Paths.from_root(root or PROJECT_ROOT, args.content, args.output, args.cache)
-    if args.command == "new":
+    command = args.command or "build"
+    paths = Paths.from_root(root or PROJECT_ROOT, args.content, getattr(args, "output", None),
+                            getattr(args, "cache", None))
+    if command == "new":
         from .scaffold import create_constituency
         return create_constituency(paths, args.name, out=out, err=err)
-    if args.name:
-        print(f"python3 build.py: error: unexpected argument {args.name!r}", file=err)
-        return EXIT_USAGE
-    if args.command == "schemas":
+    if command == "schemas":
         from .schema import write_schemas
         for path in write_schemas(paths.root):
             print(f"Wrote {paths.display(path)}", file=out)
         return EXIT_OK
-    if args.command == "serve":
+    if command == "import":
+        return run_import_command(paths, args, out, err)
+    if command == "serve":
         from .serve import serve
         return serve(paths, host=args.host, port=args.port, open_browser=args.open, out=out, err=err)
-    if args.command == "rehearse":
+    if command == "rehearse":
         from .rehearse import rehearse
         return rehearse(paths, every=args.every, poll=args.poll, recount=args.recount, host=args.host,
                         port=args.port, open_browser=args.open, out=out, err=err)
-    return run_build(paths, write=args.command == "build", out=out, err=err, jobs=args.jobs)
+    if command == "check" and args.against:
+        return run_reconcile(paths, args.against, out=out, err=err, jobs=args.jobs)
+    return run_build(paths, write=command == "build", out=out, err=err, jobs=args.jobs)
+
+
+def run_import_command(paths: Paths, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`import candidates|results FILE`: check the options, then import."""
+    from .official.area import Area, read_seat_list
+    from .official.importer import ImportOptions, run_import
+    chosen = [flag for flag, given in (("--seats", args.seats), ("--region", args.region), ("--all", args.all))
+              if given]
+    if len(chosen) > 1:
+        print(f"python3 build.py: error: choose one of {', '.join(chosen)}", file=err)
+        return EXIT_USAGE
+    if args.apply and args.kind != "results":
+        print("python3 build.py: error: --apply is for import results", file=err)
+        return EXIT_USAGE
+    from .model import AREA_TYPES
+    if args.area_type and args.area_type not in AREA_TYPES:
+        print(f"python3 build.py: error: --area-type must be one of {', '.join(AREA_TYPES)}", file=err)
+        return EXIT_USAGE
+    try:
+        seats = read_seat_list(args.seats) if args.seats else ()
+    except ContentErrors as exc:
+        report(exc.errors, err)
+        return EXIT_CONTENT
+    options = ImportOptions(args.kind, args.file, args.notional, args.hexjson, Area(seats, args.region, args.all),
+                            args.apply, args.area, args.area_type)
+    return run_import(paths, options, out, err)
+
+
+def run_reconcile(paths: Paths, files: list[Path], *, out: TextIO, err: TextIO, jobs: Optional[int]) -> int:
+    """`check --against FILE...`: check the content, then compare it with the official release."""
+    from .engine import gather
+    from .executor import Executor
+    from .official.reconcile import reconcile
+    try:
+        site = gather(paths, executor=Executor(jobs))
+        differences, summary = reconcile(paths, site.results, files)
+    except ContentErrors as exc:
+        report(exc.errors, err)
+        print(exc.summary().replace("nothing written.", "nothing compared."), file=err)
+        return EXIT_CONTENT
+    for line in differences:
+        print(line, file=out)
+    print(summary, file=out)
+    return EXIT_CONTENT if differences else EXIT_OK

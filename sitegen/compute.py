@@ -69,6 +69,7 @@ class CandidateResult:
     previous_votes: Optional[int] = None  # the party's (an independent's own) notional votes here last time
     is_independent: bool = False         # standing as an independent: compared only with themselves
     person_id: Optional[str] = None
+    entry: int = 0                       # where the candidate is listed in the seat's file (0 = first)
 
     @cached_property
     def share_pct(self) -> Optional[Decimal]:
@@ -387,15 +388,19 @@ def has_lost_deposit(votes: int, valid: int) -> bool:
     return votes * 100 < DEPOSIT_THRESHOLD_PCT * valid
 
 
-def rank_candidates(seat: Constituency) -> list[Candidate]:
-    """Return candidates by votes, most first; a lot-drawn winner first among the tied; then by name."""
+def rank_candidates(seat: Constituency) -> list[tuple[int, Candidate]]:
+    """Return candidates (with their place in the file) by votes, most first; a lot-drawn winner
+    first among the tied; then by name, then as listed (two candidates may share a name)."""
     lot = seat.facts.winner_by_lot
-    return sorted(seat.facts.candidates, key=lambda c: (-(c.votes or 0), c.name != lot, c.name))
+    return sorted(enumerate(seat.facts.candidates), key=lambda ic: (-(ic[1].votes or 0), ic[1].name != lot, ic[1].name,
+                                                                     ic[0]))
 
 
-def sort_by_surname(candidates: list[Candidate]) -> list[Candidate]:
-    """Return candidates in ballot-paper order: by surname, then full name."""
-    return sorted(candidates, key=lambda c: (c.name.split()[-1].casefold(), c.name.casefold()))
+def sort_by_surname(candidates: list[Candidate]) -> list[tuple[int, Candidate]]:
+    """Return candidates (with their place in the file) in ballot-paper order: by surname, then
+    full name, then as listed."""
+    return sorted(enumerate(candidates), key=lambda ic: (ic[1].name.split()[-1].casefold(), ic[1].name.casefold(),
+                                                         ic[0]))
 
 
 def _is_independent(party: str, parties: dict[str, Party]) -> bool:
@@ -407,14 +412,15 @@ def compute_seat(seat: Constituency, parties: dict[str, Party]) -> SeatResult:
     facts = seat.facts
     if not seat.is_declared():
         awaited = tuple(CandidateResult(c.name, c.party, c.description, None, None, None,
-                                        is_independent=_is_independent(c.party, parties), person_id=c.person_id)
-                        for c in sort_by_surname(facts.candidates))
+                                        is_independent=_is_independent(c.party, parties), person_id=c.person_id,
+                                        entry=i)
+                        for i, c in sort_by_surname(facts.candidates))
         return SeatResult(seat, awaited, parties=parties, previous_shares=compute_previous_shares(seat),
                           label=STATE_LABELS[seat.state])
     valid = compute_valid_votes(facts.candidates)
     previous = compute_previous_shares(seat)
     ranked = []
-    for position, cand in enumerate(rank_candidates(seat), start=1):
+    for position, (entry, cand) in enumerate(rank_candidates(seat), start=1):
         share = pct(cand.votes or 0, valid)
         independent = _is_independent(cand.party, parties)
         # An independent is compared only with their own votes last time (the Commons Library's
@@ -424,7 +430,7 @@ def compute_seat(seat: Constituency, parties: dict[str, Party]) -> SeatResult:
         ranked.append(CandidateResult(cand.name, cand.party, cand.description, cand.votes, share,
                                       change, position == 1,
                                       has_lost_deposit(cand.votes or 0, valid), position,
-                                      before, independent, cand.person_id))
+                                      before, independent, cand.person_id, entry))
     winner = ranked[0]
     runner_up = ranked[1] if len(ranked) > 1 else None
     majority = winner.votes - (runner_up.votes if runner_up else 0)

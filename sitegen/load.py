@@ -244,10 +244,30 @@ def parse_yaml(text: str, path: str) -> tuple[YamlFile | None, ContentError | No
         problem = exc.problem or exc.context or "not valid YAML"
         hint = _yaml_hint(problem, text.splitlines()[line - 1] if 0 < line <= text.count("\n") + 1 else "")
         return None, ContentError(path, line, col, f"YAML syntax error: {problem}{hint}")
-    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere
+        return None, _unreadable_character(text, path, exc)
+    except yaml.YAMLError as exc:
         return None, ContentError(path, 0, 0, f"YAML error: {exc}")
     finally:
         loader.dispose()
+
+
+def _unreadable_character(text: str, path: str, exc: yaml.reader.ReaderError) -> ContentError:
+    """Return a character YAML refuses, located at its line and column, with the repaired text when
+    it is mis-encoded (the official files hold a name whose 'Á' became 'Ã' and U+0081)."""
+    from .rules import mojibake_hint
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    at = text.find(char)
+    if at < 0:
+        return ContentError(path, 0, 0, f"YAML error: {exc}")
+    line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+    start, end = at, at
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in "{[,:\"'":
+        start -= 1
+    while end < len(text) and not text[end].isspace() and text[end] not in "}],\"'":
+        end += 1
+    return ContentError(path, line, col, f"contains the control character U+{ord(char):04X}, which YAML does not "
+                        f"allow; delete it (retype the text if you cannot see it){mojibake_hint(text[start:end])}")
 
 
 def _yaml_hint(problem: str, line: str) -> str:

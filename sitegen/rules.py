@@ -231,6 +231,27 @@ class UnknownField(Problem):
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+def repair_mojibake(text: str) -> Optional[str]:
+    """Return `text` as it was meant when it is UTF-8 that was read as Latin-1 or Windows-1252 on the
+    way ('Ã' and a control character for 'Á', 'Ã©' for 'é'), else None."""
+    if not any(0x80 <= ord(c) <= 0xFF for c in text):
+        return None
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            repaired = text.encode(encoding).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if repaired != text and not any(unicodedata.category(c) == "Cc" for c in repaired):
+            return unicodedata.normalize("NFC", repaired)
+    return None
+
+
+def mojibake_hint(word: str) -> str:
+    """Return a hint naming the repaired text when `word` looks mis-encoded, else ''."""
+    repaired = repair_mojibake(word)
+    return (f" (it looks like mis-encoded text: is {word!r} meant to be {repaired!r}?)") if repaired else ""
+
+
 def character_problem(text: str) -> Optional[str]:
     """Return what is wrong with the characters of a text value, or None."""
     for char in text:
@@ -239,7 +260,7 @@ def character_problem(text: str) -> Optional[str]:
                     "the words around it on the page; delete it (retype the text if you cannot see it)")
         if unicodedata.category(char) == "Cc":
             return (f"contains the control character U+{ord(char):04X}; delete it (retype the text if "
-                    "you cannot see it)")
+                    f"you cannot see it){mojibake_hint(text)}")
     if all(unicodedata.category(char) in ("Cf", "Zs", "Zl", "Zp", "Mn", "Me") for char in text):
         return "has only invisible characters; write the text out"
     return None

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import Any
 
 # Plain text YAML cannot misread: starts with a letter, then letters, digits, spaces and a few
 # marks, never ': ' or ' #'. Words YAML 1.1 reads as booleans or null are quoted whatever their case.
-_PLAIN = re.compile(r"[^\W\d_][\w .'’()&/+-]*[\w.')’]|[^\W\d_]", re.UNICODE)
+_PLAIN = re.compile(r"[^\W\d_][\w .'’()&/+:-]*[\w.')’]|[^\W\d_]", re.UNICODE)
 _SPECIAL = frozenset("y n yes no on off true false null nan inf".split())
 
 
@@ -35,6 +36,8 @@ def scalar(value: Any, flow: bool = True) -> str:
         raise TypeError("content files hold no true/false values")
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, date):  # a date, or a date and time: written as YAML reads them back
+        return value.isoformat()
     text = str(value)
     if (_PLAIN.fullmatch(text) and text.casefold() not in _SPECIAL and "  " not in text
             and not (flow and "," in text) and _reads_back(text, flow)):

@@ -275,6 +275,12 @@ BAD = {
     "declared-one-candidate": (write(SEAT, "name: Amber Valley\nelectorate: 100\nvalid_votes: 10\nprevious: {winner: con, votes: {con: 60}, valid_votes: 100}\ncandidates:\n  - {name: A, party: lab, votes: 10}\n"), [
         'content/constituencies/amber-valley.yml:6:3: candidates: a declared result needs at least two candidates',
     ]),
+    "name-mojibake": (replace(SEAT, "name: Kate Smith", "name: K\u00c3\u0081te Smith"), [
+        "content/constituencies/amber-valley.yml:17:14: contains the control character U+0081, which YAML does not allow; delete it (retype the text if you cannot see it) (it looks like mis-encoded text: is 'K\u00c3\\x81te' meant to be 'K\u00c1te'?)",
+    ]),
+    "name-mojibake-escaped": (replace(SEAT, "name: Kate Smith", 'name: "K\u00c3\\u0081te Smith"'), [
+        "content/constituencies/amber-valley.yml:17:12: candidates[4].name: contains the control character U+0081; delete it (retype the text if you cannot see it) (it looks like mis-encoded text: is 'K\u00c3\\x81te Smith' meant to be 'K\u00c1te Smith'?)",
+    ]),
     "duplicate-candidate": (replace(SEAT, "{name: Kate Smith, party: ld", "{name: Linsey Farnsworth, party: lab"), [
         "content/constituencies/amber-valley.yml:17:12: candidates[4].name: 'Linsey Farnsworth' (lab) is listed twice, as candidates[0] too; remove one (if two candidates really share a name and a party, give each their person_id)",
     ]),

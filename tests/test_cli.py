@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sitegen.cli import main
 from tests.conftest import PROJECT, read_tree
 
@@ -51,10 +53,36 @@ def test_usage_error_exits_2(project_copy: Path, capsys) -> None:
 
 
 def test_help_describes_every_command_and_option(capsys) -> None:
+    from sitegen.cli import COMMANDS, make_parser
     assert main(["--help"]) == 0
     text = capsys.readouterr().out
-    for word in ("build", "check", "serve", "--content", "--output", "--port", "--host", "--open"):
-        assert word in text
+    for name, (summary, _, _) in COMMANDS.items():
+        assert f"    {name:<13}{summary.split()[0]}" in text
+    commands = next(a for a in make_parser()._actions if a.dest == "command")
+    assert sorted(commands.choices) == sorted(COMMANDS)  # every command has its entry, with help
+
+
+@pytest.mark.parametrize("command, options", [
+    ("build", ["--content", "--output", "--cache", "--jobs"]),
+    ("check", ["--content", "--against"]),
+    ("serve", ["--port", "--host", "--open"]),
+    ("rehearse", ["--every", "--poll", "--recount", "--port"]),
+    ("new", ["name"]),
+    ("import", ["--notional", "--hexjson", "--seats", "--region", "--all", "--apply", "--area", "--area-type"]),
+    ("schemas", []),
+])
+def test_each_command_has_help_with_examples(capsys, command: str, options: list[str]) -> None:
+    from sitegen.cli import COMMANDS, make_parser
+    assert main([command, "--help"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith(f"usage: python3 build.py {command}")
+    assert COMMANDS[command][1].splitlines()[0] in text
+    assert "examples:\n  python3 build.py" in text
+    for option in options:
+        assert option in text
+    sub = next(a for a in make_parser()._actions if a.dest == "command").choices[command]
+    for action in sub._actions:  # every option says what it does
+        assert action.help, (command, action.dest)
 
 
 def test_build_py_entry_point_runs_from_anywhere(tmp_path: Path) -> None:
