@@ -8,6 +8,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 import yaml
 
 from sitegen.cli import main
@@ -112,3 +114,21 @@ def test_new_refuses_to_overwrite(project_copy: Path) -> None:
 def test_new_needs_a_name(project_copy: Path) -> None:
     code, _, err = run(project_copy, "new")
     assert code == 2 and "new needs the constituency's name" in err
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=40))
+def test_any_name_is_written_so_that_it_reads_back(text: str) -> None:
+    """What `new` and `import` write for a name reads back as that name, in a block and in {...}."""
+    from sitegen.load import parse_yaml
+    from sitegen.rules import character_problem
+    from sitegen.yamltext import flow_mapping, scalar
+    name = " ".join(text.split())
+    assume(name and character_problem(name) is None and all(c.isprintable() for c in name))
+    assume(not any(0xD800 <= ord(c) <= 0xDFFF or ord(c) in (0xFFFE, 0xFFFF) for c in name))
+    for document, read in ((f"name: {scalar(name, flow=False)}\n", lambda d: d["name"]),
+                           (f"candidates:\n  - {flow_mapping({'name': name, 'party': 'lab'})}\n",
+                            lambda d: d["candidates"][0]["name"])):
+        parsed, error = parse_yaml(document, "x.yml")
+        assert error is None, document
+        assert str(read(parsed.data)) == name, document

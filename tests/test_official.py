@@ -528,3 +528,18 @@ def test_shares_of_the_quirk_seats_are_exact(quirks: tuple[Path, str, str]) -> N
         assert seat["valid_votes"] == valid
         assert seat["turnout_pct"] == _share(valid + rejected, electorate)
         assert sorted(c["share_pct"] for c in seat["candidates"]) == sorted(_share(c[3], valid) for c in candidates)
+
+
+def test_a_national_site_of_650_seats_and_130_parties_builds(tmp_path: Path) -> None:
+    """The engine holds on national variety: every party in the table, the long tail grouped in the
+    chart, the share card drawn (130 parties used to overflow its palette)."""
+    from bench.generate import generate
+    content = generate(650, tmp_path / "content", parties=130)
+    site = gather(Paths(PROJECT, content, PROJECT / "templates", PROJECT / "static", tmp_path / "dist", None))
+    assert len(site.results.seats) == 650 and len(site.results.site.parties) == 130
+    page = parse(site.files["index.html"])
+    bars = page.select("figure.county-chart .hbar")
+    assert len(bars) <= 9 and bars[-1].select_one(".hbar-label").get_text() == "Others"
+    stood = {c.party for s in site.results.seats for c in s.candidates}
+    assert len(page.select("table.county-share tbody tr")) == len(stood)
+    assert site.files["share.png"][:8] == b"\x89PNG\r\n\x1a\n"
