@@ -1,10 +1,12 @@
-"""Take screenshots of built pages for a look: python tools/screenshot.py [page ...].
+"""Take screenshots of built pages for a look:
+python tools/screenshot.py [--dist DIR] [--widths 320,390,1280] [--schemes light,dark] [page ...].
 
-Serves dist/ on a free loopback port and writes PNGs to /tmp/shots/ at 390 px and 1280 px,
-light and dark. Pages are dist/ paths such as '' (the overview) or 'amber-valley/'.
+Serves dist/ (or DIR) on a free loopback port and writes full-page PNGs to /tmp/shots/, one per
+page, width and colour scheme. Pages are dist/ paths such as '' (the overview) or 'amber-valley/'.
 """
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -12,25 +14,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, serve_folder  # noqa: E402
 
 
-def main(pages: list[str]) -> None:
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pages", nargs="*", default=[""])
+    parser.add_argument("--dist", type=Path, default=Path(__file__).resolve().parent.parent / "dist")
+    parser.add_argument("--widths", default="320,390,1280")
+    parser.add_argument("--schemes", default="light,dark")
+    parser.add_argument("--out", type=Path, default=Path("/tmp/shots"))
+    args = parser.parse_args()
     from playwright.sync_api import sync_playwright
-    out = Path("/tmp/shots")
-    out.mkdir(exist_ok=True)
-    dist = Path(__file__).resolve().parent.parent / "dist"
-    with serve_folder(dist) as base, sync_playwright() as pw:
+    args.out.mkdir(exist_ok=True)
+    with serve_folder(args.dist) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
-        for page_path in pages or [""]:
-            for width, height in ((390, 844), (1280, 800)):
-                for scheme in ("light", "dark"):
-                    page = browser.new_page(viewport={"width": width, "height": height},
-                                            color_scheme=scheme)
+        for page_path in args.pages:
+            for width in (int(w) for w in args.widths.split(",")):
+                for scheme in args.schemes.split(","):
+                    page = browser.new_page(viewport={"width": width, "height": 800}, color_scheme=scheme)
                     page.goto(base + page_path)
-                    name = (page_path.strip("/") or "overview") + f"-{width}-{scheme}.png"
-                    page.screenshot(path=str(out / name), full_page=True)
+                    name = (page_path.strip("/").replace("/", "-") or "overview") + f"-{width}-{scheme}.png"
+                    page.screenshot(path=str(args.out / name), full_page=True)
                     page.close()
-                    print(out / name)
+                    print(args.out / name)
         browser.close()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()
