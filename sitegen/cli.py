@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 from typing import Any, Optional, TextIO
 
-from .config import Paths
-from .errors import ContentError, ContentErrors
+from sitegen.config import Paths
+from sitegen.errors import ContentError, ContentErrors
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -73,7 +73,7 @@ COMMANDS = {
                 "--hexjson uk.hexjson",
                 "python3 build.py import results results.csv --notional notional.csv --region \"East Midlands\"",
                 "python3 build.py import results results.csv --apply"]),
-    "schemas": ("regenerate docs/schemas/ after changing sitegen/model.py",
+    "schemas": ("regenerate docs/schemas/ after changing sitegen/content/model.py",
                 "Write the JSON Schemas editors' tools read, from the validator's own model.",
                 ["python3 build.py schemas"]),
 }
@@ -210,10 +210,10 @@ def report(errors: list[ContentError], out: TextIO) -> None:
 
 def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Optional[int] = None) -> int:
     """Build (or only check) once and report; return the exit code."""
-    from . import memory
-    from .engine import STAGES, build, gather
-    from .executor import Executor
-    from .write import DiskProblem, OutputRefused, ignoring_interrupts
+    from sitegen import memory
+    from sitegen.engine import STAGES, build, gather
+    from sitegen.workers import Executor
+    from sitegen.output import DiskProblem, OutputRefused, ignoring_interrupts
     started = time.perf_counter()
     bar = ProgressBar(err, STAGES if write else STAGES[:-1])
     try:
@@ -264,7 +264,7 @@ def run(argv: list[str], root: Path) -> int:
     catches its own Ctrl-C; one that lands elsewhere (parsing arguments) ends here with one line."""
     import signal
 
-    from . import write
+    from sitegen import output as write
 
     def interrupted(signum: int, frame: Any) -> None:
         if not write.published:  # once a new site is in place, Ctrl-C only cuts the report short
@@ -278,7 +278,7 @@ def run(argv: list[str], root: Path) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is done; only leaving is left
     sys.stdout.flush()
     sys.stderr.flush()
-    from . import memory
+    from sitegen import memory
     memory.exiting()
     return code
 
@@ -294,20 +294,20 @@ def main(argv: list[str], root: Optional[Path] = None, out: TextIO = sys.stdout,
     paths = Paths.from_root(root or PROJECT_ROOT, args.content, getattr(args, "output", None),
                             getattr(args, "cache", None))
     if command == "new":
-        from .scaffold import create_constituency
+        from sitegen.content.scaffold import create_constituency
         return create_constituency(paths, args.name, out=out, err=err)
     if command == "schemas":
-        from .schema import write_schemas
+        from sitegen.content.schema import write_schemas
         for path in write_schemas(paths.root):
             print(f"Wrote {paths.display(path)}", file=out)
         return EXIT_OK
     if command == "import":
         return run_import_command(paths, args, out, err)
     if command == "serve":
-        from .serve import serve
+        from sitegen.preview.server import serve
         return serve(paths, host=args.host, port=args.port, open_browser=args.open, out=out, err=err)
     if command == "rehearse":
-        from .rehearse import rehearse
+        from sitegen.preview.rehearse import rehearse
         return rehearse(paths, every=args.every, poll=args.poll, recount=args.recount, host=args.host,
                         port=args.port, open_browser=args.open, out=out, err=err)
     if command == "check" and args.against:
@@ -317,8 +317,8 @@ def main(argv: list[str], root: Optional[Path] = None, out: TextIO = sys.stdout,
 
 def run_import_command(paths: Paths, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """`import candidates|results FILE`: check the options, then import."""
-    from .official.area import Area, read_seat_list
-    from .official.importer import ImportOptions, run_import
+    from sitegen.official.area import Area, read_seat_list
+    from sitegen.official.importer import ImportOptions, run_import
     chosen = [flag for flag, given in (("--seats", args.seats), ("--region", args.region), ("--all", args.all))
               if given]
     if len(chosen) > 1:
@@ -327,7 +327,7 @@ def run_import_command(paths: Paths, args: argparse.Namespace, out: TextIO, err:
     if args.apply and args.kind != "results":
         print("python3 build.py: error: --apply is for import results", file=err)
         return EXIT_USAGE
-    from .model import AREA_TYPES
+    from sitegen.content.model import AREA_TYPES
     if args.area_type and args.area_type not in AREA_TYPES:
         print(f"python3 build.py: error: --area-type must be one of {', '.join(AREA_TYPES)}", file=err)
         return EXIT_USAGE
@@ -343,9 +343,9 @@ def run_import_command(paths: Paths, args: argparse.Namespace, out: TextIO, err:
 
 def run_reconcile(paths: Paths, files: list[Path], *, out: TextIO, err: TextIO, jobs: Optional[int]) -> int:
     """`check --against FILE...`: check the content, then compare it with the official release."""
-    from .engine import gather
-    from .executor import Executor
-    from .official.reconcile import reconcile
+    from sitegen.engine import gather
+    from sitegen.workers import Executor
+    from sitegen.official.reconcile import reconcile
     try:
         site = gather(paths, executor=Executor(jobs))
         differences, summary = reconcile(paths, site.results, files)

@@ -15,19 +15,19 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional
 
-from .config import Paths
-from .errors import ContentError, ContentErrors
-from .executor import Executor, Pending, shared
+from sitegen.config import Paths
+from sitegen.errors import ContentError, ContentErrors
+from sitegen.workers import Executor, Pending, shared
 
 # The stages are imported where they are first used, not here: a build that finds nothing changed
 # stops before needing any of them (PyYAML, Jinja, Python-Markdown and the rest take ~100 ms).
 if TYPE_CHECKING:
     from jinja2 import Environment, TemplateError
 
-    from .compute import Results
-    from .load import LoadCache
-    from .routes import Body, Route
-    from .verify import PageScan
+    from sitegen.results import Results
+    from sitegen.content.read import LoadCache
+    from sitegen.site.routes import Body, Route
+    from sitegen.check import PageScan
 
 STAGES = ("reading content", "rendering pages", "checking links and figures", "writing dist/")
 READ_ON_CORES_FROM = 400    # content files: below this, forking to read costs more than it saves
@@ -65,8 +65,8 @@ class State:
     blurbs, compiled templates, and the last good site. The preview keeps one."""
 
     def __init__(self, paths: Paths):
-        from .load import LoadCache
-        from .render import RenderMemo
+        from sitegen.content.read import LoadCache
+        from sitegen.site.pages import RenderMemo
         self.loaded = LoadCache()
         self.validated: dict = {}
         self.computed: dict = {}
@@ -91,7 +91,7 @@ def code_snapshot(paths: Paths) -> tuple:
 def _read_piece(span: tuple[int, int]) -> LoadCache:
     """In a worker: parse the content files files[start:end] into a loader cache, marking each in
     the shared progress array while it is being read (1) and once it is read (2)."""
-    from .load import LoadCache, load_markdown, load_yaml
+    from sitegen.content.read import LoadCache, load_markdown, load_yaml
     paths, files, progress = shared()
     cache = LoadCache()
     for i in range(*span):
@@ -103,7 +103,7 @@ def _read_piece(span: tuple[int, int]) -> LoadCache:
 
 def _compile_piece(_: None) -> dict[str, bytes]:
     """In a worker: compile every template; return the bytecode (see render.compiled_bytecode)."""
-    from .templating import compiled_bytecode
+    from sitegen.site.filters import compiled_bytecode
     paths = shared()
     return compiled_bytecode(paths.templates, paths.cache / "templates" if paths.cache else None)
 
@@ -174,8 +174,8 @@ def template_error(exc: TemplateError, paths: Paths) -> ContentError:
 
 def _render_piece(names: list[str]) -> tuple[dict[str, Body], dict[str, PageScan]]:
     """Render the routes `names` of the shared route table, and parse the pages among them."""
-    from .routes import PAGE
-    from .verify import scan_page
+    from sitegen.site.routes import PAGE
+    from sitegen.check import scan_page
     routes = shared()
     files = {name: routes[name].render() for name in names}
     return files, {name: scan_page(body) for name, body in files.items()  # type: ignore[arg-type]
@@ -228,8 +228,8 @@ def _render(routes: dict[str, Route], names: list[str], executor: Executor,
 def _incremental_data(site_results: Results, slugs: set[str], state: State, files: dict[str, Body]) -> dict:
     """Return the data of the seats `slugs` for an incremental check: from the records the data
     files were just assembled from in this process when they were, else from the files whole."""
-    from .export import CSV_COLUMNS
-    from .verify import read_data_files, read_data_records
+    from sitegen.site.data import CSV_COLUMNS
+    from sitegen.check import read_data_files, read_data_records
     seats = {s.seat.slug: s for s in site_results.seats}
     remembered = {slug: state.memo.records.get(slug) for slug in slugs}
     if all(r is not None and r[0] is seats.get(slug) for slug, r in remembered.items()):
@@ -255,11 +255,11 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     """
     from jinja2 import TemplateError
 
-    from .compute import compute_results
-    from .load import load_content
-    from .routes import IMAGE, route_table
-    from .validate import collect_warnings, validate
-    from .verify import Checker
+    from sitegen.results import compute_results
+    from sitegen.content.read import load_content
+    from sitegen.site.routes import IMAGE, route_table
+    from sitegen.content.checks import collect_warnings, validate
+    from sitegen.check import Checker
     progress(STAGES[0])
     one_shot = state is None
     state = state or State(paths)
@@ -326,8 +326,8 @@ def _draw_while_compiling(results: Results, state: State, compiling: Pending) ->
     """Draw share images here while the templates compile on another core, until they are ready:
     images need no templates, and this core would otherwise wait. Workers forked later inherit
     what was drawn; the routes find it in the memo."""
-    from .cards import favicon_ico, overview_card_data, seat_card_data, touch_icon
-    from .render import headline
+    from sitegen.site.cards import favicon_ico, overview_card_data, seat_card_data, touch_icon
+    from sitegen.site.pages import headline
     info, cards = results.site.info, state.memo.cards
     if compiling.done():
         return
@@ -346,7 +346,7 @@ RELEASED = b""
 
 def _cleaning_warnings(raw: Any) -> list[ContentError]:
     """Return a warning for each blurb with raw HTML that is removed when published."""
-    from .blurbs import removed_html
+    from sitegen.site.markdown import removed_html
     warnings = []
     seats = [raw.blurbs[slug] for slug in sorted(raw.blurbs)] + [
         raw.awaited_blurbs[slug] for slug in sorted(raw.awaited_blurbs)]
@@ -364,8 +364,8 @@ def _refresh_code(paths: Paths, state: State, one_shot: bool, compiling: Optiona
     """Load templates and static files if they changed since the state's last gather (always for a
     one-shot gather, which has no last gather); return True when they were loaded. `compiling` is
     the templates being compiled in another process (see start_ahead)."""
-    from .assets import collect_assets
-    from .templating import compile_templates, make_environment
+    from sitegen.site.assets import collect_assets
+    from sitegen.site.filters import compile_templates, make_environment
     snapshot = () if one_shot else code_snapshot(paths)
     if state.env is not None and snapshot == state.code:
         return False
@@ -412,9 +412,9 @@ def build(paths: Paths, *, jobs: Optional[int] = None, progress: Progress = lamb
     Raises OutputRefused before reading anything when dist/ may not be written, or another build is
     writing it; DiskProblem when the disk refuses the new site (the old one stays).
     """
-    from .cache import has_record, input_fingerprint, is_up_to_date, remember_build
-    from .files import describe_os_error
-    from .write import MARKER, DiskProblem, OutputLock, Staging, ignoring_interrupts, output_folder, shown_folder
+    from sitegen.buildcache import has_record, input_fingerprint, is_up_to_date, remember_build
+    from sitegen.files import describe_os_error
+    from sitegen.output import MARKER, DiskProblem, OutputLock, Staging, ignoring_interrupts, output_folder, shown_folder
     started = time.perf_counter()
     folder = output_folder(paths)
     shown = shown_folder(paths)

@@ -371,7 +371,7 @@ BAD = {
         "templates/constituency.html:95: template syntax error: unexpected '<'",
     ]),
     "template-undefined-variable": (replace("templates/constituency.html", "{{ facts.name }}</h1>", "{{ facts.nmae }}</h1>"), [
-        "templates/constituency.html:14: template error: 'sitegen.model.ConstituencyFacts object' has no attribute 'nmae'",
+        "templates/constituency.html:14: template error: 'sitegen.content.model.ConstituencyFacts object' has no attribute 'nmae'",
     ]),
     "template-broken-link": (replace("templates/constituency.html", "relurl('')", "relurl('nowhere/')"), [
         "dist/amber-valley/index.html: link '../nowhere/' points to a missing file",

@@ -6,10 +6,10 @@ from fractions import Fraction
 
 import pytest
 
-from sitegen.compute import (compute_results, compute_seat, compute_tally, compute_turnout,
+from sitegen.results import (compute_results, compute_seat, compute_tally, compute_turnout,
                              has_lost_deposit, round_pct)
-from sitegen.model import Constituency, ConstituencyFacts, Party, Site
-from sitegen.rules import check
+from sitegen.content.model import Constituency, ConstituencyFacts, Party, Site
+from sitegen.content.fields import check
 
 PARTIES = {
     "lab": Party(name="Labour", short="Lab", colour="#E4003B"),

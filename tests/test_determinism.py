@@ -15,7 +15,7 @@ from sitegen.cli import main
 from sitegen.config import Paths
 from sitegen.errors import ContentErrors
 from sitegen.engine import build
-from sitegen.serve import Rebuilder
+from sitegen.preview.server import Rebuilder
 from tests.conftest import PROJECT, read_tree
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import yaml
 
 from sitegen.cli import main
-from sitegen.schema import SCHEMA_FOLDER, modeline, render_schemas
+from sitegen.content.schema import SCHEMA_FOLDER, modeline, render_schemas
 from tests.conftest import PROJECT
 
 
@@ -94,7 +94,7 @@ def test_new_scaffolds_both_files_and_check_names_what_to_fill_in(project_copy: 
 @pytest.mark.parametrize("name", ["Bath: North #2", "Yes", "No", "0105", "O'Hara", "Ynys Môn", "\"Quoted\" Seat",
                                   "Argyll, Bute and South Lochaber", "null", "Seat {1}", "- Dash", "St. Albans"])
 def test_new_writes_a_name_that_reads_back_as_typed(project_copy: Path, name: str) -> None:
-    from sitegen.load import parse_yaml
+    from sitegen.content.read import parse_yaml
     assert run(project_copy, "new", name)[0] == 0
     files = [p for p in (project_copy / "content/constituencies").glob("*.yml") if "REQUIRED" in p.read_text()]
     assert len(files) == 1
@@ -120,9 +120,9 @@ def test_new_needs_a_name(project_copy: Path) -> None:
 @given(st.text(min_size=1, max_size=40))
 def test_any_name_is_written_so_that_it_reads_back(text: str) -> None:
     """What `new` and `import` write for a name reads back as that name, in a block and in {...}."""
-    from sitegen.load import parse_yaml
-    from sitegen.rules import character_problem
-    from sitegen.yamltext import flow_mapping, scalar
+    from sitegen.content.read import parse_yaml
+    from sitegen.content.fields import character_problem
+    from sitegen.content.yamltext import flow_mapping, scalar
     name = " ".join(text.split())
     assume(name and character_problem(name) is None and all(c.isprintable() for c in name))
     assume(not any(0xD800 <= ord(c) <= 0xDFFF or ord(c) in (0xFFFE, 0xFFFF) for c in name))

@@ -15,7 +15,7 @@ import feedparser
 import pytest
 
 from sitegen.engine import Site, gather
-from sitegen.rehearse import Rehearsal
+from sitegen.preview.rehearse import Rehearsal
 from tests.conftest import PROJECT, parse, project_paths
 
 DECLARED = {"erewash", "high-peak", "derbyshire-dales"}  # the three with a reported time in the content

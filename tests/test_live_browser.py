@@ -12,7 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, expect
 
-from sitegen.serve import free_port
+from sitegen.preview.server import free_port
 from tests.conftest import PROJECT
 from tests.test_browser import WCAG_TAGS
 

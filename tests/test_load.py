@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from sitegen.load import load_content, parse_yaml
+from sitegen.content.read import load_content, parse_yaml
 from tests.conftest import FIXTURES, project_paths
 
 

@@ -194,7 +194,7 @@ def test_the_final_list_adds_withdraws_and_renames_and_says_so(tmp_path: Path) -
     for row in csv.DictReader(open(FINAL, encoding="utf-8")):
         final.setdefault(row["post_label"], []).append(row["person_name"])
     for path in sorted((root / "content/constituencies").glob("*.yml")):
-        from sitegen.load import parse_yaml
+        from sitegen.content.read import parse_yaml
         data = parse_yaml(path.read_text(), "x")[0].data
         names = [c["name"] for c in data["candidates"]]
         assert names == sorted(final[data["name"]], key=lambda n: (n.split()[-1].casefold(), n.casefold()))

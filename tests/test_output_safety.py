@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import write
+from sitegen import output as write
 from sitegen.cli import main
 from sitegen.config import Paths
-from sitegen.serve import Rebuilder
-from sitegen.write import MARKER, OutputLock
+from sitegen.preview.server import Rebuilder
+from sitegen.output import MARKER, OutputLock
 from tests.conftest import PROJECT, read_tree, small_project_at
 
 ERROR = "python3 build.py: error: "

@@ -9,14 +9,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.assets import collect_assets
-from sitegen.compute import compute_results
+from sitegen.site.assets import collect_assets
+from sitegen.results import compute_results
 from sitegen.errors import ContentErrors
-from sitegen.load import RawContent, parse_yaml
-from sitegen.render import RenderMemo
-from sitegen.templating import make_environment
-from sitegen.routes import route_table
-from sitegen.validate import validate
+from sitegen.content.read import RawContent, parse_yaml
+from sitegen.site.pages import RenderMemo
+from sitegen.site.filters import make_environment
+from sitegen.site.routes import route_table
+from sitegen.content.checks import validate
 from tests.conftest import PROJECT
 from tests.test_validate import PARTIES, SEAT, SITE
 

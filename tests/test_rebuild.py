@@ -9,7 +9,7 @@ import pytest
 from sitegen.config import Paths
 from sitegen.engine import build
 from sitegen.errors import ContentErrors
-from sitegen.serve import Rebuilder, changed_files, source_snapshot
+from sitegen.preview.server import Rebuilder, changed_files, source_snapshot
 from tests.conftest import edit, read_tree
 
 SEAT = "content/constituencies/erewash.yml"

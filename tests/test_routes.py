@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sitegen.engine import Site, build
-from sitegen.routes import IMAGE, ANYWHERE_PAGE, ASSET, DATA, PAGE
-from sitegen.write import MARKER
+from sitegen.site.routes import IMAGE, ANYWHERE_PAGE, ASSET, DATA, PAGE
+from sitegen.output import MARKER
 from tests.conftest import PROJECT, project_paths
 
 

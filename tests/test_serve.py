@@ -18,7 +18,7 @@ import pytest
 
 from sitegen.config import Paths
 from sitegen.errors import ContentError
-from sitegen.serve import Preview, allowed_hosts, render_error_page, resolve_request
+from sitegen.preview.server import Preview, allowed_hosts, render_error_page, resolve_request
 from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.conftest import PROJECT, edit, parse
 
@@ -233,8 +233,8 @@ def test_binds_to_loopback_by_default_and_refuses_paths_outside_dist(server) -> 
 
 
 def test_the_change_feed_reports_saves_without_walking_the_sources(project: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sitegen import serve
-    from sitegen.serve import ChangeFeed
+    from sitegen.preview import server as serve
+    from sitegen.preview.server import ChangeFeed
     walked = []
     monkeypatch.setattr(serve, "source_snapshot", lambda paths: walked.append(1) or {})
     feed = ChangeFeed(project)

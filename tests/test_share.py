@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from sitegen import cards
+from sitegen.site import cards
 from sitegen.engine import Site, build, gather
 from tests.conftest import PROJECT, parse, project_paths
 from tests.test_live import night_at

@@ -246,7 +246,7 @@ def test_overview_table_is_sortable_without_losing_its_default_order(real_build:
 
 
 def test_results_json_assembled_from_fragments_equals_one_dump(real_build: Site) -> None:
-    from sitegen.export import results_document
+    from sitegen.site.data import results_document
     document = results_document(real_build.results)
     assert real_build.files["results.json"] == json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
     assert json.loads(real_build.files["results.json"]) == document

@@ -7,10 +7,10 @@ from typing import Annotated
 import pytest
 
 from sitegen.errors import ContentError, ContentErrors
-from sitegen.load import RawContent, parse_yaml
-from sitegen.model import Colour, Count
-from sitegen.rules import Accepts, check
-from sitegen.validate import validate
+from sitegen.content.read import RawContent, parse_yaml
+from sitegen.content.model import Colour, Count
+from sitegen.content.fields import Accepts, check
+from sitegen.content.checks import validate
 
 SITE = """title: T
 election: E
@@ -102,7 +102,7 @@ def test_a_tie_resolved_by_lot_is_valid() -> None:
 
 
 def test_an_awaited_seat_is_valid_and_warned_about() -> None:
-    from sitegen.validate import collect_warnings
+    from sitegen.content.checks import collect_warnings
     awaited = SEAT.replace(", votes: 300", "").replace(", votes: 200", "").replace("valid_votes: 500\n", "")
     site = validate(raw_with(awaited))
     assert not site.constituencies[0].is_declared()

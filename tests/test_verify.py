@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.compute import compute_results
+from sitegen.results import compute_results
 from sitegen.config import Paths
 from sitegen.engine import State, _refresh_code
-from sitegen.load import load_content
-from sitegen.routes import Body, Route, route_table
-from sitegen.validate import validate
-from sitegen.verify import check_site, resolve_link
+from sitegen.content.read import load_content
+from sitegen.site.routes import Body, Route, route_table
+from sitegen.content.checks import validate
+from sitegen.check import check_site, resolve_link
 from tests.conftest import FIXTURES, PROJECT, project_paths
 
 Rendered = tuple[dict[str, Route], dict[str, Body]]

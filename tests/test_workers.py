@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import engine, load
+from sitegen import engine
+from sitegen.content import read as load
 from sitegen.cli import main
 from tests.conftest import PROJECT, read_tree, small_project_at
 

@@ -54,7 +54,7 @@ def git(repo: Path, *args: str) -> str:
     (["content/constituencies/erewash.yml"], "true"),
     (["content/constituencies/erewash.yml", "content/overview.md"], "true"),
     (["content/constituencies/erewash.yml", "templates/base.html"], "false"),
-    (["sitegen/compute.py"], "false"),
+    (["sitegen/results.py"], "false"),
 ])
 def test_the_changes_step_tells_content_from_code(tmp_path: Path, changed: list[str], expected: str) -> None:
     """Runs the workflow's own shell step on a real repository."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.write import MARKER, MARKER_TEXT, check_output_path, remove_stale_temporaries, write_site
+from sitegen.output import MARKER, MARKER_TEXT, check_output_path, remove_stale_temporaries, write_site
 from tests.conftest import read_tree
 
 MARK = {MARKER: MARKER_TEXT.encode()}  # every output folder says the generator wrote it

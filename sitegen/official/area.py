@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..errors import ContentError, ContentErrors
-from ..files import read_file
-from .records import OfficialData, SeatRecord
+from sitegen.errors import ContentError, ContentErrors
+from sitegen.files import read_file
+from sitegen.official.records import OfficialData, SeatRecord
 
 # The ONS codes of England's regions (the hex layout names a seat's region by code) and the
 # nations by the first letter of a constituency code.

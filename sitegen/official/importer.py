@@ -19,19 +19,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Optional, TextIO
 
-from ..config import SLUG_RE, Paths, slugify
-from ..errors import ContentError, ContentErrors
-from ..load import load_yaml
-from ..model import Party
-from ..rules import INVALID, check
-from ..schema import modeline
-from ..yamltext import block, flow_mapping, scalar
-from .area import Area, HexLayout, choose_seats, read_hexjson
-from .matching import field as get, name_key, pair_up, seat_key
-from .parties import KNOWN_BY_KEY, PartyRef, known_party, new_party, resolve
-from .patch import FileText
-from .records import Entry, OfficialData, SeatRecord, read_official
-from .tables import DC_CANDIDATES, PARLIAMENT
+from sitegen.config import SLUG_RE, Paths, slugify
+from sitegen.errors import ContentError, ContentErrors
+from sitegen.content.read import load_yaml
+from sitegen.content.model import Party
+from sitegen.content.fields import INVALID, check
+from sitegen.content.schema import modeline
+from sitegen.content.yamltext import block, flow_mapping, scalar
+from sitegen.official.area import Area, HexLayout, choose_seats, read_hexjson
+from sitegen.official.matching import field as get, name_key, pair_up, seat_key
+from sitegen.official.parties import KNOWN_BY_KEY, PartyRef, known_party, new_party, resolve
+from sitegen.official.patch import FileText
+from sitegen.official.records import Entry, OfficialData, SeatRecord, read_official
+from sitegen.official.tables import DC_CANDIDATES, PARLIAMENT
 
 RECORD = ".imports.json"  # in content/: what each import last wrote, to tell hand edits from old imports
 DC_SOURCE = {"title": "Democracy Club: candidates", "url": "https://candidates.democracyclub.org.uk/"}
@@ -115,7 +115,7 @@ class Content:
         self.parties_text = parties_file.text if parties_file else None
         self.parties: dict[str, Party] = {}
         if parties_file is not None and isinstance(parties_file.data, dict):
-            from ..validate import PARTIES
+            from sitegen.content.checks import PARTIES
             problems: list = []
             checked = check(PARTIES, parties_file.data, problems)
             if checked is INVALID:
@@ -635,7 +635,7 @@ def write_plan(plan: Plan) -> None:
 
 def run_import(paths: Paths, options: ImportOptions, out: TextIO, err: TextIO) -> int:
     """Import and report; return the exit code."""
-    from ..files import describe_os_error
+    from sitegen.files import describe_os_error
     try:
         plan = plan_import(paths, options)
     except ContentErrors as exc:
@@ -671,7 +671,7 @@ def run_import(paths: Paths, options: ImportOptions, out: TextIO, err: TextIO) -
 def _check_after(paths: Paths, out: TextIO) -> None:
     """Say whether the content builds now, and what it lacks if not (an import of candidates alone
     leaves each seat without its previous result, say)."""
-    from ..engine import gather
+    from sitegen.engine import gather
     try:
         gather(paths)
     except ContentErrors as exc:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, Callable, Optional, Sequence, TypeVar
 
-from ..model import Party
-from .parties import resolve
-from .records import Entry
+from sitegen.content.model import Party
+from sitegen.official.parties import resolve
+from sitegen.official.records import Entry
 
 T = TypeVar("T")
 

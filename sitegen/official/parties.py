@@ -15,8 +15,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..config import slugify
-from ..model import Party
+from sitegen.config import slugify
+from sitegen.content.model import Party
 
 NEUTRAL_COLOUR = "#9AA0A6"  # for a party the tool does not know: the editor is asked for the real one
 

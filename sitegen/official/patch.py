@@ -12,7 +12,7 @@ from typing import Optional
 
 import yaml
 
-from ..load import _Loader
+from sitegen.content.read import _Loader
 
 # The order import writes a seat file's fields in; a field it adds goes before the first field
 # that comes after it here.

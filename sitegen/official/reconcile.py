@@ -13,14 +13,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Optional
 
-from ..compute import Results, SeatResult
-from ..config import Paths
-from ..errors import ContentError, ContentErrors
-from ..load import Marks, load_yaml
-from .matching import name_key, pair_up
-from .parties import KNOWN, PartyRef, resolve
-from .records import OTHERS_COLUMN, OfficialData, SeatRecord, read_official
-from .tables import LIBRARY_CANDIDATES, LIBRARY_CONSTITUENCIES, PARLIAMENT
+from sitegen.results import Results, SeatResult
+from sitegen.config import Paths
+from sitegen.errors import ContentError, ContentErrors
+from sitegen.content.read import Marks, load_yaml
+from sitegen.official.matching import name_key, pair_up
+from sitegen.official.parties import KNOWN, PartyRef, resolve
+from sitegen.official.records import OTHERS_COLUMN, OfficialData, SeatRecord, read_official
+from sitegen.official.tables import LIBRARY_CANDIDATES, LIBRARY_CONSTITUENCIES, PARLIAMENT
 
 # The Library's by-constituency party columns, as the parties they count.
 COLUMN_PARTIES = {"Con": ("con",), "Lab": ("lab",), "LD": ("ld",), "RUK": ("reform",), "Green": ("green", "sgp"),

@@ -10,10 +10,10 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..errors import ContentError, ContentErrors
-from ..rules import character_problem, repair_mojibake
-from .parties import PartyRef
-from .tables import (DC_CANDIDATES, LIBRARY_CANDIDATES, LIBRARY_CONSTITUENCIES, LIBRARY_TIMES, PARLIAMENT, Row,
+from sitegen.errors import ContentError, ContentErrors
+from sitegen.content.fields import character_problem, repair_mojibake
+from sitegen.official.parties import PartyRef
+from sitegen.official.tables import (DC_CANDIDATES, LIBRARY_CANDIDATES, LIBRARY_CONSTITUENCIES, LIBRARY_TIMES, PARLIAMENT, Row,
                      Table, read_table)
 
 ONS_CODE = re.compile(r"[ENSW][0-9]{8}")

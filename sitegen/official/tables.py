@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
-from ..errors import ContentError, ContentErrors
-from ..files import read_file
+from sitegen.errors import ContentError, ContentErrors
+from sitegen.files import read_file
 
 # Official files are tens of megabytes at most (all 650 seats, every candidate: about 4 MB).
 MAX_OFFICIAL_BYTES = 200_000_000

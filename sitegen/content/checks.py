@@ -6,11 +6,11 @@ import re
 import typing
 from typing import Any, Optional
 
-from .config import SLUG_RE, ordinal
-from .errors import ContentError, ContentErrors
-from .load import AWAITED_SUFFIX, Loc, RawContent, YamlFile
-from .model import Constituency, ConstituencyFacts, NewPartyId, Party, Site, SiteInfo
-from .rules import INVALID, Missing, NoMatch, Problem, UnknownField, check, describe
+from sitegen.config import SLUG_RE, ordinal
+from sitegen.errors import ContentError, ContentErrors
+from sitegen.content.read import AWAITED_SUFFIX, Loc, RawContent, YamlFile
+from sitegen.content.model import Constituency, ConstituencyFacts, NewPartyId, Party, Site, SiteInfo
+from sitegen.content.fields import INVALID, Missing, NoMatch, Problem, UnknownField, check, describe
 
 PARTIES = dict[NewPartyId, Party]  # parties.yml: the party registry, keyed by party id
 

@@ -16,7 +16,7 @@ import io
 from pathlib import Path
 from typing import Any, Optional
 
-from .compute import Results, SeatResult
+from sitegen.results import Results, SeatResult
 
 WIDTH, HEIGHT = 1200, 630
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -59,7 +59,7 @@ def seat_card_data(seat: SeatResult, site_title: str, election: str) -> tuple:
 
 def overview_card_data(results: Results, headline: str) -> tuple:
     """Return everything the overview's card shows: the headline, the tally and the map's tiles."""
-    from .charts import hex_map
+    from sitegen.site.charts import hex_map
     info, parties = results.site.info, results.site.parties
     tally = tuple((parties[t.party].short, parties[t.party].colour, t.after, t.change)
                   for t in results.tally if t.after or t.before)
@@ -161,7 +161,7 @@ def _store(path: Path, png: bytes) -> None:
 
 def text_on(fill: str) -> str:
     """Return black or white, whichever contrasts more with `fill` (as the pages do)."""
-    from .templating import text_colour_on
+    from sitegen.site.filters import text_colour_on
     return text_colour_on(fill)
 
 

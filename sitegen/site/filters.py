@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import (BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined,
                     TemplateError, select_autoescape)
 
-from .config import ordinal
+from sitegen.config import ordinal
 
 
 def format_number(value: int) -> str:
@@ -138,7 +138,7 @@ def compile_templates(env: Environment) -> None:
     """Compile every template now (workers forked later share them); mistakes surface at render.
     Files the build may not open (files.py: a FIFO, a broken link, an editor's lock file) are left
     for rendering to report if a page needs them."""
-    from .files import refusal
+    from sitegen.files import refusal
     folder = Path(env.loader.searchpath[0])  # type: ignore[union-attr]
     for name in env.list_templates():
         if refusal(folder / name, folder) is not None:

@@ -3,7 +3,7 @@ YAML into model objects, and the JSON Schema of each model for editors' tools.
 
 One declaration serves all three, so the validator, the model and the schema files cannot disagree.
 A check collects every problem it meets as a typed `Problem` that words itself for an editor;
-validate.py adds the file, line and column. (The model was first declared with pydantic, whose
+checks.py adds the file, line and column. (The model was first declared with pydantic, whose
 import alone took longer than checking 650 constituencies.)
 """
 from __future__ import annotations

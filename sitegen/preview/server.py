@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, TextIO
 
-from . import memory
-from .config import Paths
-from .engine import State, gather
-from .errors import ContentError, ContentErrors
-from .executor import Executor
-from .files import describe_os_error
-from .write import OutputLock, OutputRefused, output_folder, shown_folder, sync_site
+from sitegen import memory
+from sitegen.config import Paths
+from sitegen.engine import State, gather
+from sitegen.errors import ContentError, ContentErrors
+from sitegen.workers import Executor
+from sitegen.files import describe_os_error
+from sitegen.output import OutputLock, OutputRefused, output_folder, shown_folder, sync_site
 
 TICK_MILLISECONDS = 10   # how often the preview looks at what the change feed has collected
 POLL_EVERY_TICKS = 10    # without a feed, how many ticks between walks of every source file

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from .config import Paths
+from sitegen.config import Paths
 
 CACHE_FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent
@@ -36,8 +36,8 @@ def input_fingerprint(paths: Paths) -> str:
     a broken link, a link out of its folder, an oversized content file), the reason is hashed
     instead, so the build runs and says what is wrong.
     """
-    from .config import MAX_CONTENT_BYTES
-    from .files import read_file
+    from sitegen.config import MAX_CONTENT_BYTES
+    from sitegen.files import read_file
     digest = hashlib.sha256(f"{CACHE_FORMAT} {sys.version}".encode())
     for label, folder in (("code", PACKAGE), ("content", paths.content), ("templates", paths.templates),
                           ("static", paths.static)):

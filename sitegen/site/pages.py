@@ -9,10 +9,10 @@ from typing import Any, Callable, Optional
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from .assets import Asset
-from .blurbs import Blurbs
-from .charts import HexMap, change_bars, county_bars, hex_map, seat_bars, share_bars
-from .compute import Results, SeatResult
+from sitegen.site.assets import Asset
+from sitegen.site.markdown import Blurbs
+from sitegen.site.charts import HexMap, change_bars, county_bars, hex_map, seat_bars, share_bars
+from sitegen.results import Results, SeatResult
 
 
 def relative_url(target: str, page: str) -> str:
@@ -122,7 +122,7 @@ class RenderMemo:
     """What rendering can reuse from one build to the next (the preview keeps one)."""
 
     def __init__(self, cache: Optional[Path] = None) -> None:
-        from .cards import Cards
+        from sitegen.site.cards import Cards
         self.markdown = Blurbs(cache / "markdown" if cache else None)
         self.cards = Cards(cache / "cards" if cache else None)
         self.records: dict = {}    # slug -> (SeatResult, its results.json record, its results.csv rows)

@@ -11,9 +11,9 @@ from typing import Any, Optional
 
 import yaml
 
-from .config import MAX_CONTENT_BYTES, SLUG_RE, Paths, slugify
-from .errors import ContentError
-from .files import read_file
+from sitegen.config import MAX_CONTENT_BYTES, SLUG_RE, Paths, slugify
+from sitegen.errors import ContentError
+from sitegen.files import read_file
 
 # libyaml's composer is several times faster; the constructors stay in Python either way.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -126,7 +126,7 @@ class _Loader(_BaseLoader):
 
 # YAML 1.1 reads numbers no editor means: 0105 as octal 69, 26:30 as 1590 (base 60), 0x636 and
 # 1_590 as 1590. Only plain decimal numbers are numbers here; any other spelling stays the text
-# typed, which a number field then refuses with a hint (rules.py) and a text field keeps as written.
+# typed, which a number field then refuses with a hint (fields.py) and a text field keeps as written.
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _PLAIN_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
@@ -255,7 +255,7 @@ def parse_yaml(text: str, path: str) -> tuple[YamlFile | None, ContentError | No
 def _unreadable_character(text: str, path: str, exc: yaml.reader.ReaderError) -> ContentError:
     """Return a character YAML refuses, located at its line and column, with the repaired text when
     it is mis-encoded (the official files hold a name whose 'Á' became 'Ã' and U+0081)."""
-    from .rules import mojibake_hint
+    from sitegen.content.fields import mojibake_hint
     char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
     at = text.find(char)
     if at < 0:

@@ -15,11 +15,11 @@ from pathlib import Path, PurePosixPath
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator, Mapping, Optional, Union
 
-from .executor import Threads
-from .files import describe_os_error
+from sitegen.workers import Threads
+from sitegen.files import describe_os_error
 
 if TYPE_CHECKING:
-    from .config import Paths
+    from sitegen.config import Paths
 
 TEMP_PREFIX = ".dist-"
 published = False  # this process has swapped a new site in (see cli.run: Ctrl-C after that is moot)

@@ -15,12 +15,12 @@ from typing import Any, Callable, Optional, Union
 from jinja2 import Environment
 from markupsafe import Markup
 
-from .assets import Asset
-from .cards import favicon_ico, overview_card_data, seat_card_data, touch_icon
-from .compute import Results, SeatResult
-from .export import (hexjson_name, render_county_csv, render_hexjson, render_results_csv, render_results_json,
+from sitegen.site.assets import Asset
+from sitegen.site.cards import favicon_ico, overview_card_data, seat_card_data, touch_icon
+from sitegen.results import Results, SeatResult
+from sitegen.site.data import (hexjson_name, render_county_csv, render_hexjson, render_results_csv, render_results_json,
                      render_status)
-from .render import (RenderMemo, embed_path, headline, page_dates, render_constituency, render_embed, render_feed,
+from sitegen.site.pages import (RenderMemo, embed_path, headline, page_dates, render_constituency, render_embed, render_feed,
                      render_moved, render_overview, seat_path)
 
 Body = Union[str, bytes]

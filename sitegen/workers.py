@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence, TypeVar
 
-from . import memory
+from sitegen import memory
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import ConstituencyFacts, Party, PartyId, SiteInfo
-from .rules import json_schema
+from sitegen.content.model import ConstituencyFacts, Party, PartyId, SiteInfo
+from sitegen.content.fields import json_schema
 
 SCHEMA_FOLDER = Path("docs") / "schemas"
 SCHEMAS = {

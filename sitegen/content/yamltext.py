@@ -21,7 +21,7 @@ _SPECIAL = frozenset("y n yes no on off true false null nan inf".split())
 
 def _reads_back(text: str, flow: bool) -> bool:
     """Return True when `text`, written plain, is read back as the same string."""
-    from .load import parse_yaml
+    from sitegen.content.read import parse_yaml
     parsed, error = parse_yaml(f"k: {{v: {text}}}\n" if flow else f"k: {text}\n", "-")
     if error or parsed is None:
         return False

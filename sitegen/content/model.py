@@ -1,6 +1,6 @@
 """The content model: frozen dataclasses whose fields are also the schema of each content file.
 
-Each field's type states what editors may write (see docs/CONTENT.md); validate.py turns the
+Each field's type states what editors may write (see docs/CONTENT.md); checks.py turns the
 schema's complaints into messages with file and line.
 """
 from __future__ import annotations
@@ -10,10 +10,10 @@ from functools import cached_property
 from datetime import date, datetime
 from typing import Annotated, Optional
 
-from .config import SLUG_RE
-from .rules import Accepts, Doc
+from sitegen.config import SLUG_RE
+from sitegen.content.fields import Accepts, Doc
 
-# What editors may write in each kind of field (checked by rules.py, described in the JSON Schemas).
+# What editors may write in each kind of field (checked by fields.py, described in the JSON Schemas).
 Text = Annotated[str, Accepts("text", min_length=1)]  # numbers are kept as typed: `2019` is "2019"
 NewPartyId = Annotated[str, Accepts("string", pattern=SLUG_RE.pattern,
                                    expects="a party id (lowercase a-z, 0-9 and '-')")]

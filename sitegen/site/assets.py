@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .config import ASSET_HASH_LENGTH
-from .errors import ContentError, ContentErrors
-from .files import read_file
+from sitegen.config import ASSET_HASH_LENGTH
+from sitegen.errors import ContentError, ContentErrors
+from sitegen.files import read_file
 
 
 @dataclass(frozen=True)

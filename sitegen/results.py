@@ -12,8 +12,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Callable, Optional
 
-from .config import DEPOSIT_THRESHOLD_PCT
-from .model import Candidate, Constituency, Party, Site
+from sitegen.config import DEPOSIT_THRESHOLD_PCT
+from sitegen.content.model import Candidate, Constituency, Party, Site
 
 
 class cached_property:  # noqa: N801 (named after the functools original it stands in for)

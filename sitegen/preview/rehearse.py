@@ -19,7 +19,7 @@ from typing import Optional, TextIO
 
 import yaml
 
-from .config import Paths
+from sitegen.config import Paths
 
 # What a seat file says about its result; left out while the seat waits in the rehearsal.
 RESULT_FIELDS = ("valid_votes", "declared_at", "declared_at_approx", "status", "recount_note")
@@ -112,9 +112,9 @@ class Rehearsal:
 def rehearse(paths: Paths, *, every: float, poll: float, recount: Optional[str], host: str, port: int,
              open_browser: bool, out: TextIO, err: TextIO) -> int:
     """Serve a rehearsal until interrupted, declaring a seat every `every` seconds (0: on Enter)."""
-    from .engine import gather
-    from .errors import ContentErrors
-    from .serve import serve
+    from sitegen.engine import gather
+    from sitegen.errors import ContentErrors
+    from sitegen.preview.server import serve
 
     try:
         gather(paths)  # the finished content must build before it can be replayed

@@ -10,7 +10,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Optional
 
-from .compute import CandidateResult, County, PartyTotal, Results, SeatResult, round_pct, round_ratio
+from sitegen.results import CandidateResult, County, PartyTotal, Results, SeatResult, round_pct, round_ratio
 
 # The longest bar takes this % of the width, leaving room for its value label.
 BAR_SPACE_PCT = 78

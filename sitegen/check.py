@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .errors import ContentError
-from .templating import format_number, format_signed
-from .routes import OVERVIEW, PAGE, RESULTS_CSV, RESULTS_JSON, Body, Route
+from sitegen.errors import ContentError
+from sitegen.site.filters import format_number, format_signed
+from sitegen.site.routes import OVERVIEW, PAGE, RESULTS_CSV, RESULTS_JSON, Body, Route
 
 
 @dataclass

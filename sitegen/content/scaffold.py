@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Optional, TextIO
 
-from .config import SLUG_RE, Paths, slugify
-from .rules import character_problem
-from .schema import modeline
-from .yamltext import scalar
+from sitegen.config import SLUG_RE, Paths, slugify
+from sitegen.content.fields import character_problem
+from sitegen.content.schema import modeline
+from sitegen.content.yamltext import scalar
 
 FACTS = """{modeline}
 # {comment}: fill in each field marked REQUIRED, then run `python3 build.py check`.

@@ -8,8 +8,8 @@ import json
 from decimal import Decimal
 from typing import Any, Optional
 
-from .config import slugify
-from .compute import CandidateResult, County, Results, SeatResult, pct, round_pct
+from sitegen.config import slugify
+from sitegen.results import CandidateResult, County, Results, SeatResult, pct, round_pct
 
 CSV_COLUMNS = ["constituency_slug", "constituency", "status", "position", "candidate", "party_id",
                "party", "description", "votes", "share_pct", "change_pp", "new_party", "elected",
