@@ -50,7 +50,7 @@ def build_command(content: Path, dist: Path, cache: Path, jobs: int | None) -> l
 def one_seat_rebuilds(content: Path, dist: Path, runs: int) -> list[float]:
     """Return the milliseconds of `runs` incremental rebuilds, each after one vote count changes."""
     from sitegen.config import Paths
-    from sitegen.preview.server import Rebuilder
+    from sitegen.preview.rebuild import Rebuilder
     paths = Paths(ROOT, content, ROOT / "templates", ROOT / "static", dist)
     rebuilder = Rebuilder(paths)
     rebuilder.rebuild()

@@ -1,10 +1,15 @@
-"""The build cache (.cache/ by default; git-ignored and safe to delete).
+"""The build cache (.cache/ by default; git-ignored and safe to delete), and the memory a preview
+keeps between builds: the one home of speed besides the workers.
 
-It remembers, per output folder, a fingerprint of every input of the last successful build
-(content, templates, static files, this package's own source and the Python version) and the
-state of the output it wrote. When both still match, nothing can have changed and `build` stops
-there, without importing the renderer. Nothing is trusted across a change of code or templates:
-they are part of the fingerprint.
+- The fingerprint: per output folder, a hash of every input of the last successful build
+  (content, templates, static files, this package's source, the Python version and the installed
+  libraries) and the state of the output it wrote. When both still match, nothing can have changed
+  and `build` stops there, without importing the renderer.
+- `Memo`: results kept by key while their inputs are the very same objects (the preview's memory
+  of checked seats, computed results, rendered fragments and data records).
+- `DiskCache`: compiled templates, converted Markdown and drawn share cards on disk, each under a
+  name made from what it was made from and the code and library versions that made it, and each
+  checked against its own checksum when read: a damaged entry is made again, never published.
 """
 from __future__ import annotations
 
@@ -13,20 +18,14 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Iterable, Optional, TypeVar
 
 from sitegen.config import Paths
+from sitegen.files import every_file
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 PACKAGE = Path(__file__).resolve().parent
-
-
-def _files(folder: Path) -> list[Path]:
-    found = []
-    for directory, subfolders, names in os.walk(folder):  # links to folders are not followed
-        subfolders.sort()
-        found.extend(Path(directory) / name for name in sorted(names))
-    return found
+T = TypeVar("T")
 
 
 def input_fingerprint(paths: Paths) -> str:
@@ -38,10 +37,10 @@ def input_fingerprint(paths: Paths) -> str:
     """
     from sitegen.config import MAX_CONTENT_BYTES
     from sitegen.files import read_file
-    digest = hashlib.sha256(f"{CACHE_FORMAT} {sys.version}".encode())
+    digest = hashlib.sha256(f"{CACHE_FORMAT} {sys.version} {installed_libraries()}".encode())
     for label, folder in (("code", PACKAGE), ("content", paths.content), ("templates", paths.templates),
                           ("static", paths.static)):
-        for path in _files(folder):
+        for path in every_file(folder):
             if label == "code" and path.suffix not in (".py", ".ttf"):  # the cards' fonts draw pixels
                 continue
             digest.update(f"\0{label}/{path.relative_to(folder).as_posix()}\0".encode())
@@ -54,7 +53,7 @@ def output_state(dist: Path) -> list[list]:
     """Return each output file's name, size and modification time, to notice edits to dist/."""
     if not dist.is_dir():
         return []
-    return [[p.relative_to(dist).as_posix(), p.stat().st_size, p.stat().st_mtime_ns] for p in _files(dist)]
+    return [[p.relative_to(dist).as_posix(), p.stat().st_size, p.stat().st_mtime_ns] for p in every_file(dist)]
 
 
 def _manifest(paths: Paths) -> Optional[Path]:
@@ -103,3 +102,136 @@ def remember_build(paths: Paths, fingerprint: str, warnings: list[str], files: i
         os.replace(temporary, manifest)
     except OSError:
         pass
+
+
+_installed: list[str] = []
+
+
+def installed_libraries() -> str:
+    """Return the installed packages with their versions, as their metadata folders are named
+    ('markdown-3.7.dist-info'): a new version of any library the build uses is a new input,
+    found without importing anything."""
+    if not _installed:
+        for folder in sys.path:
+            if folder.endswith(("site-packages", "dist-packages")) and os.path.isdir(folder):
+                _installed.extend(sorted(n.lower() for n in os.listdir(folder)
+                                         if n.endswith((".dist-info", ".egg-info"))))
+        _installed.append("")  # looked, even if nothing was found
+    return " ".join(_installed)
+
+
+def code_version(*files: Path, libraries: Iterable[str] = ()) -> str:
+    """Return a short hash of the code that makes a cached thing (its source files, fonts...) and
+    the versions of the libraries it uses: part of every cached item's name, so that a change to
+    either makes it anew, with no version constant to remember to bump."""
+    digest = hashlib.sha256(str(CACHE_FORMAT).encode())
+    for path in files:
+        digest.update(path.read_bytes())
+    installed = installed_libraries().split()
+    for library in libraries:
+        prefix = library.lower().replace("-", "_") + "-"  # as metadata folders name a project
+        digest.update(("\0" + " ".join(n for n in installed if n.startswith(prefix))).encode())
+    return digest.hexdigest()[:16]
+
+
+class Memo:
+    """Values kept by key, reused while they were made from the very same input objects (or equal
+    plain values: text, numbers, tuples of them). What the preview remembers between saves."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Any, tuple[tuple, Any]] = {}
+
+    def get(self, key: Any, inputs: tuple, make: Callable[[], T]) -> T:
+        """Return what `make` gave for `key` last time if `inputs` are the same, else make it now."""
+        found = self._entries.get(key)
+        if found is not None and len(found[0]) == len(inputs) and all(
+                a is b or (type(a) in _PLAIN and type(a) is type(b) and a == b) for a, b in zip(found[0], inputs)):
+            return found[1]
+        value = make()
+        self._entries[key] = (inputs, value)
+        return value
+
+    def peek(self, key: Any) -> Optional[tuple[tuple, Any]]:
+        """Return (inputs, value) remembered for `key`, or None."""
+        return self._entries.get(key)
+
+    def keep(self, keys: set) -> None:
+        """Forget every key not in `keys` (seats removed, say)."""
+        for key in [k for k in self._entries if k not in keys]:
+            del self._entries[key]
+
+
+_PLAIN = (str, int, float, bool, tuple, bytes, type(None))
+_MAGIC = b"sitegen-cache-1\n"
+
+
+class DiskCache:
+    """Items on disk under one folder, named by a key and the code version, each stored with its
+    SHA-256 and checked against it when read. Reading never fails: a missing or damaged item is
+    None (a damaged one is noted in `damaged` and removed), and writing is best effort."""
+
+    def __init__(self, folder: Optional[Path], version: str, suffix: str = ""):
+        self.folder, self.version, self.suffix = folder, version, suffix
+        self.damaged: list[str] = []    # keys whose stored item failed its check
+        self._made = False
+
+    def name(self, key: str) -> str:
+        """Return the file name an item is stored under."""
+        return hashlib.sha256(f"{self.version}\0{key}".encode()).hexdigest() + self.suffix
+
+    def _path(self, key: str) -> Optional[Path]:
+        return None if self.folder is None else self.folder / self.name(key)
+
+    def get(self, key: str) -> Optional[bytes]:
+        """Return the item stored under `key`, or None when there is none or it is damaged."""
+        path = self._path(key)
+        if path is None:
+            return None
+        try:
+            stored = path.read_bytes()
+        except OSError:
+            return None
+        head = len(_MAGIC) + 32
+        if stored[:len(_MAGIC)] == _MAGIC and len(stored) >= head and \
+                hashlib.sha256(stored[head:]).digest() == stored[len(_MAGIC):head]:
+            return stored[head:]
+        self.damaged.append(key)
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return None
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store `data` under `key`, whole (written beside, then renamed), or not at all."""
+        path = self._path(key)
+        if path is None:
+            return
+        try:
+            if not self._made:
+                self.folder.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+                self._made = True
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            with open(temporary, "wb") as handle:
+                handle.write(_MAGIC + hashlib.sha256(data).digest() + data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+        except OSError:
+            pass
+
+    def prune(self, keys: Iterable[str]) -> int:
+        """Delete every item but those of `keys` (what the last build used; items workers wrote
+        are known by their keys); return how many were deleted."""
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        kept = {self.name(key) for key in keys}
+        removed = 0
+        for entry in os.scandir(self.folder):
+            if entry.name not in kept and entry.is_file(follow_symlinks=False):
+                try:
+                    os.unlink(entry.path)
+                    removed += 1
+                except OSError:
+                    pass
+        return removed

@@ -219,12 +219,3 @@ class Checker:
                 problems.append(ContentError(f"dist/{page}", 0, 0, f"link {href!r}: no element has id {fragment!r}"))
         figures = self.data if self.data is not None else data
         return problems + check_figures(self.routes, scans, figures or {}, self.slugs)
-
-
-def check_site(routes: Mapping[str, Route], files: Mapping[str, Body]) -> list[ContentError]:
-    """Parse every page and data file of a whole site and return every problem found (a full
-    build does the same, with the pages parsed on the cores that rendered them)."""
-    scans = {name: scan_page(str(body)) for name, body in files.items() if routes[name].kind == PAGE}
-    checker = Checker(routes, routes, [route.seat for route in routes.values() if route.seat])
-    checker.add(files, scans)
-    return checker.finish(scans)

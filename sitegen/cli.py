@@ -210,14 +210,14 @@ def report(errors: list[ContentError], out: TextIO) -> None:
 
 def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Optional[int] = None) -> int:
     """Build (or only check) once and report; return the exit code."""
-    from sitegen import memory
+    from sitegen import workers
     from sitegen.engine import STAGES, build, gather
     from sitegen.workers import Executor
     from sitegen.output import DiskProblem, OutputRefused, ignoring_interrupts
     started = time.perf_counter()
     bar = ProgressBar(err, STAGES if write else STAGES[:-1])
     try:
-        with memory.paused():
+        with workers.paused():
             result = build(paths, jobs=jobs, progress=bar.stage) if write else \
                 gather(paths, executor=Executor(jobs), progress=bar.stage)
     except ContentErrors as exc:
@@ -229,6 +229,12 @@ def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Opti
         bar.close()
         print(f"python3 build.py: error: {exc}", file=err)
         return EXIT_USAGE if isinstance(exc, OutputRefused) else EXIT_CONTENT
+    except Exception as exc:  # noqa: BLE001 (only Ctrl-C's doing is handled; anything else goes on)
+        if not is_interrupt(exc):
+            raise
+        bar.close()
+        print(f"Interrupted: nothing written; {paths.display(paths.dist)}/ is as it was.", file=err)
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
         bar.close()
         print(f"Interrupted: nothing written; {paths.display(paths.dist)}/ is as it was.", file=err)
@@ -272,15 +278,30 @@ def run(argv: list[str], root: Path) -> int:
     signal.signal(signal.SIGINT, interrupted)
     try:
         code = main(argv, root)
-    except KeyboardInterrupt:
+    except BaseException as exc:
+        if not is_interrupt(exc):
+            raise
         print("Interrupted: nothing written.", file=sys.stderr)
         code = EXIT_INTERRUPTED
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is done; only leaving is left
     sys.stdout.flush()
     sys.stderr.flush()
-    from sitegen import memory
-    memory.exiting()
+    from sitegen import workers
+    if code == EXIT_INTERRUPTED:
+        workers.end_children()  # whatever a Ctrl-C caught mid-way: no worker outlives the build
+    workers.exiting()
     return code
+
+
+def is_interrupt(exc: BaseException) -> bool:
+    """Return True when `exc` is Ctrl-C, or another error that Ctrl-C caused (Python 3.11 turns one
+    that lands while a class is being defined into a RuntimeError, with it as the cause)."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1  # type: ignore[assignment]
+    return False
 
 
 def main(argv: list[str], root: Optional[Path] = None, out: TextIO = sys.stdout,

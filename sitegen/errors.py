@@ -33,6 +33,9 @@ class ContentErrors(Exception):
         self.errors = sorted(errors)
         super().__init__("\n".join(e.format() for e in self.errors))
 
+    def __reduce__(self) -> tuple:  # so that a worker process can raise one to its parent
+        return (ContentErrors, (self.errors,))
+
     def summary(self) -> str:
         """Return the closing line: how many errors in how many files."""
         files = len({e.path for e in self.errors})

@@ -1,14 +1,50 @@
-"""Which files a build may open: one rule for the loader, the static files, the templates and the
-build's fingerprint, so that nothing is opened before it passes (a FIFO would hang the build, a
-link to /dev/zero would fill the memory, a link out of the project would publish a private file).
+"""Which files are sources, and which a build may open: one rule for the loader, the static
+files, the templates, the preview's watcher and the build's fingerprint.
+
+- A source is a file whose name is not hidden (starting '.') and not an editor's working file or
+  backup (vim's swap files, Emacs's locks and auto-saves, `name~`, `.bak`...): what the build reads.
+- A file may be opened only if it passes `refusal`: a FIFO would hang the build, a link to
+  /dev/zero would fill the memory, a link out of the project would publish a private file.
 """
 from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Optional
+
+# Editors' own working files, passed over quietly: vim swap files and its write test (4913), Emacs
+# locks and auto-saves, and temporary files.
+EDITOR_WORK = re.compile(r"\.sw[a-p]$|^4913$|^\.#|^#.*#$|\.te?mp$|^\.DS_Store$|^~\$")
+# Copies editors and tools keep beside a file, named after it: reported by the loader, passed over.
+BACKUP = re.compile(r"~$|\.(?:bak|orig|old|backup)$")
+
+
+def is_source_name(name: str) -> bool:
+    """Return True when a file of this name is a source: not hidden, not an editor's working file
+    or backup copy."""
+    return not (name.startswith(".") or EDITOR_WORK.search(name) or BACKUP.search(name))
+
+
+def every_file(folder: Path) -> list[Path]:
+    """Return every file under `folder`, sources or not, in a stable order (links to folders are
+    not followed): what the build's fingerprint covers, since skipped files are warned about."""
+    found = []
+    for directory, subfolders, names in os.walk(folder):
+        subfolders.sort()
+        found.extend(Path(directory) / name for name in sorted(names))
+    return found
+
+
+def source_files(folder: Path) -> list[Path]:
+    """Return the source files under `folder`, in a stable order; a hidden folder is passed over."""
+    found = []
+    for directory, subfolders, names in os.walk(folder):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        found.extend(Path(directory) / name for name in sorted(names) if is_source_name(name))
+    return found
 
 
 def describe_os_error(exc: OSError) -> str:

@@ -13,7 +13,8 @@ from fractions import Fraction
 from typing import Any, Callable, Optional
 
 from sitegen.config import DEPOSIT_THRESHOLD_PCT
-from sitegen.content.model import Candidate, Constituency, Party, Site
+from sitegen.buildcache import Memo
+from sitegen.content.model import Candidate, Constituency, Content, Party
 
 
 class cached_property:  # noqa: N801 (named after the functools original it stands in for)
@@ -103,7 +104,7 @@ class Swing:
 
 
 # What a seat without a result shows in place of "Labour GAIN from Conservative".
-STATE_LABELS = {"awaited": "Result awaited", "recount": "Recount under way"}
+STATUS_LABELS = {"awaited": "Result awaited", "recount": "Recount under way"}
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ class SeatResult:
     @property
     def status(self) -> str:
         """Return 'declared', 'recount' (a count under way again) or 'awaited'."""
-        return self.seat.state
+        return self.seat.status
 
     @property
     def any_lost_deposit(self) -> bool:
@@ -298,32 +299,29 @@ def compute_county(seats: tuple[SeatResult, ...], parties: dict[str, Party]) -> 
 
 
 @dataclass(frozen=True)
-class Results:
-    """The whole site's computed results."""
+class Night:
+    """The seats as the night stands: how many declared, which wait, which are in a recount, who
+    leads, which declared last."""
 
-    site: Site
     seats: tuple[SeatResult, ...]
     tally: tuple[TallyRow, ...]
 
-    @cached_property
-    def county(self) -> County:
-        """Return the county's figures over the declared seats."""
-        return compute_county(self.seats, self.site.parties)
+    @property
+    def total(self) -> int:
+        return len(self.seats)
 
     @cached_property
     def declared(self) -> int:
-        """Return how many seats have declared."""
         return sum(1 for s in self.seats if s.is_declared)
 
     @property
-    def leader(self) -> Optional[TallyRow]:
-        """Return the party with the most seats won so far (None before any declaration)."""
-        return self.tally[0] if self.tally and self.tally[0].after else None
+    def waiting(self) -> int:
+        """Return how many seats are still to declare (recounts included)."""
+        return self.total - self.declared
 
-    @cached_property
-    def awaited(self) -> tuple[SeatResult, ...]:
-        """Return the seats still to declare (recounts included), in name order."""
-        return tuple(s for s in self.seats if not s.is_declared)
+    @property
+    def complete(self) -> bool:
+        return self.declared == self.total
 
     @cached_property
     def recounts(self) -> tuple[SeatResult, ...]:
@@ -331,13 +329,47 @@ class Results:
         return tuple(s for s in self.seats if s.status == "recount")
 
     @cached_property
-    def latest_declarations(self) -> tuple[SeatResult, ...]:
-        """Return declared seats whose declaration time is known, most recent first."""
-        timed = [s for s in self.seats if s.is_declared and s.seat.facts.declared_at is not None]
-        # most recent first; seats declared at the same moment by name
-        timed.sort(key=lambda s: s.seat.facts.name)
+    def awaited(self) -> tuple[SeatResult, ...]:
+        """Return the seats still to declare (recounts included), in name order."""
+        return tuple(s for s in self.seats if not s.is_declared)
+
+    @property
+    def awaited_only(self) -> int:
+        """Return how many seats wait with no count under way again."""
+        return self.waiting - len(self.recounts)
+
+    @property
+    def leader(self) -> Optional[TallyRow]:
+        """Return the party with the most seats won so far (None before any declaration)."""
+        return self.tally[0] if self.tally and self.tally[0].after else None
+
+    @cached_property
+    def latest(self) -> tuple[SeatResult, ...]:
+        """Return declared seats whose declaration time is known, most recent first (seats declared
+        at the same moment by name)."""
+        timed = sorted((s for s in self.seats if s.is_declared and s.seat.facts.declared_at is not None),
+                       key=lambda s: s.seat.facts.name)
         timed.sort(key=lambda s: s.seat.facts.declared_at, reverse=True)  # type: ignore[arg-type,return-value]
         return tuple(timed)
+
+
+@dataclass(frozen=True)
+class Results:
+    """The whole site's computed results."""
+
+    content: Content
+    seats: tuple[SeatResult, ...]
+    tally: tuple[TallyRow, ...]
+
+    @cached_property
+    def county(self) -> County:
+        """Return the county's figures over the declared seats."""
+        return compute_county(self.seats, self.content.parties)
+
+    @cached_property
+    def night(self) -> Night:
+        """Return how far the night has got."""
+        return Night(self.seats, self.tally)
 
     def seat(self, slug: str) -> SeatResult:
         """Return one seat's result by slug."""
@@ -416,7 +448,7 @@ def compute_seat(seat: Constituency, parties: dict[str, Party]) -> SeatResult:
                                         entry=i)
                         for i, c in sort_by_surname(facts.candidates))
         return SeatResult(seat, awaited, parties=parties, previous_shares=compute_previous_shares(seat),
-                          label=STATE_LABELS[seat.state])
+                          label=STATUS_LABELS[seat.status])
     valid = compute_valid_votes(facts.candidates)
     previous = compute_previous_shares(seat)
     ranked = []
@@ -498,20 +530,13 @@ def compute_tally(seats: list[SeatResult]) -> tuple[TallyRow, ...]:
     return tuple(sorted(rows, key=lambda r: (-r.after, -r.before, r.party)))
 
 
-def compute_results(site: Site, memo: Optional[dict[str, SeatResult]] = None) -> Results:
+def compute_results(content: Content, memo: Optional[Memo] = None) -> Results:
     """Return the computed results for every constituency and the county tally.
 
-    With `memo` (slug -> last result), a seat given the same Constituency object and the same
-    parties is not computed again; the figures depend on nothing else.
+    With `memo` (the preview's), a seat given the same Constituency object and the same parties is
+    not computed again: its figures depend on nothing else.
     """
-    seats = []
-    for seat in site.constituencies:
-        remembered = memo.get(seat.slug) if memo is not None else None
-        if remembered is not None and remembered.seat is seat and remembered.parties is site.parties:
-            seats.append(remembered)
-            continue
-        result = compute_seat(seat, site.parties)
-        if memo is not None:
-            memo[seat.slug] = result
-        seats.append(result)
-    return Results(site, tuple(seats), compute_tally(seats))
+    memo = memo if memo is not None else Memo()
+    seats = [memo.get(("seat", seat.slug), (seat, content.parties),
+                      lambda seat=seat: compute_seat(seat, content.parties)) for seat in content.constituencies]
+    return Results(content, tuple(seats), compute_tally(seats))

@@ -1,19 +1,27 @@
-"""Run pieces of work in this process or in forked worker processes: the only module that forks.
+"""Where and when the work runs: the home of speed besides the caches (buildcache.py).
 
-It knows nothing of what the work is. The caller hands it a function, the pieces, and one shared
-object that forked workers inherit (read it with `shared()`); forking shares it for free, where
-sending it would mean pickling the whole site. Small jobs stay in-process: starting workers costs
-more than they save below a size the caller names.
+- The executor: work in this process or in forked worker processes (the only module that forks).
+  It knows nothing of what the work is: the caller hands it a function, the pieces, and one shared
+  object that forked workers inherit (read it with `shared()`), which forking shares for free where
+  sending it would mean pickling the whole site. Small jobs stay in-process: starting workers costs
+  more than they save below a size the caller names.
+- The garbage collector's settings (the only module that touches `gc`).
+- The build's scheduling: content read on every core for large sites, the templates compiled on a
+  spare core while this one reads and checks, share cards drawn meanwhile, and the routes shared
+  out in pieces that finish together.
 """
 from __future__ import annotations
 
+import gc
 import os
-from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence, TypeVar
-
-from sitegen import memory
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+
+    from sitegen.config import Paths
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -25,7 +33,7 @@ def _worker_start() -> None:
     """Set up a forked worker: Ctrl-C is the parent's to handle (it ends the workers itself)."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    memory.in_worker()
+    gc.disable()  # a worker lives for its pieces of work: nothing to collect
 
 
 def shared() -> Any:
@@ -134,7 +142,7 @@ class Executor:
         before, _shared[0] = _shared[0], share
         pool = None
         try:
-            with memory.forking():
+            with forking():
                 pool = ProcessPoolExecutor(workers or self.jobs, mp_context=context,
                                            initializer=_worker_start)
                 futures = [pool.submit(work, pieces[0])] if pieces else []  # forks every worker
@@ -163,3 +171,174 @@ class Executor:
             return results
         finally:
             _shared[0] = before
+
+
+# --- the garbage collector ----------------------------------------------------------------------
+# A build makes hundreds of thousands of long-lived objects and few reference cycles, so collecting
+# while it runs costs more than the memory it gives back.
+
+_settled = False  # the preview has frozen its long-lived objects
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Run the body without garbage collection (a one-shot build or check)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+@contextmanager
+def forking() -> Iterator[None]:
+    """Fork worker processes in the body with every object frozen out of the collector's reach, so
+    that a worker's collector never writes to (and so copies) the parent's memory."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not _settled:
+            gc.unfreeze()
+
+
+def settle() -> None:
+    """After the preview's full rebuild: collect what the previous one left, then freeze the rest,
+    which lives until the next full rebuild (at 650 seats a walk of it took 80 ms mid-rebuild)."""
+    global _settled
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+    _settled = True
+
+
+def end_children() -> None:
+    """End every worker process still running (after a Ctrl-C that caught a pool mid-way)."""
+    import sys
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing is None:  # nothing was ever forked
+        return
+    for child in multiprocessing.active_children():
+        child.terminate()
+    for child in multiprocessing.active_children():
+        child.join(timeout=1)
+
+
+def exiting() -> None:
+    """The process is about to end: keep the collector from walking every object on the way out;
+    the system frees them."""
+    gc.disable()
+    gc.freeze()
+
+
+# --- the build's scheduling ---------------------------------------------------------------------
+
+READ_ON_CORES_FROM = 400    # content files: below this, forking to read costs more than it saves
+RENDER_ON_CORES_FROM = 200  # outputs: the same for rendering
+
+
+def _read_piece(span: tuple[int, int]) -> Any:
+    """In a worker: parse the content files files[start:end] into a loader cache, marking each in
+    the shared progress array while it is being read (1) and once it is read (2)."""
+    from sitegen.content.read import LoadCache, load_markdown, load_yaml
+    paths, files, progress = shared()
+    cache = LoadCache()
+    for i in range(*span):
+        progress[i] = 1
+        (load_yaml if files[i].suffix == ".yml" else load_markdown)(files[i], paths, [], cache)
+        progress[i] = 2
+    return cache
+
+
+def _compile_piece(_: None) -> dict[str, bytes]:
+    """In a worker: compile every template; return the bytecode (see filters.compiled_bytecode)."""
+    from sitegen.site.filters import compiled_bytecode
+    paths = shared()
+    return compiled_bytecode(paths.templates, paths.cache / "templates" if paths.cache else None)
+
+
+class Ahead:
+    """Work a one-shot build starts on other cores before it needs the results: the constituency
+    files parsed (large sites only) and the templates compiled (any site, when there is a second
+    core: compiling takes about 60 ms, which this process spends importing and checking content
+    meanwhile). A context manager: leaving it stops whatever still runs."""
+
+    def __init__(self, paths: Optional[Paths], executor: Executor):
+        self.reading: Optional[Pending] = None
+        self.compiling: Optional[Pending] = None
+        self.files: list[Path] = []
+        self.progress: Any = None
+        if paths is None:  # nothing ahead (the preview's rebuilds)
+            return
+        folder = paths.content / "constituencies"
+        try:
+            self.files = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".md") and not p.name.startswith("."))
+        except OSError:  # the loader says what is wrong with the folder
+            self.files = []
+        if executor.forks_for(len(self.files), READ_ON_CORES_FROM):
+            from multiprocessing.sharedctypes import RawArray
+            self.progress = RawArray("b", len(self.files))  # in shared memory, so a dead reader's file is known
+            size = max(16, len(self.files) // (executor.jobs * 4))
+            spans = [(i, min(i + size, len(self.files))) for i in range(0, len(self.files), size)]
+            self.reading = executor.start(_read_piece, spans, (paths, self.files, self.progress))
+        if executor.forks_for(1, 1):
+            self.compiling = executor.start(_compile_piece, [None], paths, workers=1)
+
+    def __enter__(self) -> "Ahead":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
+
+    def read(self) -> list[Any]:
+        """Return what the readers read; raise BrokenProcessPool naming nothing when one died (the
+        caller names the files it was on: `stuck`)."""
+        return self.reading.result() if self.reading is not None else []
+
+    def stuck(self) -> list[Path]:
+        """Return the files a reader was reading when it died."""
+        return [path for path, state in zip(self.files, self.progress or ()) if state == 1]
+
+    def compiled(self) -> Optional[dict[str, bytes]]:
+        """Return the templates' bytecode compiled on the other core, or None (compile here, where a
+        mistake is reported with its line)."""
+        if self.compiling is None:
+            return None
+        try:
+            return self.compiling.result()[0]
+        except Exception:  # noqa: BLE001 (compiled again in this process, which reports the mistake)
+            return None
+
+    def while_compiling(self, tasks: Sequence[Callable[[], Any]]) -> None:
+        """Run `tasks` here while the templates compile on the other core, until they are ready:
+        this core would otherwise wait (share cards need no templates)."""
+        for task in tasks:
+            if self.compiling is None or self.compiling.done():
+                return
+            task()
+
+    def cancel(self) -> None:
+        """Stop what is still running."""
+        for pending in (self.reading, self.compiling):
+            if pending is not None:
+                pending.cancel()
+
+
+def work_pieces(costs: dict[str, tuple[int, str]], jobs: int) -> list[list[str]]:
+    """Split work (name -> (cost, group)) into pieces that idle workers take in turn: the costly ones
+    first, one per piece (work of one non-empty group in one piece), then the rest in small runs, so
+    that every worker finishes at about the same time."""
+    grouped: dict[str, list[str]] = {}
+    light = []
+    for name, (cost, group) in costs.items():
+        if group:
+            grouped.setdefault(group, []).append(name)
+        elif cost > 1:
+            grouped[name] = [name]
+        else:
+            light.append(name)
+    heavy = sorted(grouped.values(), key=lambda piece: -sum(costs[n][0] for n in piece))
+    size = max(4, len(light) // (jobs * 8))
+    return heavy + [light[i:i + size] for i in range(0, len(light), size)]

@@ -368,10 +368,10 @@ BAD = {
         'content/constituencies/amber-valley.md:1: is not UTF-8 text (byte 0xe9); save the file as UTF-8',
     ]),
     "template-syntax-error": (replace("templates/constituency.html", "{% if blurb %}", "{% if blurb %"), [
-        "templates/constituency.html:95: template syntax error: unexpected '<'",
+        "templates/constituency.html:93: template syntax error: unexpected '<'",
     ]),
     "template-undefined-variable": (replace("templates/constituency.html", "{{ facts.name }}</h1>", "{{ facts.nmae }}</h1>"), [
-        "templates/constituency.html:14: template error: 'sitegen.content.model.ConstituencyFacts object' has no attribute 'nmae'",
+        "templates/constituency.html:13: template error: 'sitegen.content.model.ConstituencyFacts object' has no attribute 'nmae'",
     ]),
     "template-broken-link": (replace("templates/constituency.html", "relurl('')", "relurl('nowhere/')"), [
         "dist/amber-valley/index.html: link '../nowhere/' points to a missing file",

@@ -8,7 +8,7 @@ import pytest
 
 from sitegen.results import (compute_results, compute_seat, compute_tally, compute_turnout,
                              has_lost_deposit, round_pct)
-from sitegen.content.model import Constituency, ConstituencyFacts, Party, Site
+from sitegen.content.model import Constituency, ConstituencyFacts, Content, Party
 from sitegen.content.fields import check
 
 PARTIES = {
@@ -139,8 +139,8 @@ def test_tally_counts_before_after_gains_and_holds() -> None:
 
 
 def test_results_count_declared_seats_and_find_the_leader() -> None:
-    site = Site(info=None, parties=PARTIES, constituencies=(  # type: ignore[arg-type]
+    site = Content(info=None, parties=PARTIES, constituencies=(  # type: ignore[arg-type]
         make_seat({"lab": 2, "con": 1}, slug="a"), make_seat({"lab": None, "con": None}, slug="b")))
     results = compute_results(site)
-    assert results.declared == 1 and results.leader.party == "lab"
+    assert results.night.declared == 1 and results.night.leader.party == "lab"
     assert results.seat("b").status == "awaited"

@@ -10,12 +10,12 @@ from typing import Callable
 import pytest
 
 from bench.generate import generate
-from sitegen import engine
+from sitegen import engine, workers
 from sitegen.cli import main
 from sitegen.config import Paths
 from sitegen.errors import ContentErrors
 from sitegen.engine import build
-from sitegen.preview.server import Rebuilder
+from sitegen.preview.rebuild import Rebuilder
 from tests.conftest import PROJECT, read_tree
 
 
@@ -34,8 +34,8 @@ def test_every_route_gives_the_same_bytes(kind: str, tmp_path: Path, monkeypatch
                      tmp_path / f"cache-{name}")
 
     build(paths("one-core"), jobs=1)
-    monkeypatch.setattr(engine, "RENDER_ON_CORES_FROM", 0)  # make two workers render even small sites
-    monkeypatch.setattr(engine, "READ_ON_CORES_FROM", 0)    # and read them
+    monkeypatch.setattr(workers, "RENDER_ON_CORES_FROM", 0)  # make two workers render even small sites
+    monkeypatch.setattr(workers, "READ_ON_CORES_FROM", 0)    # and read them
     build(paths("two-cores"), jobs=2)
     expected = read_tree(tmp_path / "one-core")
     assert read_tree(tmp_path / "two-cores") == expected
@@ -113,7 +113,7 @@ def test_errors_found_by_parallel_readers_are_the_same(tmp_path: Path, monkeypat
         return [e.format() for e in caught.value.errors]
 
     alone = messages(1)
-    monkeypatch.setattr(engine, "READ_ON_CORES_FROM", 0)
+    monkeypatch.setattr(workers, "READ_ON_CORES_FROM", 0)
     assert messages(2) == alone
     assert not list(tmp_path.glob(".dist-*"))
     assert sum("constituencies/erewash.yml:1" in m or "bolsover.yml:1:7: YAML syntax" in m for m in alone) == 3
@@ -127,7 +127,7 @@ def spoil_seat_template_after_a_parallel_build(tmp_path: Path, monkeypatch: pyte
     no staging folder is left; return the second build's messages."""
     templates = Path(shutil.copytree(PROJECT / "templates", tmp_path / "templates"))
     paths = Paths(PROJECT, PROJECT / "content", templates, PROJECT / "static", tmp_path / "dist", tmp_path / "cache")
-    monkeypatch.setattr(engine, "RENDER_ON_CORES_FROM", 0)
+    monkeypatch.setattr(workers, "RENDER_ON_CORES_FROM", 0)
     build(paths, jobs=2)
     published = read_tree(tmp_path / "dist")
     page = templates / "constituency.html"

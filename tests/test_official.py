@@ -536,7 +536,7 @@ def test_a_national_site_of_650_seats_and_130_parties_builds(tmp_path: Path) -> 
     from bench.generate import generate
     content = generate(650, tmp_path / "content", parties=130)
     site = gather(Paths(PROJECT, content, PROJECT / "templates", PROJECT / "static", tmp_path / "dist", None))
-    assert len(site.results.seats) == 650 and len(site.results.site.parties) == 130
+    assert len(site.results.seats) == 650 and len(site.results.content.parties) == 130
     page = parse(site.files["index.html"])
     bars = page.select("figure.county-chart .hbar")
     assert len(bars) <= 9 and bars[-1].select_one(".hbar-label").get_text() == "Others"

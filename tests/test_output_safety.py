@@ -14,7 +14,7 @@ import pytest
 from sitegen import output as write
 from sitegen.cli import main
 from sitegen.config import Paths
-from sitegen.preview.server import Rebuilder
+from sitegen.preview.rebuild import Rebuilder
 from sitegen.output import MARKER, OutputLock
 from tests.conftest import PROJECT, read_tree, small_project_at
 

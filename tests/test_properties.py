@@ -13,7 +13,9 @@ from sitegen.site.assets import collect_assets
 from sitegen.results import compute_results
 from sitegen.errors import ContentErrors
 from sitegen.content.read import RawContent, parse_yaml
-from sitegen.site.pages import RenderMemo
+from sitegen.site.cards import Cards
+from sitegen.site.markdown import Blurbs
+from sitegen.site.pages import Renderer
 from sitegen.site.filters import make_environment
 from sitegen.site.routes import route_table
 from sitegen.content.checks import validate
@@ -45,29 +47,46 @@ def to_yaml(value: Any) -> str:
     return yaml.safe_dump(plain(value), allow_unicode=True)
 
 
-def outcome(site_text: str, parties_text: str, seat_text: str) -> str:
-    """Run load -> validate -> compute -> render; return 'site' or 'errors', never raise otherwise."""
+FILES = ("content/site.yml", "content/parties.yml", "content/constituencies/seat.yml")
+
+
+def outcome(site_text: str, parties_text: str, seat_text: str) -> tuple[str, list]:
+    """Run read -> check -> compute -> route -> render as the build does; return ('site', the
+    rendered files) or ('errors', the messages). Anything else escaping is a failure."""
     raw = RawContent()
-    for attr, text, path in (("site", site_text, "content/site.yml"),
-                             ("parties", parties_text, "content/parties.yml")):
+    for attr, text, path in (("site", site_text, FILES[0]), ("parties", parties_text, FILES[1])):
         parsed, error = parse_yaml(text, path)
         setattr(raw, attr, parsed)
         if error:
             raw.errors.append(error)
-    seat, error = parse_yaml(seat_text, "content/constituencies/seat.yml")
+    seat, error = parse_yaml(seat_text, FILES[2])
     raw.facts_files.add("seat")
     if seat:
         raw.constituencies["seat"] = seat
     if error:
         raw.errors.append(error)
     try:
-        site = validate(raw)
+        content = validate(raw)
     except ContentErrors as errors:
-        assert errors.errors and all(e.path and e.message for e in errors.errors)
-        return "errors"
-    for route in route_table(compute_results(site), ENV, ASSETS, RenderMemo()).values():
-        route.render()
-    return "site"
+        return "errors", errors.errors
+    routes = route_table(compute_results(content), {name: a.output for name, a in ASSETS.items()})
+    renderer = Renderer(ENV, ASSETS, Blurbs(), Cards())
+    return "site", [(path, route.render(renderer, path, route.context)) for path, route in routes.items()]
+
+
+def assert_sound(result: tuple[str, list]) -> None:
+    """An outcome is sound when errors name one of the files read, with a line when the file could
+    be parsed, and a site renders every output to something, the seat's page naming the seat."""
+    kind, items = result
+    if kind == "errors":
+        assert items
+        for error in items:
+            assert error.path in FILES and error.message and "Traceback" not in error.message, error
+            assert " object at 0x" not in error.message and not error.message.startswith("None"), error
+        return
+    files = dict(items)
+    assert all(body for body in files.values())
+    assert files["seat/index.html"].count("<h1>") == 1 and "</html>" in files["seat/index.html"]
 
 
 def mutate(data: Any, path: list[int], new: Any) -> Any:
@@ -89,24 +108,28 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 @SETTINGS
 @given(st.text(max_size=200))
 def test_any_text_as_a_seat_file(text: str) -> None:
-    assert outcome(SITE, PARTIES, text) in ("site", "errors")
+    assert_sound(outcome(SITE, PARTIES, text))
 
 
 @SETTINGS
 @given(values)
 def test_any_yaml_structure_as_any_file(value: Any) -> None:
     text = to_yaml(value)
-    assert outcome(SITE, PARTIES, text) in ("site", "errors")
-    assert outcome(text, PARTIES, SEAT) == "errors" or isinstance(value, dict)
-    assert outcome(SITE, text, SEAT) in ("site", "errors")
+    assert_sound(outcome(SITE, PARTIES, text))
+    kind, items = outcome(text, PARTIES, SEAT)
+    assert_sound((kind, items))
+    if not isinstance(value, dict):  # site.yml must be a block of fields: said at its first line
+        assert kind == "errors" and any(e.path == FILES[0] and e.line == 1 for e in items)
+    assert_sound(outcome(SITE, text, SEAT))
 
 
 @SETTINGS
 @given(st.lists(st.integers(0, 50), min_size=1, max_size=4), values)
 def test_one_changed_value_in_a_valid_seat(path: list[int], new: Any) -> None:
     data = mutate(copy.deepcopy(yaml.safe_load(SEAT)), path, new)
-    assert outcome(SITE, PARTIES, to_yaml(data)) in ("site", "errors")
+    assert_sound(outcome(SITE, PARTIES, to_yaml(data)))
 
 
 def test_the_unchanged_seat_is_valid() -> None:
-    assert outcome(SITE, PARTIES, SEAT) == "site"
+    kind, files = outcome(SITE, PARTIES, SEAT)
+    assert kind == "site" and "Seat" in dict(files)["seat/index.html"]

@@ -127,7 +127,7 @@ def test_a_failing_rebuild_keeps_serving_and_recovers(project: Paths) -> None:
     assert status == "200 OK" and b"17,000" in body
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("first build: full rebuild, 53 rendered, 53 written, ")
-    assert re.fullmatch(r"content/constituencies/erewash\.yml: incremental rebuild, 9 rendered, 9 written, \d+ ms",
+    assert re.fullmatch(r"content/constituencies/erewash\.yml: incremental rebuild, 10 rendered, 9 written, \d+ ms",
                         lines[-1])
     assert err.getvalue().splitlines()[-1] == ("content/constituencies/erewash.yml: 1 error in 1 file; "
                                                "those seats stay as they last built; showing the problems "
@@ -234,7 +234,7 @@ def test_binds_to_loopback_by_default_and_refuses_paths_outside_dist(server) -> 
 
 def test_the_change_feed_reports_saves_without_walking_the_sources(project: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
     from sitegen.preview import server as serve
-    from sitegen.preview.server import ChangeFeed
+    from sitegen.preview.watcher import ChangeFeed
     walked = []
     monkeypatch.setattr(serve, "source_snapshot", lambda paths: walked.append(1) or {})
     feed = ChangeFeed(project)

@@ -68,7 +68,7 @@ def test_two_builds_give_the_same_image_bytes(tmp_path: Path) -> None:
 def test_a_card_is_drawn_once_then_read_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = gather(project_paths(PROJECT / "content", tmp_path / "dist"))
     seat = site.results.seats[0]
-    data = cards.seat_card_data(seat, "Derbyshire results 2024", "UK general election 2024")
+    data = cards.seat_card(seat, site.results.content.parties, "Derbyshire results 2024", "UK general election 2024")
     drawn = cards.Cards(tmp_path / "cards").seat(data)
     assert len(list((tmp_path / "cards").glob("*.png"))) == 1
 
@@ -76,7 +76,7 @@ def test_a_card_is_drawn_once_then_read_from_the_cache(tmp_path: Path, monkeypat
         raise AssertionError("an unchanged card was drawn again")
     monkeypatch.setattr(cards, "_draw_seat", refuse)
     assert cards.Cards(tmp_path / "cards").seat(data) == drawn  # a new build, the same card from disk
-    changed = data[:2] + ("Amber Valley (renamed)",) + data[3:]
+    changed = data._replace(name="Amber Valley (renamed)")
     with pytest.raises(AssertionError, match="drawn again"):
         cards.Cards(tmp_path / "cards").seat(changed)  # what it shows changed: drawn anew
 
@@ -94,10 +94,10 @@ def test_each_state_has_its_own_card(tmp_path: Path) -> None:
     assert pixel(site.files["chesterfield/share.png"], (600, 4)) == (0xB7, 0xBD, 0xC6)
     # an awaited card shows no figures: what it is drawn from says so
     chesterfield = next(s for s in site.results.seats if s.seat.slug == "chesterfield")
-    data = cards.seat_card_data(chesterfield, "t", "e")
-    assert data[3:5] == ("awaited", "Result awaited")
+    data = cards.seat_card(chesterfield, site.results.content.parties, "t", "e")
+    assert (data.status, data.label) == ("awaited", "Result awaited")
     # its 7 candidates (candidates.csv), in ballot-paper order by surname
-    assert [name for name, _, _ in data[5]] == ["Ian Barfield", "Ben Flook", "Julie Lowe", "Toby Perkins",
+    assert [c.name for c in data.candidates] == ["Ian Barfield", "Ben Flook", "Julie Lowe", "Toby Perkins",
                                                "Dan Price", "Kris Stone", "David Wadsworth"]
 
 
@@ -173,11 +173,14 @@ def test_the_cards_fit_long_names(tmp_path: Path) -> None:
         "Erewash and the Very Long Name of Somewhere Else: Labour GAIN")
 
 
-def test_a_build_lets_go_of_each_image_once_it_is_on_its_way_to_disk(tmp_path: Path) -> None:
-    """(So that a large build does not hold every card in memory until the end.)"""
-    from sitegen.engine import RELEASED
+def test_a_build_returns_the_site_it_wrote(tmp_path: Path) -> None:
+    """Gather, then write: the site a build returns holds every file's bytes, as written."""
     built = build(project_paths(PROJECT / "content", tmp_path / "dist"))
     assert built.site is not None
-    assert built.site.files["share.png"] is RELEASED and built.site.files["erewash/share.png"] is RELEASED
-    assert png((tmp_path / "dist" / "erewash" / "share.png").read_bytes()).size == (1200, 630)
-    assert built.written == len(built.site.files)  # every file written, images included
+    for name, body in built.site.files.items():
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        assert (tmp_path / "dist" / name).read_bytes() == data, name
+    assert png(built.site.files["erewash/share.png"]).size == (1200, 630)
+    assert built.written == len(built.site.files)
+
+

@@ -51,7 +51,7 @@ def test_valid_content_becomes_a_site() -> None:
     site = validate(raw_with())
     assert site.info.area == "A" and list(site.parties) == ["lab", "con"]
     (seat,) = site.constituencies
-    assert seat.slug == "seat" and seat.is_declared() and seat.blurb is None
+    assert seat.slug == "seat" and seat.is_declared() and site.blurbs["seat"] == (None, None)
 
 
 @pytest.mark.parametrize("seat, expected", [

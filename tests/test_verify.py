@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.results import compute_results
+from sitegen.check import Checker, scan_page, resolve_link
 from sitegen.config import Paths
-from sitegen.engine import State, _refresh_code
-from sitegen.content.read import load_content
-from sitegen.site.routes import Body, Route, route_table
 from sitegen.content.checks import validate
-from sitegen.check import check_site, resolve_link
+from sitegen.content.read import load_content
+from sitegen.results import compute_results
+from sitegen.site.assets import collect_assets
+from sitegen.site.cards import Cards
+from sitegen.site.filters import make_environment
+from sitegen.site.markdown import Blurbs
+from sitegen.site.pages import Renderer
+from sitegen.site.routes import PAGE, Body, Route, route_table
 from tests.conftest import FIXTURES, PROJECT, project_paths
 
 Rendered = tuple[dict[str, Route], dict[str, Body]]
 
 
 def render_unchecked(paths: Paths) -> Rendered:
-    """Return the route table and every output, rendered with no check at all."""
-    state = State(paths)
-    _refresh_code(paths, state, one_shot=True)
+    """Return the route table and every output, rendered as the build renders them, unchecked."""
     results = compute_results(validate(load_content(paths)))
-    routes = route_table(results, state.env, state.assets, state.memo)  # type: ignore[arg-type]
-    return routes, {name: route.render() for name, route in routes.items()}
+    assets = collect_assets(paths.static)
+    routes = route_table(results, {name: a.output for name, a in assets.items()})
+    renderer = Renderer(make_environment(paths.templates), assets, Blurbs(), Cards())
+    return routes, {name: route.render(renderer, name, route.context) for name, route in routes.items()}
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +35,12 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
 
 
 def problems(routes: dict[str, Route], files: dict[str, Body]) -> list[str]:
-    return [e.format() for e in check_site(routes, files)]
+    """Return what the build's check finds in a whole site (as a full build runs it: every page
+    parsed, the data files read, every seat's figures compared)."""
+    scans = {name: scan_page(str(body)) for name, body in files.items() if routes[name].kind == PAGE}
+    checker = Checker(routes, list(routes), [route.seat for route in routes.values() if route.seat])
+    checker.add(files, scans)
+    return [e.format() for e in checker.finish(scans)]
 
 
 def test_the_real_outputs_agree(small: Rendered, tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import engine
+from sitegen import engine, workers
 from sitegen.content import read as load
 from sitegen.cli import main
 from tests.conftest import PROJECT, read_tree, small_project_at
@@ -29,7 +29,7 @@ def test_a_reader_that_dies_is_an_error_naming_its_file(tmp_path: Path, monkeypa
             os._exit(9)
         return parse(text, path)
     monkeypatch.setattr(load, "parse_yaml", dies_on_one_file)
-    monkeypatch.setattr(engine, "READ_ON_CORES_FROM", 0)  # read the two seats on two cores
+    monkeypatch.setattr(workers, "READ_ON_CORES_FROM", 0)  # read the two seats on two cores
     out, err = io.StringIO(), io.StringIO()
     started = time.perf_counter()
     assert main(["--jobs", "2"], root=root, out=out, err=err) == 1

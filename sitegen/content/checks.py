@@ -1,4 +1,4 @@
-"""Raw content -> Site, collecting every ContentError before raising them together."""
+"""Raw content -> Content, collecting every ContentError before raising them together."""
 from __future__ import annotations
 
 import difflib
@@ -9,45 +9,36 @@ from typing import Any, Optional
 from sitegen.config import SLUG_RE, ordinal
 from sitegen.errors import ContentError, ContentErrors
 from sitegen.content.read import AWAITED_SUFFIX, Loc, RawContent, YamlFile
-from sitegen.content.model import Constituency, ConstituencyFacts, NewPartyId, Party, Site, SiteInfo
+from sitegen.buildcache import Memo
+from sitegen.content.model import Constituency, ConstituencyFacts, Content, NewPartyId, Party, SeatBlurbs, SiteInfo
 from sitegen.content.fields import INVALID, Missing, NoMatch, Problem, UnknownField, check, describe
 
 PARTIES = dict[NewPartyId, Party]  # parties.yml: the party registry, keyed by party id
 
 
-# A preview server's memory between rebuilds: slug -> (the parsed file and the parties it was
-# checked against, the errors found, the Constituency made). Reused while the same objects come back.
-ValidateMemo = dict[str, tuple[YamlFile, Any, list[ContentError], Optional[Constituency]]]
-
-
-def validate(raw: RawContent, memo: Optional[ValidateMemo] = None,
+def validate(raw: RawContent, memo: Optional[Memo] = None,
              stand_ins: Optional[dict[str, Constituency]] = None,
-             held: Optional[list[ContentError]] = None) -> Site:
-    """Return the validated Site, or raise ContentErrors listing every problem found.
+             held: Optional[list[ContentError]] = None) -> Content:
+    """Return the validated content, or raise ContentErrors listing every problem found.
 
-    With `memo`, a constituency whose file (and parties.yml) come back as the same parsed objects
-    is not checked again: the loader's cache returns the same object while the bytes are unchanged.
+    With `memo` (the preview's), a file that comes back as the same parsed object (the loader's
+    cache returns the same object while the bytes are unchanged), checked against the same
+    parties.yml, is not checked again.
 
     With `held` (the preview's way), problems confined to constituency files do not stop it: they
     are added to `held`, and each seat with one is replaced by its stand-in (the seat as it last
     built, from `stand_ins`), or left out when it has none, so one unfinished seat hides nothing else.
     """
+    memo = memo if memo is not None else Memo()
     errors = list(raw.errors)
-    info = _remembered(memo, " site", raw.site, errors,
-                       lambda found: _check_file(raw.site, SiteInfo, found) if raw.site else None)
-    parties = _remembered(memo, " parties", raw.parties, errors,
-                          lambda found: _check_parties(raw.parties, found) if raw.parties else None)
+    found, info = memo.get("site.yml", (raw.site,), lambda: _checked(raw.site, lambda f, e: _check_file(f, SiteInfo, e)))
+    errors += found
+    found, parties = memo.get("parties.yml", (raw.parties,), lambda: _checked(raw.parties, _check_parties))
+    errors += found
     seats = []
     for slug, file in sorted(raw.constituencies.items()):
-        blurbs = tuple(f.text if f else None for f in (raw.blurbs.get(slug), raw.awaited_blurbs.get(slug)))
-        remembered = memo.get(slug) if memo is not None else None
-        if remembered and remembered[0] is file and remembered[1] is raw.parties and (
-                remembered[3] is None or (remembered[3].blurb, remembered[3].awaited_blurb) == blurbs):
-            found, seat = remembered[2], remembered[3]
-        else:
-            found, seat = _check_constituency_file(slug, file, parties, blurbs)
-            if memo is not None:
-                memo[slug] = (file, raw.parties, found, seat)
+        found, seat = memo.get(("seat", slug), (file, raw.parties),
+                               lambda slug=slug, file=file: _check_constituency_file(slug, file, parties))
         errors.extend(found)
         if seat is not None:
             seats.append(seat)
@@ -62,7 +53,16 @@ def validate(raw: RawContent, memo: Optional[ValidateMemo] = None,
         raise ContentErrors(errors)
     assert info is not None and parties is not None
     seats.sort(key=lambda c: (c.facts.name, c.slug))
-    return Site(info, parties, tuple(seats), raw.overview.text if raw.overview else None)
+    blurbs = {seat.slug: SeatBlurbs(*(f.text if f else None for f in (raw.blurbs.get(seat.slug),
+                                                                       raw.awaited_blurbs.get(seat.slug))))
+              for seat in seats}
+    return Content(info, parties, tuple(seats), raw.overview.text if raw.overview else None, blurbs)
+
+
+def _checked(file: Optional[YamlFile], check_file: Any) -> tuple[list[ContentError], Any]:
+    """Return the errors and the value of checking one file (nothing for a file not read)."""
+    found: list[ContentError] = []
+    return found, (check_file(file, found) if file is not None else None)
 
 
 def _seat_of(path: str) -> str:
@@ -78,22 +78,7 @@ def _in_a_seat_file(error: ContentError, raw: RawContent) -> bool:
         raw.facts_files | set(raw.blurbs) | set(raw.awaited_blurbs))
 
 
-def _remembered(memo: Optional[dict], key: str, file: Optional[YamlFile], errors: list[ContentError],
-                check: Any) -> Any:
-    """Return check(found) for `file`, or what it returned last time for the very same parsed file."""
-    if memo is not None and key in memo and memo[key][0] is file and file is not None:
-        _, found, value = memo[key]
-    else:
-        found = []
-        value = check(found)
-        if memo is not None:
-            memo[key] = (file, found, value)
-    errors.extend(found)
-    return value
-
-
-def _check_constituency_file(slug: str, file: YamlFile, parties: Optional[dict[str, Party]],
-                             blurbs: tuple[Optional[str], Optional[str]]
+def _check_constituency_file(slug: str, file: YamlFile, parties: Optional[dict[str, Party]]
                              ) -> tuple[list[ContentError], Optional[Constituency]]:
     """Return one constituency file's errors, and the Constituency when its schema checks pass."""
     found: list[ContentError] = []
@@ -103,7 +88,7 @@ def _check_constituency_file(slug: str, file: YamlFile, parties: Optional[dict[s
     if facts is None:
         return found, None
     found.extend(check_constituency(facts, file, parties))
-    return found, Constituency(slug, facts, file.path, *blurbs)
+    return found, Constituency(slug, facts, file.path)
 
 
 def _check_file(file: YamlFile, model: Any, errors: list[ContentError],
@@ -411,17 +396,17 @@ def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[Cont
     return errors
 
 
-def collect_warnings(site: Site) -> list[ContentError]:
+def collect_warnings(content: Content) -> list[ContentError]:
     """Return things worth a look that do not stop the build: awaited results, missing blurbs."""
     warnings = []
-    has_map = any(s.facts.hex for s in site.constituencies)
-    for seat in site.constituencies:
+    has_map = any(s.facts.hex for s in content.constituencies)
+    for seat in content.constituencies:
         if not seat.is_declared():
             warnings.append(ContentError(seat.path, 0, 0, "result awaited (no votes yet)", warning=True))
         if seat.facts.hex is None and has_map:
             warnings.append(ContentError(seat.path, 0, 0, "has no hex position, so it is left off the "
                                          "map; add 'hex: {q: ..., r: ...}'", warning=True))
-        if seat.blurb is None and seat.is_declared():
+        if content.blurbs[seat.slug].result is None and seat.is_declared():
             warnings.append(ContentError(seat.path, 0, 0, f"has no blurb; add {seat.slug}.md "
                                          "beside it to describe the result", warning=True))
     return warnings

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, datetime
-from typing import Annotated, Optional
+from typing import Annotated, NamedTuple, Optional
 
 from sitegen.config import SLUG_RE
 from sitegen.content.fields import Accepts, Doc
@@ -198,16 +198,14 @@ class ConstituencyFacts:
 
 @dataclass(frozen=True)
 class Constituency:
-    """A constituency's facts with its slug, blurb and where it was read from."""
+    """A constituency's facts with its slug and where it was read from."""
 
     slug: str
     facts: ConstituencyFacts
     path: str
-    blurb: Optional[str] = None  # Markdown source: the story of the result, shown once declared
-    awaited_blurb: Optional[str] = None  # Markdown source shown only until the result is declared
 
     @cached_property
-    def state(self) -> str:
+    def status(self) -> str:
         """Return 'declared', 'recount' or 'awaited' (CONTENT.md: result states)."""
         if self.is_declared():
             return "declared"
@@ -222,12 +220,24 @@ class Constituency:
         return self._declared
 
 
+class SeatBlurbs(NamedTuple):
+    """A constituency's Markdown blurbs: the story of the result, shown once declared, and the one
+    shown until then (<slug>.md and <slug>.awaited.md)."""
+
+    result: Optional[str] = None
+    awaited: Optional[str] = None
+
+    def shown(self, declared: bool) -> Optional[str]:
+        """Return the blurb a page shows: the result's once declared, the other until then."""
+        return self.result if declared else self.awaited
+
+
 @dataclass(frozen=True)
-class Site:
+class Content:
     """All validated content."""
 
     info: SiteInfo
     parties: dict[str, Party]
     constituencies: tuple[Constituency, ...]  # sorted by name
     overview: Optional[str] = None  # Markdown source
-
+    blurbs: dict[str, SeatBlurbs] = field(default_factory=dict)  # by slug; pages, not results, show them

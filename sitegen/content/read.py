@@ -13,7 +13,7 @@ import yaml
 
 from sitegen.config import MAX_CONTENT_BYTES, SLUG_RE, Paths, slugify
 from sitegen.errors import ContentError
-from sitegen.files import read_file
+from sitegen.files import BACKUP, EDITOR_WORK, is_source_name, read_file
 
 # libyaml's composer is several times faster; the constructors stay in Python either way.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -419,22 +419,15 @@ def load_content(paths: Paths, cache: LoadCache | None = None, changed: Optional
 
 AWAITED_SUFFIX = ".awaited"  # <slug>.awaited.md: the blurb shown until the result is declared
 
-# Editors' own working files, passed over quietly: vim swap files and its write test (4913), Emacs
-# locks and auto-saves, and temporary files.
-_EDITOR_WORK = re.compile(r"\.sw[a-p]$|^4913$|^\.#|^#.*#$|\.te?mp$|^\.DS_Store$|^~\$")
-# Copies editors and tools keep beside a file, named after it: reported, then passed over.
-_BACKUP = re.compile(r"~$|\.(?:bak|orig|old|backup)$")
-
-
 def _load_constituency_file(folder: Path, name: str, paths: Paths, raw: RawContent,
                             cache: LoadCache | None, changed: Optional[set[Path]]) -> None:
-    if _EDITOR_WORK.search(name):
+    if EDITOR_WORK.search(name):
         return  # an editor's swap, lock or temporary file: nothing anybody wrote
-    if name.startswith(".") or _BACKUP.search(name):
+    if not is_source_name(name):
         shown = paths.display(folder / name)
         why = (f"is skipped because its name starts with '.'; rename it to {name.lstrip('.')!r} to "
                "publish it" if name.startswith(".") else "looks like an editor's backup copy, so it is skipped")
-        if name.lstrip(".").partition(".")[2] in ("yml", "md") or _BACKUP.search(name):
+        if name.lstrip(".").partition(".")[2] in ("yml", "md") or BACKUP.search(name):
             raw.warnings.append(ContentError(shown, 0, 0, why, warning=True))
         return
     path = cache.child(folder, name) if cache is not None else folder / name

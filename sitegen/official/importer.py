@@ -103,7 +103,7 @@ class Plan:
         self.held.append(f"{where}: {text}")
 
 
-class Content:
+class ContentFolder:
     """The content folder as the import finds it: site, parties, seats, and the import record."""
 
     def __init__(self, paths: Paths):
@@ -166,7 +166,7 @@ class Content:
 class PartyBook:
     """The content's parties, and the ones this import adds."""
 
-    def __init__(self, content: Content, plan: Plan):
+    def __init__(self, content: ContentFolder, plan: Plan):
         self.parties = dict(content.parties)
         self.added: dict[str, dict] = {}
         self.content, self.plan = content, plan
@@ -453,7 +453,7 @@ def plan_import(paths: Paths, options: ImportOptions) -> Plan:
             raise ContentErrors([ContentError(notional.shown, 1, 0, "is not a notional results export (the UK "
                                               "Parliament results website's, with 'General election is notional' true)")])
     hexes = read_hexjson(options.hexjson, paths.display(options.hexjson)) if options.hexjson else None
-    content = Content(paths)
+    content = ContentFolder(paths)
     if content.site is None and not options.area_name:
         raise ContentErrors([ContentError(paths.display(paths.content / "site.yml"), 0, 0, "does not exist yet: give "
                                           "--area NAME (and --area-type county, region, ...) so that the import can "
@@ -489,7 +489,7 @@ def plan_import(paths: Paths, options: ImportOptions) -> Plan:
     return plan
 
 
-def _import_list(plan: Plan, content: Content, book: PartyBook, seat: SeatRecord, existing: Optional[ContentSeat],
+def _import_list(plan: Plan, content: ContentFolder, book: PartyBook, seat: SeatRecord, existing: Optional[ContentSeat],
                  previous: Optional[dict], tile: Optional[tuple[int, int]], taken: set[str], data: OfficialData) -> None:
     record = content.record["candidates"]
     if existing is None:
@@ -529,7 +529,7 @@ def _import_list(plan: Plan, content: Content, book: PartyBook, seat: SeatRecord
     plan.seats_written += 1
 
 
-def _import_result(plan: Plan, content: Content, book: PartyBook, seat: SeatRecord, existing: Optional[ContentSeat],
+def _import_result(plan: Plan, content: ContentFolder, book: PartyBook, seat: SeatRecord, existing: Optional[ContentSeat],
                    previous: Optional[dict], tile: Optional[tuple[int, int]], taken: set[str], data: OfficialData,
                    apply: bool) -> None:
     if existing is None:
@@ -592,7 +592,7 @@ def _summary(seat: SeatRecord) -> str:
     return f"{top[0].name} elected" + (f" ({seat.result})" if seat.result else "") if top else "no candidates"
 
 
-def _write_site_files(plan: Plan, content: Content, book: PartyBook, data: OfficialData,
+def _write_site_files(plan: Plan, content: ContentFolder, book: PartyBook, data: OfficialData,
                       notional: Optional[OfficialData], options: ImportOptions) -> None:
     parties = book.text()
     if parties is not None:

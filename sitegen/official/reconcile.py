@@ -104,7 +104,7 @@ class Comparison:
 def _party_of_abbreviation(short: str, data: list[OfficialData], results: Results) -> Optional[str]:
     """Return our party id for an abbreviation in a result summary ('RUK'), through the rows of the
     files that carry it, else the parties every UK file has."""
-    parties = results.site.parties
+    parties = results.content.parties
     for file in data:
         for seat in file.seats:
             for entry in seat.entries:
@@ -120,7 +120,7 @@ def _party_of_abbreviation(short: str, data: list[OfficialData], results: Result
 
 def _compare_candidates(cmp: Comparison, seat: SeatResult, record: SeatRecord, data: OfficialData) -> None:
     ours = list(seat.candidates)
-    parties = cmp.results.site.parties
+    parties = cmp.results.content.parties
     pairs, extra, missing = pair_up(record.entries, ours, parties, lambda c: c.name, lambda c: c.party,
                                     lambda c: c.person_id)
     for e in extra:
@@ -170,7 +170,7 @@ def _compare_seat_figures(cmp: Comparison, seat: SeatResult, record: SeatRecord,
         winner = _party_of_abbreviation(match.group(1), files, cmp.results)
         held = match.group(2) is not None
         previous = None if held else _party_of_abbreviation(match.group(3), files, cmp.results)
-        parties = cmp.results.site.parties
+        parties = cmp.results.content.parties
         ours = (f"{parties[seat.winner.party].short} hold" if not seat.is_gain else
                 f"{parties[seat.winner.party].short} gain from {parties[facts.previous.winner].short}")
         agrees = winner == seat.winner.party and held == (not seat.is_gain) and (
@@ -182,7 +182,7 @@ def _compare_seat_figures(cmp: Comparison, seat: SeatResult, record: SeatRecord,
 
 
 def _compare_party_columns(cmp: Comparison, seat: SeatResult, record: SeatRecord, data: OfficialData) -> None:
-    parties = cmp.results.site.parties
+    parties = cmp.results.content.parties
     counted: set[int] = set()
     for column, keys in COLUMN_PARTIES.items():
         if column not in record.party_votes:

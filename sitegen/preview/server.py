@@ -1,93 +1,27 @@
-"""Preview server: serve dist/ with live reload, rebuilding only what each save touches.
+"""The preview's server: serve dist/ with live reload, rebuilding only what each save touches.
 
 livereload pushes reloads to open tabs; the pages themselves come from `Preview`, a small WSGI
-app that serves files only from inside dist/ and, while the content has errors, an error page
-listing them.
+app that serves files only from inside dist/ and, while the content has errors, the last good
+page with the problems laid over it. The rebuild is rebuild.py's, the watching watcher.py's, and
+the script added to every page is client.js.
 """
 from __future__ import annotations
 
 import html
 import logging
 import mimetypes
-import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, TextIO
 
-from sitegen import memory
 from sitegen.config import Paths
-from sitegen.engine import State, gather
 from sitegen.errors import ContentError, ContentErrors
-from sitegen.workers import Executor
 from sitegen.files import describe_os_error
-from sitegen.output import OutputLock, OutputRefused, output_folder, shown_folder, sync_site
+from sitegen.output import OutputLock, OutputRefused, output_folder, shown_folder
+from sitegen.preview.rebuild import Rebuilder, Rebuilt
+from sitegen.preview.watcher import (EVERYTHING, POLL_EVERY_TICKS, TICK_MILLISECONDS, ChangeFeed, changed_files,
+                                     source_snapshot)
 
-TICK_MILLISECONDS = 10   # how often the preview looks at what the change feed has collected
-POLL_EVERY_TICKS = 10    # without a feed, how many ticks between walks of every source file
-
-
-def source_snapshot(paths: Paths) -> dict[Path, tuple[int, int]]:
-    """Return (size, modification time) of every source file the preview watches."""
-    snapshot = {}
-    for folder in (paths.content, paths.templates, paths.static):
-        for path in folder.rglob("*") if folder.is_dir() else ():
-            if path.is_file() and not path.name.startswith(".") and not path.name.endswith("~"):
-                stat = path.stat()
-                snapshot[path] = (stat.st_size, stat.st_mtime_ns)
-    return snapshot
-
-
-def changed_files(before: dict[Path, tuple[int, int]], after: dict[Path, tuple[int, int]]) -> set[Path]:
-    """Return the watched files added, removed or changed between two snapshots."""
-    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
-
-
-@dataclass(frozen=True)
-class Rebuilt:
-    """What one preview rebuild did."""
-
-    outputs: frozenset[str]  # the outputs rendered again
-    written: int             # files whose bytes changed on disk
-    milliseconds: float
-    full: bool
-    held: tuple[ContentError, ...] = ()   # problems in seats left as they last built (see gather)
-    warnings: tuple[ContentError, ...] = ()
-
-    @property
-    def rendered(self) -> int:
-        """Return how many outputs were rendered again."""
-        return len(self.outputs)
-
-
-class Rebuilder:
-    """The preview's builder: gathers with the last build's state and syncs dist/ in place."""
-
-    def __init__(self, paths: Paths, executor: Optional[Executor] = None):
-        self.paths = paths
-        self.folder = output_folder(paths)  # raises OutputRefused for a folder it may not write
-        self.state = State(paths)
-        self.executor = executor or Executor()
-        self._published: Optional[set[str]] = None  # the outputs in dist/ after the last rebuild
-
-    def rebuild(self, changed: Optional[set[Path]] = None) -> Rebuilt:
-        """Bring dist/ up to date; raise ContentErrors (leaving dist/ as it was) when content is wrong.
-
-        `changed`, when a watcher knows it, lists the only source files that may have changed.
-        """
-        started = time.perf_counter()
-        site = gather(self.paths, self.state, changed=changed, executor=self.executor, partial=True)
-        fresh = {name: site.files[name] for name in site.rendered}
-        outputs = set(site.files)
-        # an output no longer routed (a seat removed) is deleted; looking costs a walk of dist/
-        try:
-            written = sync_site(fresh, self.folder, keep=outputs if outputs != self._published else None)
-        except OSError as exc:
-            self.state.last = None  # what is on disk is unknown: write everything next time
-            raise ContentErrors([ContentError(shown_folder(self.paths), 0, 0, "could not write the "
-                                              f"preview ({describe_os_error(exc)})")]) from None
-        self._published = outputs
-        return Rebuilt(site.rendered, written, (time.perf_counter() - started) * 1000, site.full,
-                       site.held, tuple(site.warnings))
+CLIENT = Path(__file__).with_name("client.js")
 
 
 def resolve_request(dist: Path, url_path: str) -> tuple[str, Optional[Path]]:
@@ -121,57 +55,6 @@ def redirect_location(url_path: str) -> str:
 
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
 
-# Added to every page the preview serves, before livereload.js loads: a livereload.js plugin (any
-# window.LiveReloadPlugin* is registered) that takes every reload message itself. A tab reloads
-# only when the message names its own page (or '*'), keeping its scroll position; a stylesheet is
-# swapped in place without a reload; any other message leaves the tab alone.
-CLIENT = """<script>(function () {
-  var page = location.pathname, key = "sitegen-scroll";
-  try {
-    var kept = JSON.parse(sessionStorage.getItem(key) || "null");
-    if (kept && kept.page === page) {
-      sessionStorage.removeItem(key);
-      addEventListener("load", function () { scrollTo(kept.x, kept.y); });
-    }
-  } catch (e) {}
-  function reload() {  // everything anew (the problems panel changed, or the templates)
-    try { sessionStorage.setItem(key, JSON.stringify({page: page, x: scrollX, y: scrollY})); } catch (e) {}
-    location.reload();
-  }
-  function refresh() {  // this page's content changed: swap its body in place, where the reader is
-    var x = scrollX, y = scrollY;
-    fetch(location.href, {cache: "no-store"}).then(function (response) {
-      if (!response.ok) throw new Error(response.status);
-      return response.text();
-    }).then(function (html) {
-      var next = new DOMParser().parseFromString(html, "text/html");
-      document.title = next.title;
-      document.body.replaceWith(next.body);
-      document.querySelectorAll("head script[src]").forEach(function (old) {
-        if (/livereload/.test(old.src)) return;
-        var again = document.createElement("script");
-        again.src = old.src;
-        old.replaceWith(again);
-      });
-      scrollTo(x, y);
-    }).catch(reload);
-  }
-  function Plugin() {}
-  Plugin.identifier = "sitegen";
-  Plugin.version = "1";
-  Plugin.prototype.reload = function (path) {
-    if (/\\.css$/.test(path)) {
-      document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) { link.href = path; });
-    } else if (path === "*") {
-      reload();
-    } else if (path === page) {
-      refresh();
-    }
-    return true;
-  };
-  window.LiveReloadPluginSitegen = Plugin;
-})();</script>
-"""
 
 
 def page_url(output: str) -> str:
@@ -272,50 +155,14 @@ site by itself. The last good build is unchanged.</p>
 """
 
 
-class ChangeFeed:
-    """The source files that changed, as the operating system reports them (watchfiles: inotify on
-    Linux), collected on a thread of its own; take() returns those seen since it last did. An idle
-    preview then costs nothing, where walking 13,000 files every 100 ms took most of a core."""
-
-    def __init__(self, paths: Paths):
-        import threading
-        self._folders = [str(f) for f in (paths.content, paths.templates, paths.static) if f.is_dir()]
-        self._changed: set[Path] = set()
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self.failed: Optional[str] = None  # why watching stopped, if it did
-        self._thread = threading.Thread(target=self._run, name="change-feed", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            from watchfiles import watch
-            # step: a burst of saves is reported once it has been quiet this long (milliseconds)
-            for changes in watch(*self._folders, stop_event=self._stop, step=10, raise_interrupt=False):
-                with self._lock:
-                    self._changed.update(Path(path) for _, path in changes)
-        except Exception as exc:  # noqa: BLE001 (e.g. out of inotify watches: the preview polls)
-            self.failed = str(exc) or type(exc).__name__
-
-    def take(self) -> set[Path]:
-        """Return the watched files changed since the last call (editors' own files left out)."""
-        with self._lock:
-            changed, self._changed = self._changed, set()
-        return {p for p in changed if not p.name.startswith(".") and not p.name.endswith("~")}
-
-    def close(self) -> None:
-        """Stop watching."""
-        self._stop.set()
-        self._thread.join(timeout=2)
-
-
 class Preview:
     """The preview's state: a rebuilder, the errors of the last attempt, and the WSGI app."""
 
     def __init__(self, paths: Paths, out: TextIO, err: TextIO, hosts: Optional[frozenset[str]] = LOOPBACK,
                  inject: str = ""):
         self.paths, self.out, self.err = paths, out, err
-        self.inject = (inject or CLIENT).encode()  # added to every page: live reload, or the rehearsal's
+        # added to every page: the live reload client, or the rehearsal's script
+        self.inject = (inject or f"<script>{CLIENT.read_text(encoding='utf-8')}</script>\n").encode()
         # A rehearsal shows pages as readers will see them: its warnings (every awaited seat, at
         # every step) are expected, so they are neither printed nor laid over the pages.
         self.rehearsal = bool(inject)
@@ -354,15 +201,14 @@ class Preview:
                 print(error.format(), file=self.err)
             print(f"{what}: {ContentErrors(self.errors).summary()[:-len('nothing written.')]}those seats stay "
                   "as they last built; showing the problems in the browser.", file=self.err, flush=True)
-        if report.full:
-            # What a full build keeps (the last build, the memos) lives until the next full build;
-            # at 6,500 seats a full walk of it by the collector took half a second mid-rebuild.
-            memory.settle()
         return True
 
     def take_changes(self, feed: ChangeFeed) -> bool:
         """Rebuild if the feed reports changed sources; return True when it rebuilt."""
         changed = feed.take()
+        if changed is EVERYTHING:
+            self.rebuild(["a watched folder was replaced"], None)
+            return True
         if not changed:
             return False
         self.rebuild(sorted(self.paths.display(p) for p in changed), changed)

@@ -8,7 +8,7 @@ from typing import Callable
 
 from sitegen.config import ASSET_HASH_LENGTH
 from sitegen.errors import ContentError, ContentErrors
-from sitegen.files import read_file
+from sitegen.files import read_file, source_files
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,7 @@ def collect_assets(static: Path, shown: Callable[[Path], str] = str) -> dict[str
     may not be read (files.py: links leading out of static/, anything but regular files). Hidden
     files and editors' leftovers (names starting '.' or ending '~') are not published."""
     assets, errors = {}, []
-    for path in sorted(static.rglob("*")) if static.is_dir() else []:
-        if (path.is_dir() and not path.is_symlink()) or path.name.startswith(".") or path.name.endswith("~"):
-            continue
+    for path in source_files(static) if static.is_dir() else []:
         data, why = read_file(path, static, label="static/")
         if data is None:
             errors.append(ContentError(shown(path), 0, 0, why or "cannot be read"))

@@ -1,22 +1,21 @@
 """Share images: a 1200 x 630 PNG card per seat and for the overview, drawn with Pillow from the
 computed figures, for link previews (og:image), plus the site's touch icon and favicon.
 
-Every card is drawn from a small tuple of plain values (`seat_card_data`, `overview_card_data`):
-the route table's inputs for the card, and the key of the disk cache, so that an unchanged card is
-never drawn twice. The fonts are the repository's own (sitegen/fonts/, DejaVu Sans cut down to the
-European scripts), laid out with Pillow's basic layout, never a system font or an optional text
-shaper, so that every machine with the pinned Pillow draws the same pixels, and a rebuild gives
-the same bytes.
+Every card is drawn from a small record of plain values (`SeatCard`, `OverviewCard`): the route's
+context, and the key of the disk cache, so that an unchanged card is never drawn twice. The fonts
+are the repository's own (sitegen/site/fonts/, DejaVu Sans cut down to the European scripts), laid
+out with Pillow's basic layout, never a system font or an optional text shaper, so that every
+machine with the pinned Pillow draws the same pixels, and a rebuild gives the same bytes.
 """
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
-from sitegen.results import Results, SeatResult
+from sitegen.buildcache import DiskCache, code_version
+from sitegen.results import SeatResult
 
 WIDTH, HEIGHT = 1200, 630
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -28,89 +27,147 @@ NAVY, ACCENT = "#14213d", "#e4003b"
 OTHERS = "#8a9099"   # the long tail of small parties, grouped
 STRIP_PARTIES = 6    # parties shown in their own colour on the overview card's strip of seats
 MARGIN = 80
-# Bump when the drawing changes, so that cached cards are drawn again.
-DESIGN = "cards-5"
-
-
-def _fingerprint() -> str:
-    import PIL
-    digest = hashlib.sha256(f"{DESIGN} {PIL.__version__}".encode())
-    for font in (REGULAR, BOLD):
-        digest.update(font.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 # --- what a card shows: plain values, compared and hashed -------------------------------------------
 
-def seat_card_data(seat: SeatResult, site_title: str, election: str) -> tuple:
+class CardBar(NamedTuple):
+    """A candidate's bar on a seat's card."""
+
+    name: str
+    short: str
+    colour: str
+    share: str
+
+
+class CardCandidate(NamedTuple):
+    """A candidate listed on an awaited seat's card."""
+
+    name: str
+    short: str
+    colour: str
+
+
+class SeatCard(NamedTuple):
+    """Everything a seat's card shows."""
+
+    site_title: str
+    election: str
+    name: str
+    status: str
+    label: str
+    candidates: tuple[CardCandidate, ...] = ()  # awaited or in a recount: who is standing
+    colour: str = ""                            # declared: the winner's party colour, and the rest
+    winner: str = ""
+    majority: int = 0
+    majority_pct: str = ""
+    turnout_pct: str = ""
+    bars: tuple[CardBar, ...] = ()
+
+
+class TallyEntry(NamedTuple):
+    """A party's seats on the overview's card."""
+
+    short: str
+    colour: str
+    seats: int
+    change: int
+
+
+class OverviewCard(NamedTuple):
+    """Everything the overview's card shows: the headline, the tally and the map's tiles."""
+
+    site_title: str
+    election: str
+    headline: str
+    declared: int
+    total: int
+    recounts: int
+    tally: tuple[TallyEntry, ...]
+    shares: tuple[tuple[str, str], ...]       # (short name, share) of the leading parties
+    size: Optional[tuple[str, str]]           # the map's width and height
+    tiles: tuple[tuple[str, str], ...]        # (points, fill: a colour, 'recount' or 'awaited')
+
+
+def seat_card(seat: SeatResult, parties: dict, site_title: str, election: str) -> SeatCard:
     """Return everything a seat's card shows."""
-    facts, parties = seat.seat.facts, seat.parties or {}
+    facts = seat.seat.facts
     head = (site_title, election, facts.name, seat.status, seat.label)
     if not seat.is_declared:
-        names = tuple((c.name, parties[c.party].short, parties[c.party].colour) for c in seat.candidates)
-        return head + (names,)
+        return SeatCard(*head, candidates=tuple(CardCandidate(c.name, parties[c.party].short, parties[c.party].colour)
+                                                for c in seat.candidates))
     winner = seat.winner
     assert winner is not None and seat.majority is not None
-    colour = parties[winner.party].colour
-    bars = tuple((c.name, parties[c.party].short, parties[c.party].colour, str(c.share_pct))
-                 for c in seat.candidates[:4])
-    return head + (colour, winner.name, seat.majority, str(seat.majority_pct), str(seat.turnout_pct), bars)
+    return SeatCard(*head, colour=parties[winner.party].colour, winner=winner.name, majority=seat.majority,
+                    majority_pct=str(seat.majority_pct), turnout_pct=str(seat.turnout_pct),
+                    bars=tuple(CardBar(c.name, parties[c.party].short, parties[c.party].colour, str(c.share_pct))
+                               for c in seat.candidates[:4]))
 
 
-def overview_card_data(results: Results, headline: str) -> tuple:
-    """Return everything the overview's card shows: the headline, the tally and the map's tiles."""
+def overview_card(night: Any, county: Any, parties: dict, site_title: str, election: str) -> OverviewCard:
+    """Return everything the overview's card shows."""
     from sitegen.site.charts import hex_map
-    info, parties = results.site.info, results.site.parties
-    tally = tuple((parties[t.party].short, parties[t.party].colour, t.after, t.change)
-                  for t in results.tally if t.after or t.before)
-    shares = tuple((parties[p.party].short, str(p.share_pct)) for p in results.county.parties[:3])
-    hexes = hex_map(results)
+    tally = tuple(TallyEntry(parties[t.party].short, parties[t.party].colour, t.after, t.change)
+                  for t in night.tally if t.after or t.before)
+    shares = tuple((parties[p.party].short, str(p.share_pct)) for p in county.parties[:3])
+    hexes = hex_map(night.seats)
     tiles: tuple = ()
     if hexes is not None:
         tiles = tuple((t.points, parties[t.seat.winner.party].colour if t.seat.winner else t.seat.status)
                       for t in hexes.tiles)
     size = (hexes.width, hexes.height) if hexes is not None else None
-    return (info.title, info.election, headline, results.declared, len(results.seats),
-            len(results.recounts), tally, shares, size, tiles)
+    from sitegen.site.pages import headline
+    return OverviewCard(site_title, election, headline(night, parties), night.declared, night.total,
+                        len(night.recounts), tally, shares, size, tiles)
 
 
 # --- drawing ------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def design_version() -> str:
+    """Return the version of everything that decides a card's pixels: this module, the fonts and
+    Pillow (a change to any draws every card again)."""
+    return code_version(Path(__file__), REGULAR, BOLD, libraries=("pillow",))
+
 
 class Cards:
     """Draws cards, remembering them in memory and (with `folder`) on disk by what they show."""
 
     def __init__(self, folder: Optional[Path] = None):
         self.folder = folder
+        self._disk: Optional[DiskCache] = None
         self._memo: dict[tuple, bytes] = {}
         self._fonts: dict[tuple[Path, int], Any] = {}
         self.masks: dict[tuple, Any] = {}  # short texts' drawn shapes, shared by the cards
-        self._fingerprint: Optional[str] = None
 
-    def seat(self, data: tuple) -> bytes:
+    @property
+    def disk(self) -> DiskCache:
+        if self._disk is None:
+            self._disk = DiskCache(self.folder, design_version(), ".png")
+        return self._disk
+
+    def seat(self, data: SeatCard) -> bytes:
         """Return a seat's card as PNG bytes."""
-        return self._cached(("seat",) + data, _draw_seat)
+        return self._cached(("seat", data), _draw_seat)
 
-    def overview(self, data: tuple) -> bytes:
+    def overview(self, data: OverviewCard) -> bytes:
         """Return the overview's card as PNG bytes."""
-        return self._cached(("overview",) + data, _draw_overview)
+        return self._cached(("overview", data), _draw_overview)
+
+    @staticmethod
+    def key(kind: str, data: tuple) -> str:
+        """Return the disk cache's key for a card."""
+        return f"{kind}\0{data!r}"
 
     def _cached(self, key: tuple, draw: Any) -> bytes:
         png = self._memo.get(key)
         if png is not None:
             return png
-        if self._fingerprint is None:
-            self._fingerprint = _fingerprint()
-        name = hashlib.sha256(f"{self._fingerprint}\0{key!r}".encode()).hexdigest()
-        path = self.folder / f"{name}.png" if self.folder else None
-        if path is not None:
-            try:
-                png = path.read_bytes()
-            except OSError:
-                png = None
+        disk_key = self.key(*key)
+        png = self.disk.get(disk_key)
         if png is None:
-            png = draw(self, key[1:])
-            if path is not None:
-                _store(path, png)
+            png = draw(self, key[1])
+            self.disk.put(disk_key, png)
         self._memo[key] = png
         return png
 
@@ -146,17 +203,6 @@ def _shorten(font: Any, text: str, width: int) -> str:
     while text and font.getlength(text + "…") > width:
         text = text[:-1]
     return text.rstrip() + "…"
-
-
-def _store(path: Path, png: bytes) -> None:
-    """Write a cached card whole (best effort: a cache that cannot be written is no error)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{id(png)}.tmp")
-        temporary.write_bytes(png)
-        temporary.replace(path)
-    except OSError:
-        pass
 
 
 def text_on(fill: str) -> str:
@@ -296,30 +342,30 @@ def _masthead(cards: Cards, canvas: Canvas, site_title: str, election: str, stri
     canvas.text((left, 44), "· " + election, cards.font(REGULAR, 26), MUTED)
 
 
-def _draw_seat(cards: Cards, data: tuple) -> bytes:
-    site_title, election, name, status, label = data[:5]
+def _draw_seat(cards: Cards, data: SeatCard) -> bytes:
+    status, label = data.status, data.label
     canvas = Canvas(masks=cards.masks)
-    colour = data[5] if status == "declared" else (RECOUNT if status == "recount" else AWAITED)
-    _masthead(cards, canvas, site_title, election, colour)
-    font, lines = cards.fit(name, BOLD, WIDTH - 2 * MARGIN, (84, 76, 68, 60))
+    colour = data.colour if status == "declared" else (RECOUNT if status == "recount" else AWAITED)
+    _masthead(cards, canvas, data.site_title, data.election, colour)
+    font, lines = cards.fit(data.name, BOLD, WIDTH - 2 * MARGIN, (84, 76, 68, 60))
     y = 96
     for line in lines:
         canvas.text((MARGIN, y), line, font, INK)
         y += int(font.size * 1.15)
     y += 14
     if status == "declared":
-        _, winner, majority, majority_pct, turnout, bars = data[5:]
         _pill(cards, canvas, MARGIN, y, label, colour, text_on(colour))
         y += 94
-        line = f"{winner} elected · majority {majority:,} ({majority_pct}%) · turnout {turnout}%"
+        line = (f"{data.winner} elected · majority {data.majority:,} ({data.majority_pct}%) · "
+                f"turnout {data.turnout_pct}%")
         small, shown = cards.fit(line, REGULAR, WIDTH - 2 * MARGIN, (32, 28, 26))
         canvas.text((MARGIN, y), shown[0], small, INK)
-        _share_bars(cards, canvas, bars, y + 62)
+        _share_bars(cards, canvas, data.bars, y + 62)
     else:
         fill, ink = (RECOUNT, RECOUNT_INK) if status == "recount" else ("#e4e7eb", INK)
         _pill(cards, canvas, MARGIN, y, label, fill, ink)
         y += 94
-        names = data[5]
+        names = data.candidates
         standing = f"{len(names)} candidates standing" if len(names) != 1 else "1 candidate standing"
         canvas.text((MARGIN, y), standing, cards.font(REGULAR, 30), MUTED)
         y += 56
@@ -352,7 +398,7 @@ def _share_bars(cards: Cards, canvas: Canvas, bars: tuple, top: int) -> None:
         canvas.text((MARGIN + label_width + length + 14, y + 4), f"{share}%", font, INK)
 
 
-def _draw_overview(cards: Cards, data: tuple) -> bytes:
+def _draw_overview(cards: Cards, data: OverviewCard) -> bytes:
     site_title, election, headline, declared, total, recounts, tally, shares, size, tiles = data
     canvas = Canvas(masks=cards.masks)
     _masthead(cards, canvas, site_title, election, ACCENT)
@@ -368,7 +414,7 @@ def _draw_overview(cards: Cards, data: tuple) -> bytes:
     complete = declared == total
     # while seats are still to declare, only seats won so far: a change would count the undeclared
     # as lost
-    for short, colour, seats, change in [t for t in tally if complete or t[2]][:4]:
+    for short, colour, seats, change in [t for t in tally if complete or t.seats][:4]:
         canvas.rect((MARGIN, y + 6, MARGIN + 28, y + 34), colour)
         changed = "" if change == 0 or not complete else f" ({'+' if change > 0 else '−'}{abs(change)})"
         canvas.text((MARGIN + 44, y), f"{short} {seats} {'seat' if seats == 1 else 'seats'}{changed}", row, INK)
@@ -394,7 +440,7 @@ def _seat_strip(canvas: Canvas, tally: tuple, total: int, recounts: int, y: int,
     seats still awaited (as on the map)."""
     gap = 4
     # the six parties with most seats in their colours; the long tail together, as Others
-    colours = [colour if i < STRIP_PARTIES else OTHERS for i, (_, colour, seats, _) in enumerate(t for t in tally if t[2])
+    colours = [colour if i < STRIP_PARTIES else OTHERS for i, (_, colour, seats, _) in enumerate(t for t in tally if t.seats)
                for _ in range(seats)]
     colours += [RECOUNT] * recounts
     colours += [AWAITED_TILE] * (total - len(colours))

@@ -10,7 +10,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Optional
 
-from sitegen.results import CandidateResult, County, PartyTotal, Results, SeatResult, round_pct, round_ratio
+from sitegen.results import CandidateResult, County, SeatResult, TallyRow, round_pct, round_ratio
 
 # The longest bar takes this % of the width, leaving room for its value label.
 BAR_SPACE_PCT = 78
@@ -18,10 +18,29 @@ BAR_SPACE_PCT = 78
 
 @dataclass(frozen=True)
 class Bar:
-    """One horizontal bar: a candidate's share, sized against the largest share."""
+    """One horizontal bar: a candidate's share, sized against the largest share, `y` px down the chart."""
 
     candidate: CandidateResult
     width_pct: Decimal
+    y: int = 0
+
+    @property
+    def label_y(self) -> int:
+        """Return the baseline of the candidate's name, above the bar."""
+        return self.y + 14
+
+    @property
+    def rect_y(self) -> int:
+        return self.y + 20
+
+    @property
+    def value_y(self) -> int:
+        """Return the baseline of the share, beside the bar."""
+        return self.y + 33
+
+
+SHARE_ROW = 44  # px each candidate takes in the share chart (label, then bar)
+SEATS_ROW = 42  # px each of the before and after bars takes
 
 
 @dataclass(frozen=True)
@@ -36,10 +55,19 @@ class Segment:
 
 @dataclass(frozen=True)
 class StackedBar:
-    """Seats per party before or after the election, as one bar."""
+    """Seats per party before or after the election, as one bar, `y` px down the chart."""
 
     label: str
     segments: tuple[Segment, ...]
+    y: int = 0
+
+    @property
+    def label_y(self) -> int:
+        return self.y + 13
+
+    @property
+    def rect_y(self) -> int:
+        return self.y + 18
 
 
 def share_bars(seat: SeatResult) -> tuple[Bar, ...]:
@@ -47,7 +75,13 @@ def share_bars(seat: SeatResult) -> tuple[Bar, ...]:
     if not seat.is_declared:
         return ()
     top = max(c.votes or 0 for c in seat.candidates) or 1  # shares are votes over the same total
-    return tuple(Bar(c, round_ratio((c.votes or 0) * BAR_SPACE_PCT, top, 2)) for c in seat.candidates)
+    return tuple(Bar(c, round_ratio((c.votes or 0) * BAR_SPACE_PCT, top, 2), i * SHARE_ROW)
+                 for i, c in enumerate(seat.candidates))
+
+
+def chart_height(bars: tuple, row: int = SHARE_ROW) -> int:
+    """Return the height (px) of a chart of `bars`, `row` px each."""
+    return len(bars) * row
 
 
 def _segments(counts: list[tuple[str, int]], total: int) -> tuple[Segment, ...]:
@@ -60,12 +94,12 @@ def _segments(counts: list[tuple[str, int]], total: int) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
-def seat_bars(results: Results, before_label: str, after_label: str) -> tuple[StackedBar, ...]:
+def seat_bars(tally: tuple[TallyRow, ...], seats: int, before_label: str, after_label: str) -> tuple[StackedBar, ...]:
     """Return the before and after bars of the seat tally, parties in tally order."""
-    total = len(results.seats) or 1
-    before = _segments([(t.party, t.before) for t in results.tally], total)
-    after = _segments([(t.party, t.after) for t in results.tally], total)
-    return (StackedBar(before_label, before), StackedBar(after_label, after))
+    total = seats or 1
+    before = _segments([(t.party, t.before) for t in tally], total)
+    after = _segments([(t.party, t.after) for t in tally], total)
+    return (StackedBar(before_label, before, 0), StackedBar(after_label, after, SEATS_ROW))
 
 
 # Pointy-topped hexes: the radius is centre to corner; a tile is sqrt(3) radii wide.
@@ -108,12 +142,12 @@ def split_label(name: str, width: int = 10) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def hex_map(results: Results) -> HexMap | None:
-    """Return the county tile map (HexJSON odd-r: rows count upwards, odd rows shift right).
+def hex_map(seats: tuple[SeatResult, ...]) -> HexMap | None:
+    """Return the area's tile map (HexJSON odd-r: rows count upwards, odd rows shift right).
 
     None when no seat has a tile position.
     """
-    placed = [s for s in results.seats if s.seat.facts.hex is not None]
+    placed = [s for s in seats if s.seat.facts.hex is not None]
     if not placed:
         return None
     layout = tuple((s.seat.facts.hex.q, s.seat.facts.hex.r, s.seat.facts.name) for s in placed)  # type: ignore[union-attr]

@@ -1,4 +1,5 @@
-"""Machine-readable results: results.json, results.csv and county.csv as text (docs/DATA.md)."""
+"""Machine-readable results: results.json, results.csv, county.csv, status.json and the tile map,
+as text (docs/DATA.md), each from its context."""
 from __future__ import annotations
 
 import csv
@@ -8,8 +9,50 @@ import json
 from decimal import Decimal
 from typing import Any, Optional
 
+from dataclasses import dataclass
+
+from sitegen.buildcache import Memo
 from sitegen.config import slugify
-from sitegen.results import CandidateResult, County, Results, SeatResult, pct, round_pct
+from sitegen.content.model import Party, SiteInfo
+from sitegen.results import CandidateResult, County, SeatResult, TallyRow, pct, round_pct
+
+
+@dataclass(frozen=True)
+class ResultsData:
+    """What results.json and results.csv hold: every seat's figures and the area's."""
+
+    site: SiteInfo
+    parties: dict[str, Party]
+    seats: tuple[SeatResult, ...]
+    tally: tuple[TallyRow, ...]
+    county: County
+
+    @property
+    def declared(self) -> int:
+        return sum(1 for s in self.seats if s.is_declared)
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One seat on the tile map (the .hexjson file)."""
+
+    slug: str
+    q: int
+    r: int
+    name: str
+    status: str
+    party: Optional[str]
+
+
+@dataclass(frozen=True)
+class SeatState:
+    """One seat in status.json: what open pages poll for news."""
+
+    slug: str
+    name: str
+    status: str
+    result: Optional[str]
+    declared_at: Optional[str]
 
 CSV_COLUMNS = ["constituency_slug", "constituency", "status", "position", "candidate", "party_id",
                "party", "description", "votes", "share_pct", "change_pp", "new_party", "elected",
@@ -75,12 +118,14 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def seat_data(s: SeatResult, parties: dict, memo: Optional[dict]) -> tuple[str, str]:
-    """Return a seat's results.json record and results.csv rows as text, reusing `memo` for the same
-    seat result and parties."""
+def seat_data(s: SeatResult, parties: dict, memo: Memo) -> tuple[str, str]:
+    """Return a seat's results.json record and results.csv rows as text, made once per seat result
+    and parties."""
+    return memo.get(("records", s.seat.slug), (s, parties), lambda: _seat_data(s, parties))
+
+
+def _seat_data(s: SeatResult, parties: dict) -> tuple[str, str]:
     slug = s.seat.slug
-    if memo is not None and slug in memo and memo[slug][0] is s and memo[slug][1] is parties:
-        return memo[slug][2], memo[slug][3]
     facts = s.seat.facts
     label = s.label if s.is_declared else ""
     # The csv module writes None as an empty field and numbers as str() does; flags are spelt out.
@@ -92,32 +137,22 @@ def seat_data(s: SeatResult, parties: dict, memo: Optional[dict]) -> tuple[str, 
             for c in s.candidates]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
-    data = (_dumps(seat_record(s)), buffer.getvalue())
-    if memo is not None:
-        memo[slug] = (s, parties, *data)
-    return data
+    return _dumps(seat_record(s)), buffer.getvalue()
 
 
-def results_document(results: Results) -> dict[str, Any]:
-    """Return the whole results.json document as plain values."""
-    document = results_summary(results)
-    document["constituencies"] = [seat_record(s) for s in results.seats]
-    return document
-
-
-def results_summary(results: Results) -> dict[str, Any]:
+def results_summary(data: ResultsData) -> dict[str, Any]:
     """Return results.json's fields before the list of constituencies."""
-    info = results.site.info
+    info = data.site
     return {
         "site": {"title": info.title, "election": info.election, "area": info.area, "area_type": info.area_kind,
                  "polling_day": info.polling_day.isoformat(),
                  "previous_election": info.previous_election, "base_url": info.base_url},
         "parties": {pid: {"name": p.name, "short": p.short, "colour": p.colour, "kind": p.kind or "party"}
-                    for pid, p in results.site.parties.items()},
-        "seats": len(results.seats), "declared": results.declared,
+                    for pid, p in data.parties.items()},
+        "seats": len(data.seats), "declared": data.declared,
         "tally": [{"party": t.party, "before": t.before, "after": t.after, "change": t.change}
-                  for t in results.tally],
-        "county": county_record(results.county),
+                  for t in data.tally],
+        "county": county_record(data.county),
     }
 
 
@@ -139,28 +174,35 @@ def county_record(county: County) -> dict[str, Any]:
     }
 
 
-def render_results_json(results: Results, memo: Optional[dict] = None) -> str:
+def render_results_json(r: Any, page: str, data: ResultsData) -> str:
     """Return results.json: stable key order, UTF-8, compact, one trailing newline.
 
     Assembled from each seat's serialised record, which is exactly what json.dumps of the whole
     document gives (a test checks this), so an unchanged seat is not serialised again.
     """
-    head = _dumps(results_summary(results))[:-1]
-    records = ",".join(seat_data(s, results.site.parties, memo)[0] for s in results.seats)
+    head = _dumps(results_summary(data))[:-1]
+    records = ",".join(seat_data(s, data.parties, r.memo)[0] for s in data.seats)
     return f'{head},"constituencies":[{records}]}}\n'
 
 
-def render_status(results: Results) -> str:
+def seat_states(seats: tuple[SeatResult, ...]) -> tuple[SeatState, ...]:
+    """Return each seat's state, as status.json gives it."""
+    return tuple(SeatState(s.seat.slug, s.seat.facts.name, s.status, s.label if s.is_declared else None,
+                           s.seat.facts.declared_at.isoformat() if s.seat.facts.declared_at else None)
+                 for s in seats)
+
+
+def render_status(r: Any, page: str, states: tuple[SeatState, ...]) -> str:
     """Return status.json: each seat's state, and a version of them all, for open pages to poll
     (static/live.js). Small, so that polling costs readers and hosts little."""
-    seats = [{"slug": s.seat.slug, "name": s.seat.facts.name, "url": f"{s.seat.slug}/", "status": s.status,
-              "result": s.label if s.is_declared else None,
-              "declared_at": s.seat.facts.declared_at.isoformat() if s.seat.facts.declared_at else None}
-             for s in results.seats]
+    seats = [{"slug": s.slug, "name": s.name, "url": f"{s.slug}/", "status": s.status, "result": s.result,
+              "declared_at": s.declared_at} for s in states]
     listed = _dumps(seats)
     version = hashlib.sha256(listed.encode("utf-8")).hexdigest()[:16]
-    return (f'{{"version":"{version}","seats_total":{len(seats)},"declared":{results.declared},'
-            f'"recounts":{len(results.recounts)},"seats":{listed}}}\n')
+    declared = sum(1 for s in states if s.status == "declared")
+    recounts = sum(1 for s in states if s.status == "recount")
+    return (f'{{"version":"{version}","seats_total":{len(seats)},"declared":{declared},'
+            f'"recounts":{recounts},"seats":{listed}}}\n')
 
 
 def hexjson_name(area: str) -> str:
@@ -168,14 +210,15 @@ def hexjson_name(area: str) -> str:
     return (slugify(area) or "area") + ".hexjson"
 
 
-def render_hexjson(results: Results) -> str:
+def tiles_of(seats: tuple[SeatResult, ...]) -> tuple[Tile, ...]:
+    """Return the seats placed on the map, as the tile map gives them."""
+    return tuple(Tile(s.seat.slug, s.seat.facts.hex.q, s.seat.facts.hex.r, s.seat.facts.name, s.status,
+                      s.winner.party if s.winner else None) for s in seats if s.seat.facts.hex is not None)
+
+
+def render_hexjson(r: Any, page: str, tiles: tuple[Tile, ...]) -> str:
     """Return the tile map as HexJSON (odd-r), each hex with its name, status and winning party."""
-    hexes = {}
-    for s in results.seats:
-        tile = s.seat.facts.hex
-        if tile is not None:
-            hexes[s.seat.slug] = {"q": tile.q, "r": tile.r, "n": s.seat.facts.name, "status": s.status,
-                                  "party": s.winner.party if s.winner else None}
+    hexes = {t.slug: {"q": t.q, "r": t.r, "n": t.name, "status": t.status, "party": t.party} for t in tiles}
     return _dumps({"layout": "odd-r", "hexes": hexes}) + "\n"
 
 
@@ -191,11 +234,11 @@ def _text(value: Optional[str]) -> Optional[str]:
     return "'" + value if value and value.startswith(_FORMULA_STARTS) else value
 
 
-def render_county_csv(results: Results) -> str:
+def render_county_csv(r: Any, page: str, data: ResultsData) -> str:
     """Return county.csv: one row per party that stood in a declared seat, most votes first, with
-    the county's totals repeated on each row (columns as COUNTY_CSV_COLUMNS)."""
-    county, parties = results.county, results.site.parties
-    tally = {t.party: t for t in results.tally}
+    the area's totals repeated on each row (columns as COUNTY_CSV_COLUMNS)."""
+    county, parties = data.county, data.parties
+    tally = {t.party: t for t in data.tally}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COUNTY_CSV_COLUMNS)
@@ -208,9 +251,9 @@ def render_county_csv(results: Results) -> str:
     return buffer.getvalue()
 
 
-def render_results_csv(results: Results, memo: Optional[dict] = None) -> str:
+def render_results_csv(r: Any, page: str, data: ResultsData) -> str:
     """Return results.csv: one row per candidate, columns as CSV_COLUMNS."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    return buffer.getvalue() + "".join(seat_data(s, results.site.parties, memo)[1] for s in results.seats)
+    return buffer.getvalue() + "".join(seat_data(s, data.parties, r.memo)[1] for s in data.seats)

@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 from zoneinfo import ZoneInfo
 
-from jinja2 import (BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined,
-                    TemplateError, select_autoescape)
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
 from sitegen.config import ordinal
 
@@ -80,50 +79,32 @@ def make_environment(templates: Path, compiled: Optional[Path] = None,
     return env
 
 
-class _OnDisk(FileSystemBytecodeCache):
-    """Jinja's compiled-template files, where a damaged file only means compiling again."""
-
-    def load_bytecode(self, bucket: Any) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
-            bucket.reset()
-
-
 class CompiledTemplates(BytecodeCache):
-    """Compiled templates kept in memory (`known`) and, with a folder, on disk in the build cache."""
+    """Compiled templates kept in memory (`known`) and, with a folder, on disk in the build cache
+    (checked when read; named by the template's source checksum, this module and Jinja's version)."""
 
     def __init__(self, folder: Optional[Path], known: Optional[dict[str, bytes]] = None):
+        from sitegen.buildcache import DiskCache, code_version
         self.known: dict[str, bytes] = dict(known or {})
-        self.disk: Optional[_OnDisk] = None
-        if folder is not None:
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                self.disk = _OnDisk(str(folder))
-            except OSError:  # a cache that cannot be written is no error
-                pass
+        self.disk = DiskCache(folder, code_version(Path(__file__), libraries=("jinja2",)), ".jinja") \
+            if folder is not None else None
 
     def load_bytecode(self, bucket: Any) -> None:
         data = self.known.get(bucket.key)
+        if data is None and self.disk is not None:
+            data = self.disk.get(f"{bucket.key}\0{bucket.checksum}")
         if data is not None:
             try:
                 bucket.bytecode_from_string(data)  # reset when stale: another source or Jinja
             except (EOFError, ValueError, TypeError, pickle.UnpicklingError):
                 bucket.reset()
             if bucket.code is not None:
-                return
-        if self.disk is not None:
-            self.disk.load_bytecode(bucket)
-            if bucket.code is not None:
-                self.known[bucket.key] = bucket.bytecode_to_string()
+                self.known[bucket.key] = data
 
     def dump_bytecode(self, bucket: Any) -> None:
-        self.known[bucket.key] = bucket.bytecode_to_string()
+        data = self.known[bucket.key] = bucket.bytecode_to_string()
         if self.disk is not None:
-            try:
-                self.disk.dump_bytecode(bucket)
-            except OSError:
-                pass
+            self.disk.put(f"{bucket.key}\0{bucket.checksum}", data)
 
 
 def compiled_bytecode(templates: Path, compiled: Optional[Path] = None) -> dict[str, bytes]:
@@ -138,9 +119,9 @@ def compile_templates(env: Environment) -> None:
     """Compile every template now (workers forked later share them); mistakes surface at render.
     Files the build may not open (files.py: a FIFO, a broken link, an editor's lock file) are left
     for rendering to report if a page needs them."""
-    from sitegen.files import refusal
+    from sitegen.files import is_source_name, refusal
     folder = Path(env.loader.searchpath[0])  # type: ignore[union-attr]
-    for name in env.list_templates():
+    for name in env.list_templates(filter_func=lambda name: is_source_name(name.rsplit("/", 1)[-1])):
         if refusal(folder / name, folder) is not None:
             continue
         try:

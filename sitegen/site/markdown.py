@@ -1,19 +1,18 @@
 """Blurbs: Markdown -> sanitised HTML, the one place Markdown becomes Markup.
 
 One configured Python-Markdown converter (its `tables` extension, and typographic quotes, dashes
-and ellipses from `Typography` below), then nh3 keeps only the tags and attributes below. Converting is the slowest thing a page does, so each
-text's result is kept in memory and, with a cache folder, on disk by a hash of the text and of
-everything that shapes the output (converter settings and package versions).
+and ellipses from `Typography` below), then nh3 keeps only the tags and attributes below.
+Converting is the slowest thing a page does, so each text's conversion is kept in memory and,
+with a cache folder, on disk (buildcache.DiskCache) under the text and the version of this code and
+of Python-Markdown; the cleaning runs after, every time.
 """
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
 import re
 import xml.etree.ElementTree as etree
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import markdown
 import nh3
@@ -21,6 +20,9 @@ from markdown.extensions import Extension
 from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
+
+from sitegen.buildcache import DiskCache
+from sitegen.errors import ContentError
 
 # What blurbs may contain: prose, lists, tables, links. No scripts, styles, frames or handlers.
 ALLOWED_TAGS = {"p", "br", "hr", "em", "strong", "b", "i", "a", "ul", "ol", "li", "blockquote",
@@ -98,21 +100,31 @@ class Typography(Extension):
 # Instances, not names: a name makes Python-Markdown look through every installed package's entry
 # points (importlib.metadata, 7 ms at each start).
 EXTENSIONS = [TableExtension(), Typography()]
-CACHE_FORMAT = 2
-# Everything besides the text that decides the HTML: a change to any of it starts a fresh cache.
-SETTINGS = repr((CACHE_FORMAT, markdown.__version__, nh3.__version__, ["tables", "typography"],
-                 sorted(ALLOWED_TAGS), sorted((k, sorted(v)) for k, v in ALLOWED_ATTRIBUTES.items()),
-                 sorted(ALLOWED_URL_SCHEMES)))
+
+
+def markdown_version() -> str:
+    """Return the version of what turns Markdown into HTML: this module and Python-Markdown (the
+    sanitiser runs after the cache, on every page, so its version need not be part of it)."""
+    from sitegen.buildcache import code_version
+    return code_version(Path(__file__), libraries=("Markdown",))
 
 
 class Blurbs:
-    """Markdown text -> sanitised Markup, remembered in memory and (with `folder`) on disk."""
+    """Markdown text -> sanitised Markup. The conversion, the slow part, is remembered in memory
+    and (with `folder`) on disk by the text; cleaning to the allow-list happens after, every time,
+    so nothing in the cache can put markup on a page that the sanitiser would not."""
 
     def __init__(self, folder: Optional[Path] = None):
         self.folder = folder
-        self._made = False  # the folder exists (made on the first write)
+        self._disk: Optional[DiskCache] = None
         self._converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
         self._memo: dict[str, Markup] = {}
+
+    @property
+    def disk(self) -> DiskCache:
+        if self._disk is None:
+            self._disk = DiskCache(self.folder, markdown_version(), ".html")
+        return self._disk
 
     def __call__(self, text: Optional[str]) -> Markup:
         """Return sanitised HTML for Markdown `text`."""
@@ -120,35 +132,30 @@ class Blurbs:
             return Markup("")
         html = self._memo.get(text)
         if html is None:
-            html = self._memo[text] = Markup(self._cached(text))
+            html = self._memo[text] = Markup(sanitise(self._converted(text)))
         return html
 
-    def _cached(self, text: str) -> str:
-        if self.folder is None:
-            return self.convert(text)
-        key = hashlib.sha256(f"{SETTINGS}\0{text}".encode()).hexdigest()
-        path = self.folder / f"{key}.html"
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
+    def _converted(self, text: str) -> str:
+        found = self.disk.get(text) if self.folder is not None else None
+        if found is not None:
+            try:
+                return found.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
         html = self.convert(text)
-        try:  # best effort: a cache that cannot be written is no error
-            if not self._made:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                self._made = True
-            temporary = path.with_name(f".{key}.{os.getpid()}.tmp")
-            temporary.write_text(html, encoding="utf-8")
-            os.replace(temporary, path)
-        except OSError:
-            pass
+        if self.folder is not None:
+            self.disk.put(text, html.encode("utf-8"))
         return html
 
     def convert(self, text: str) -> str:
-        """Return Markdown `text` as HTML cleaned to the allow-list; links get rel=noopener."""
-        html = self._converter.reset().convert(text).strip()
-        return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                         url_schemes=ALLOWED_URL_SCHEMES, link_rel="noopener noreferrer")
+        """Return Markdown `text` as HTML, before cleaning."""
+        return self._converter.reset().convert(text).strip()
+
+
+def sanitise(html: str) -> str:
+    """Return HTML cleaned to the allow-list; links get rel=noopener."""
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=ALLOWED_URL_SCHEMES,
+                     link_rel="noopener noreferrer")
 
 
 _RAW_TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)(?![\w:@.-])")
@@ -178,4 +185,19 @@ def removed_html(text: str) -> tuple[int, tuple[str, ...]]:
 
 def markdown_to_html(text: str) -> Markup:
     """Return Markdown `text` as sanitised HTML, without any cache."""
-    return Markup(Blurbs().convert(text))
+    return Markup(sanitise(Blurbs().convert(text)))
+
+
+def cleaning_warnings(raw: Any) -> list[ContentError]:
+    """Return a warning for each blurb with raw HTML that is removed when published."""
+    warnings = []
+    seats = [raw.blurbs[slug] for slug in sorted(raw.blurbs)] + [
+        raw.awaited_blurbs[slug] for slug in sorted(raw.awaited_blurbs)]
+    for blurb in ([raw.overview] if raw.overview else []) + seats:
+        line, removed = removed_html(blurb.text)
+        if removed:
+            listed = removed[0] if len(removed) == 1 else ", ".join(removed[:-1]) + " and " + removed[-1]
+            warnings.append(ContentError(blurb.path, line, 0, f"{listed} {'is' if len(removed) == 1 else 'are'} "
+                                         "removed when published: blurbs keep plain formatting, links, tables "
+                                         "and the HTML listed in docs/CONTENT.md", warning=True))
+    return warnings

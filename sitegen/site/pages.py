@@ -1,18 +1,35 @@
-"""Page contexts -> HTML strings through the templates (no output files)."""
+"""Page contexts, and the renderers that turn each into HTML (no output files).
+
+A context is the frozen, comparable value a page is rendered from: everything it shows, worked out
+here, so that templates only format. A renderer is given its context and nothing else besides the
+templates, the static files and the caches (`Renderer`), so two builds that give a page equal
+contexts give it the same bytes. That is what lets the preview render again exactly the pages whose
+context changed, with no second list of what a page depends on to fall out of step.
+"""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from sitegen.site.assets import Asset
-from sitegen.site.markdown import Blurbs
-from sitegen.site.charts import HexMap, change_bars, county_bars, hex_map, seat_bars, share_bars
-from sitegen.results import Results, SeatResult
+from sitegen.buildcache import Memo
+from sitegen.config import ordinal
+from sitegen.content.model import Party, SiteInfo
+from sitegen.results import County, Night, Results, SeatResult, TallyRow
+from sitegen.site.charts import HexMap, chart_height, change_bars, county_bars, hex_map, seat_bars, share_bars
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from sitegen.site.assets import Asset
+    from sitegen.site.cards import Cards
+    from sitegen.site.markdown import Blurbs
+
+Parties = dict[str, Party]
+POLL_SECONDS, POLL_SECONDS_COMPLETE = 60, 600  # how often open pages check for news (live.js)
 
 
 def relative_url(target: str, page: str) -> str:
@@ -32,131 +49,175 @@ def relative_url(target: str, page: str) -> str:
     return "/".join(parts) + "/" if parts else "./"
 
 
-def _page_globals(page: str, assets: dict[str, Asset]) -> dict[str, Callable[[str], str]]:
-    return {
-        "page_path": page,
-        "relurl": lambda target: relative_url(target, page),
-        "asset": lambda name: relative_url(assets[name].output, page),
-    }
-
-
-def seat_path(seat: SeatResult) -> str:
+def seat_path(slug: str) -> str:
     """Return the output file of a constituency page."""
-    return f"{seat.seat.slug}/index.html"
+    return f"{slug}/index.html"
 
 
-def headline(results: Results) -> str:
+def embed_path(slug: Optional[str]) -> str:
+    """Return the output file of a seat's embeddable card, or (None) the area's."""
+    return f"{slug}/embed/index.html" if slug else "embed/index.html"
+
+
+# --- what pages say of the night ----------------------------------------------------------------
+
+def poll_seconds(night: Night) -> int:
+    """Return how often open pages check for news: once every seat has declared, only a
+    correction can come, so every ten minutes."""
+    return POLL_SECONDS_COMPLETE if night.complete else POLL_SECONDS
+
+
+def headline(night: Night, parties: Parties) -> str:
     """Return the overview's headline: 'Labour won all 11 seats', '3 of 11 seats declared'."""
-    leader, total, parties = results.leader, len(results.seats), results.site.parties
+    leader, total = night.leader, night.total
     if leader is None:
         return "No results declared yet"
     if leader.after == total:
         return f"{parties[leader.party].name} won all {total} seats"
-    if results.declared == total:
+    if night.complete:
         return f"{parties[leader.party].name} won {leader.after} of {total} seats"
-    return f"{results.declared} of {total} seats declared"
+    return f"{night.declared} of {total} seats declared"
 
 
-def render_overview(results: Results, env: Environment, assets: dict[str, Asset],
-                    memo: RenderMemo) -> str:
-    """Return the county overview page."""
-    page = "index.html"
-    hexes = hex_map(results)
-    seat_rows, map_tiles = overview_fragments(results, env, hexes, memo)
-    return env.get_template("overview.html").render(
-        results=results, site=results.site.info, parties=results.site.parties,
-        blurb=memo.markdown(results.site.overview), canonical=results.site.info.base_url,
-        map=hexes, seat_rows=seat_rows, map_tiles=map_tiles, county=results.county, headline=headline(results),
-        embed_code=embed_snippet(results, None),
-        county_bars=county_bars(results.county),
-        seat_bars=seat_bars(results, f"Before: {results.site.info.previous_election}",
-                            f"After: {results.site.info.polling_day.year}"),
-        **_page_globals(page, assets))
+def last_updated(night: Night, site: SiteInfo) -> Optional[tuple[str, Any, Optional[str], Optional[str]]]:
+    """Return when the content last changed, as (datetime attribute, moment, nearness, seat): the
+    latest declaration it records, or site.yml's `updated` when that is a later day (a date, no
+    seat); None when it records neither. Never the build's clock, so that a rebuild gives the
+    same bytes."""
+    latest = night.latest[0] if night.latest else None
+    day = site.updated
+    if latest is not None:
+        moment = latest.seat.facts.declared_at
+        if not day or moment.date() >= day:  # type: ignore[union-attr]
+            return (moment.isoformat(), moment, latest.seat.facts.declared_at_approx,  # type: ignore[union-attr]
+                    latest.seat.facts.name)
+    if day:
+        return (day.isoformat(), day, None, None)
+    return None
 
 
-def render_moved(results: Results, seat: SeatResult, old: str, env: Environment,
-                 assets: dict[str, Asset], part: str = "") -> str:
-    """Return the page left at an old address of a renamed constituency (or, with part 'embed/',
-    of its embed), sending readers on."""
-    return env.get_template("moved.html").render(
-        site=results.site.info, name=seat.seat.facts.name, target=f"{seat.seat.slug}/{part}",
-        **_page_globals(f"{old}/{part}index.html", assets))
+def rank_phrases(results: Results, seat: SeatResult) -> tuple[str, ...]:
+    """Return where a declared seat ranks in the area when that is notable: among the top or bottom
+    three of at least four declared seats ('Closest result in Derbyshire', '3rd highest turnout of
+    11', '2nd lowest turnout of the 5 declared so far')."""
+    county = results.county
+    n = len(county.seats)
+    place = county.ranks.get(seat.seat.slug)
+    if not place or n < 4:
+        return ()
+    complete = n == len(results.seats)
+    area = results.content.info.area
+    phrases = []
+    for rank, near, far in ((place[0], "closest result", "largest majority"),
+                            (place[1], "highest turnout", "lowest turnout")):
+        if rank <= 3:
+            phrases.append(_rank(rank, n, near, complete, area))
+        elif n - rank + 1 <= 3:
+            phrases.append(_rank(n - rank + 1, n, far, complete, area))
+    return tuple(phrases)
 
 
-def render_constituency(results: Results, index: int, env: Environment,
-                        assets: dict[str, Asset], md: Blurbs) -> str:
-    """Return one constituency page; `index` is its place in the alphabetical list."""
-    seats = results.seats
-    seat = seats[index]
-    page = seat_path(seat)
-    return env.get_template("constituency.html").render(
-        results=results, seat=seat, facts=seat.seat.facts, site=results.site.info,
-        parties=results.site.parties, bars=share_bars(seat),
-        # the story of the result once declared; until then, what the editor wrote for the wait
-        blurb=md(seat.seat.blurb if seat.is_declared else seat.seat.awaited_blurb),
-        change_bars=change_bars(seat),
-        previous_seat=seats[index - 1] if index > 0 else None,
-        next_seat=seats[index + 1] if index + 1 < len(seats) else None,
-        canonical=f"{results.site.info.base_url}{seat.seat.slug}/", embed_code=embed_snippet(results, seat),
-        **_page_globals(page, assets))
+def _rank(rank: int, n: int, words: str, complete: bool, area: str) -> str:
+    text = words.capitalize() if rank == 1 else f"{ordinal(rank)} {words}"
+    if not complete:
+        return f"{text} of the {n} declared so far"
+    return f"{text} in {area}" if rank == 1 else f"{text} of {n}"
 
 
-def page_dates(results: Results) -> dict[str, str]:
-    """Return each page's last-modified date, from the content and never the clock.
-
-    A seat's date is its `updated`, else the day it was declared, else the site's `updated`, else
-    polling day; the overview ('' key) takes the latest of them all.
-    """
-    info = results.site.info
-    fallback = info.updated or info.polling_day
-    dates = {}
-    for s in results.seats:
+def page_dates(site: SiteInfo, seats: tuple[SeatResult, ...]) -> tuple[tuple[str, str], ...]:
+    """Return each page's last-modified date, from the content and never the clock: a seat's
+    `updated`, else the day it was declared, else the site's `updated`, else polling day; the
+    overview ('' first) the latest of them all."""
+    fallback = site.updated or site.polling_day
+    dates = []
+    for s in seats:
         facts = s.seat.facts
         declared = facts.declared_at.date() if facts.declared_at else None
-        dates[s.seat.slug] = facts.updated or declared or fallback
-    dates[""] = max([fallback, *dates.values()])
-    return {key: day.isoformat() for key, day in dates.items()}
+        dates.append((s.seat.slug, facts.updated or declared or fallback))
+    overview = max([fallback, *(day for _, day in dates)])
+    return (("", overview.isoformat()),) + tuple((slug, day.isoformat()) for slug, day in dates)
 
 
-class RenderMemo:
-    """What rendering can reuse from one build to the next (the preview keeps one)."""
+# --- contexts -------------------------------------------------------------------------------------
 
-    def __init__(self, cache: Optional[Path] = None) -> None:
-        from sitegen.site.cards import Cards
-        self.markdown = Blurbs(cache / "markdown" if cache else None)
-        self.cards = Cards(cache / "cards" if cache else None)
-        self.records: dict = {}    # slug -> (SeatResult, its results.json record, its results.csv rows)
-        self.fragments: dict = {}  # (kind, slug) -> (what it was made from, the Markup)
+@dataclass(frozen=True)
+class Neighbour:
+    """A seat next to this one in the list, linked from its page."""
+
+    slug: str
+    name: str
 
 
-def overview_fragments(results: Results, env: Environment, hexes: Optional[HexMap],
-                       memo: RenderMemo) -> tuple[list[Markup], list[Markup]]:
-    """Return the overview's table rows and map tiles, one per seat, reusing unchanged ones."""
-    parties = results.site.parties
-    parts: Any = None
+@dataclass(frozen=True)
+class SeatPage:
+    """Everything a constituency page shows."""
 
-    def made(kind: str, slug: str, key: tuple, make: Callable[[Any], Markup]) -> Markup:
-        nonlocal parts
-        remembered = memo.fragments.get((kind, slug))
-        # the same seat result and parties objects (kept alive here), and equal tile geometry
-        if remembered is not None and all(a is b for a, b in zip(remembered[0][:2], key[:2])) \
-                and remembered[0][2:] == key[2:]:
-            return remembered[1]
-        if parts is None:
-            parts = env.get_template("_overview_parts.html").make_module({"parties": parties})
-        markup = make(parts)
-        memo.fragments[(kind, slug)] = (key, markup)
-        return markup
+    site: SiteInfo
+    parties: Parties
+    seat: SeatResult
+    blurb: Optional[str]             # Markdown: the result's story once declared, until then the other
+    previous: Optional[Neighbour]
+    next: Optional[Neighbour]
+    ranks: tuple[str, ...]
+    poll_seconds: int
 
-    def href(slug: str) -> str:
-        return relative_url(slug + "/", "index.html")
 
-    rows = [made("row", s.seat.slug, (s, parties), lambda p, s=s: p.seat_row(s, href(s.seat.slug)))
-            for s in results.seats]
-    tiles = [made("tile", t.seat.seat.slug, (t.seat, parties, t.points, t.lines),
-                  lambda p, t=t: p.map_tile(t, href(t.seat.seat.slug)))
-             for t in (hexes.tiles if hexes else ())]
-    return rows, tiles
+@dataclass(frozen=True)
+class OverviewPage:
+    """Everything the overview shows."""
+
+    site: SiteInfo
+    parties: Parties
+    night: Night
+    county: County
+    blurb: Optional[str]
+
+
+@dataclass(frozen=True)
+class SeatEmbed:
+    """A seat's card for other sites' articles."""
+
+    site: SiteInfo
+    parties: Parties
+    seat: SeatResult
+
+
+@dataclass(frozen=True)
+class AreaEmbed:
+    """The area's map and tally for other sites' articles."""
+
+    site: SiteInfo
+    parties: Parties
+    night: Night
+
+
+@dataclass(frozen=True)
+class MovedPage:
+    """The page left at a renamed seat's old address (or its embed's)."""
+
+    site: SiteInfo
+    name: str
+    target: str
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One declaration in feed.xml."""
+
+    seat: SeatResult
+    updated: str
+
+
+@dataclass(frozen=True)
+class Feed:
+    """feed.xml: the declarations, newest first."""
+
+    site: SiteInfo
+    parties: Parties
+    entries: tuple[FeedEntry, ...]
+    declared: int
+    total: int
+    updated: str
 
 
 def _moment(seat: SeatResult, fallback: date) -> str:
@@ -167,45 +228,138 @@ def _moment(seat: SeatResult, fallback: date) -> str:
     return f"{(facts.updated or fallback).isoformat()}T00:00:00Z"
 
 
-def render_feed(results: Results, env: Environment, memo: RenderMemo) -> str:
-    """Return feed.xml: an Atom entry per declared seat, newest first (then by name), dated from
-    the content, never the clock. An entry is rendered once per seat result (the preview's memo)."""
-    info, parties = results.site.info, results.site.parties
-    fallback = info.updated or info.polling_day
-    declared = sorted((s for s in results.seats if s.is_declared), key=lambda s: s.seat.facts.name)
-    # declared_at when known; a seat without it sorts by its day, after timed seats of that day
-    declared.sort(key=lambda s: (s.seat.facts.declared_at.astimezone(timezone.utc).isoformat()
-                                 if s.seat.facts.declared_at else _moment(s, fallback)[:10]), reverse=True)
-    parts: Any = None
-    entries, stamps = [], []
-    for seat in declared:
-        stamp = _moment(seat, fallback)
-        stamps.append(stamp)
-        key = (seat, parties, info, stamp)
-        remembered = memo.fragments.get(("feed", seat.seat.slug))
-        if remembered is not None and all(a is b for a, b in zip(remembered[0][:3], key[:3])) \
-                and remembered[0][3] == stamp:
-            entries.append(remembered[1])
-            continue
-        if parts is None:
-            parts = env.get_template("_feed_parts.xml").make_module({"site": info, "parties": parties})
-        entry = parts.entry(seat, stamp)
-        memo.fragments[("feed", seat.seat.slug)] = (key, entry)
-        entries.append(entry)
-    updated = max(stamps, key=_instant) if stamps else f"{fallback.isoformat()}T00:00:00Z"
-    return env.get_template("feed.xml").render(results=results, site=info, entries=entries, updated=updated)
-
-
 def _instant(stamp: str) -> datetime:
     return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
 
-def embed_path(seat: Optional[SeatResult]) -> str:
-    """Return the output file of a seat's embeddable card, or (None) the county's."""
-    return f"{seat.seat.slug}/embed/index.html" if seat else "embed/index.html"
+def feed_of(site: SiteInfo, parties: Parties, seats: tuple[SeatResult, ...]) -> Feed:
+    """Return feed.xml's context: an entry per declared seat, newest first (then by name), dated
+    from the content, never the clock."""
+    fallback = site.updated or site.polling_day
+    declared = sorted((s for s in seats if s.is_declared), key=lambda s: s.seat.facts.name)
+    # declared_at when known; a seat without it sorts by its day, after timed seats of that day
+    declared.sort(key=lambda s: (s.seat.facts.declared_at.astimezone(timezone.utc).isoformat()
+                                 if s.seat.facts.declared_at else _moment(s, fallback)[:10]), reverse=True)
+    entries = tuple(FeedEntry(s, _moment(s, fallback)) for s in declared)
+    updated = max((e.updated for e in entries), key=_instant) if entries else f"{fallback.isoformat()}T00:00:00Z"
+    return Feed(site, parties, entries, len(declared), len(seats), updated)
 
 
-def embed_height(seat: Optional[SeatResult], results: Results) -> int:
+# --- rendering ------------------------------------------------------------------------------------
+
+class Renderer:
+    """What every renderer may use besides its context: the templates, the static files, and the
+    caches of converted Markdown, drawn cards and rendered fragments (pure functions of what they
+    are given, kept between builds)."""
+
+    def __init__(self, env: Environment, assets: dict[str, Asset], markdown: Blurbs, cards: Cards,
+                 memo: Optional[Memo] = None):
+        self.env, self.assets, self.markdown, self.cards = env, assets, markdown, cards
+        self.memo = memo if memo is not None else Memo()
+
+    def globals(self, page: str) -> dict[str, Any]:
+        """Return what every template gets for linking: its own path, relurl() and asset()."""
+        return {"page_path": page,
+                "relurl": lambda target: relative_url(target, page),
+                "asset": lambda name: relative_url(self.assets[name].output, page)}
+
+    def render(self, template: str, page: str, **values: Any) -> str:
+        return self.env.get_template(template).render(**values, **self.globals(page))
+
+
+def live_states(seats: tuple[SeatResult, ...]) -> str:
+    """Return the states a page shows, for live.js: 'amber-valley:d bolsover:a'."""
+    return " ".join(f"{s.seat.slug}:{s.status[0]}" for s in seats)
+
+
+def live_every(poll_seconds: int) -> Optional[int]:
+    """Return the polling interval a page names for live.js, when it is not its default."""
+    return None if poll_seconds == POLL_SECONDS else poll_seconds
+
+
+def render_seat_page(r: Renderer, page: str, context: SeatPage) -> str:
+    """Return one constituency page."""
+    seat, site = context.seat, context.site
+    bars = share_bars(seat)
+    return r.render(
+        "constituency.html", page, page_context=context, seat=seat, facts=seat.seat.facts, site=site,
+        parties=context.parties, bars=bars, chart_height=chart_height(bars), change_bars=change_bars(seat),
+        blurb=r.markdown(context.blurb), previous_seat=context.previous, next_seat=context.next,
+        canonical=f"{site.base_url}{seat.seat.slug}/", live=live_states((seat,)),
+        live_every=live_every(context.poll_seconds), embed_code=embed_snippet(site, seat, None))
+
+
+def render_overview(r: Renderer, page: str, context: OverviewPage) -> str:
+    """Return the area's overview page."""
+    site, parties, night = context.site, context.parties, context.night
+    hexes = hex_map(night.seats)
+    seat_rows, map_tiles = overview_fragments(r, parties, night.seats, hexes)
+    title = headline(night, parties)
+    return r.render(
+        "overview.html", page, night=night, site=site, parties=parties, blurb=r.markdown(context.blurb),
+        canonical=site.base_url, map=hexes, seat_rows=seat_rows, map_tiles=map_tiles, county=context.county,
+        headline=title, updated=last_updated(night, site), live=live_states(night.seats),
+        live_every=live_every(poll_seconds(night)), embed_code=embed_snippet(site, None, title),
+        county_bars=county_bars(context.county),
+        seat_bars=seat_bars(night.tally, night.total, f"Before: {site.previous_election}",
+                            f"After: {site.polling_day.year}"))
+
+
+class _Parts:
+    """The per-seat fragments of a page (the overview's table rows, the map's tiles), each rendered
+    again only when its seat's result, the parties or the tile's geometry changed."""
+
+    def __init__(self, r: Renderer, parties: Parties, page: str):
+        self.r, self.parties, self.page = r, parties, page
+        self._module: Any = None
+
+    def made(self, kind: str, slug: str, inputs: tuple, make: Callable[[Any], Markup]) -> Markup:
+        def render() -> Markup:
+            if self._module is None:
+                self._module = self.r.env.get_template("_overview_parts.html").make_module({"parties": self.parties})
+            return make(self._module)
+        return self.r.memo.get((kind, self.page, slug), (*inputs, self.parties), render)
+
+    def tiles(self, hexes: Optional[HexMap], new_tab: bool = False) -> list[Markup]:
+        return [self.made("tile", t.seat.seat.slug, (t.seat, t.points, t.lines),
+                          lambda p, t=t: p.map_tile(t, relative_url(t.seat.seat.slug + "/", self.page), new_tab))
+                for t in (hexes.tiles if hexes else ())]
+
+
+def overview_fragments(r: Renderer, parties: Parties, seats: tuple[SeatResult, ...],
+                       hexes: Optional[HexMap]) -> tuple[list[Markup], list[Markup]]:
+    """Return the overview's table rows and map tiles, one per seat, reused while unchanged."""
+    parts = _Parts(r, parties, "index.html")
+    rows = [parts.made("row", s.seat.slug, (s,), lambda p, s=s: p.seat_row(s, relative_url(s.seat.slug + "/",
+                                                                                          "index.html")))
+            for s in seats]
+    return rows, parts.tiles(hexes)
+
+
+def render_moved(r: Renderer, page: str, context: MovedPage) -> str:
+    """Return the page left at an old address of a renamed constituency (or of its embed),
+    sending readers on."""
+    return r.render("moved.html", page, site=context.site, name=context.name, target=context.target)
+
+
+def render_feed(r: Renderer, page: str, context: Feed) -> str:
+    """Return feed.xml: an Atom entry per declared seat, each rendered once per seat result."""
+    parts: Any = None
+
+    def entry(e: FeedEntry) -> Markup:
+        def make() -> Markup:
+            nonlocal parts
+            if parts is None:
+                parts = r.env.get_template("_feed_parts.xml").make_module({"site": context.site,
+                                                                           "parties": context.parties})
+            return parts.entry(e.seat, e.updated)
+        return r.memo.get(("feed", e.seat.seat.slug), (e.seat, context.parties, context.site, e.updated), make)
+    return r.env.get_template("feed.xml").render(
+        site=context.site, entries=[entry(e) for e in context.entries], updated=context.updated,
+        declared=context.declared, total=context.total)
+
+
+def embed_height(seat: Optional[SeatResult]) -> int:
     """Return the frame height (px) the embed snippet gives, for hosts that run no script: the
     card's height at 320 px wide, so that nothing is cut off (a script fits it exactly)."""
     if seat is None:
@@ -215,29 +369,32 @@ def embed_height(seat: Optional[SeatResult], results: Results) -> int:
     return 240 + 30 * len(seat.candidates)
 
 
-def render_embed(results: Results, seat: Optional[SeatResult], env: Environment,
-                 assets: dict[str, Asset]) -> str:
-    """Return a compact result card for an <iframe> in an article: one seat's, or (None) the
-    county's map and tally. No site chrome; links open the full page in a new tab."""
-    page = embed_path(seat)
-    hexes = hex_map(results) if seat is None else None
-    return env.get_template("embed.html").render(
-        results=results, seat=seat, site=results.site.info, parties=results.site.parties,
-        map=hexes, headline=headline(results), bars=share_bars(seat) if seat else None,
-        canonical=f"{results.site.info.base_url}{seat.seat.slug + '/' if seat else ''}",
-        **_page_globals(page, assets))
+def render_seat_embed(r: Renderer, page: str, context: SeatEmbed) -> str:
+    """Return a compact result card for an <iframe> in an article: no site chrome; links open the
+    full page in a new tab."""
+    seat, site = context.seat, context.site
+    return r.render("embed.html", page, seat=seat, site=site, parties=context.parties, map=None, map_tiles=(),
+                    night=None, headline=None, bars=share_bars(seat), canonical=f"{site.base_url}{seat.seat.slug}/")
 
 
-def embed_snippet(results: Results, seat: Optional[SeatResult]) -> str:
+def render_area_embed(r: Renderer, page: str, context: AreaEmbed) -> str:
+    """Return the area's map and tally as a card for an <iframe> in an article."""
+    night, site = context.night, context.site
+    hexes = hex_map(night.seats)
+    return r.render("embed.html", page, seat=None, site=site, parties=context.parties, map=hexes,
+                    map_tiles=_Parts(r, context.parties, page).tiles(hexes, new_tab=True), night=night,
+                    headline=headline(night, context.parties), bars=None, canonical=site.base_url)
+
+
+def embed_snippet(site: SiteInfo, seat: Optional[SeatResult], headline: Optional[str]) -> str:
     """Return the HTML a newsroom copies into an article to show the card: the frame, and a few
     lines that fit its height to the card (the card says its height, from the site's own origin)."""
-    base = results.site.info.base_url
+    base = site.base_url
     origin = "/".join(base.split("/")[:3])
     where = f"{seat.seat.slug}/" if seat else ""
-    title = (f"{seat.seat.facts.name}: {seat.label}" if seat else headline(results)) + f" – {results.site.info.title}"
+    title = (f"{seat.seat.facts.name}: {seat.label}" if seat else str(headline)) + f" – {site.title}"
     return (f'<iframe src="{escape(base + where)}embed/" title="{escape(title)}" width="100%" '
-            f'height="{embed_height(seat, results)}" style="border:0;width:100%;max-width:700px" loading="lazy">'
+            f'height="{embed_height(seat)}" style="border:0;width:100%;max-width:700px" loading="lazy">'
             f'</iframe>\n<script>addEventListener("message",function(e){{if(e.origin!=={json.dumps(origin)}||!e.data||'
             f'e.data.type!=="sitegen:height")return;document.querySelectorAll("iframe").forEach(function(f){{'
             f'if(f.contentWindow===e.source)f.style.height=e.data.height+"px"}})}});</script>')
-

@@ -1,27 +1,27 @@
 """The route table: every file the site publishes, and nothing else.
 
-Each route names its output path, how it is rendered, and what it is made from (`inputs`): two
-builds whose routes have equal inputs, and the same site-wide inputs (site.yml, parties.yml,
-templates and static files), give that file the same bytes. The preview re-renders a route only
-when its inputs changed; the build shares routes out between cores by `cost` and `together`; the
-post-render check finds the pages, the seat pages and the data files here. To publish a new file,
-add its route below.
+Each route names its output path, its renderer, and its context: the frozen value the renderer
+is given, and nothing else besides the templates, static files and code. So two builds that give
+a route equal contexts give it the same bytes, and the preview renders a route again exactly when
+its context differs from the last build's (or the templates, static files or code changed): the
+context is the route's dependency, with no second list to keep in step. The build shares routes
+out between cores by `cost` and `together`; the post-render check finds the pages, the seat pages
+and the data files here. To publish a new file, add its route below with the context it needs.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, NamedTuple, Optional, Union
 
-from jinja2 import Environment
-from markupsafe import Markup
-
-from sitegen.site.assets import Asset
-from sitegen.site.cards import favicon_ico, overview_card_data, seat_card_data, touch_icon
-from sitegen.results import Results, SeatResult
-from sitegen.site.data import (hexjson_name, render_county_csv, render_hexjson, render_results_csv, render_results_json,
-                     render_status)
-from sitegen.site.pages import (RenderMemo, embed_path, headline, page_dates, render_constituency, render_embed, render_feed,
-                     render_moved, render_overview, seat_path)
+from sitegen.content.model import SiteInfo
+from sitegen.results import Results
+from sitegen.site.cards import OverviewCard, SeatCard, favicon_ico, overview_card, seat_card, touch_icon
+from sitegen.site.data import (ResultsData, hexjson_name, render_county_csv, render_hexjson, render_results_csv,
+                               render_results_json, render_status, seat_states, tiles_of)
+from sitegen.site.pages import (AreaEmbed, MovedPage, Neighbour, OverviewPage, Renderer, SeatEmbed, SeatPage,
+                                embed_path, feed_of, page_dates, poll_seconds, rank_phrases, render_area_embed,
+                                render_feed, render_moved, render_overview, render_seat_embed, render_seat_page,
+                                seat_path)
 
 Body = Union[str, bytes]
 
@@ -36,27 +36,20 @@ DATA = "data"              # a data file for readers and machines
 ASSET = "asset"            # a static file, published under its content hash
 IMAGE = "image"            # a drawn image: share cards and icons
 
+Render = Callable[[Renderer, str, Any], Body]
 
-@dataclass(frozen=True)
-class Route:
-    """One output file of the site."""
 
-    path: str                      # where it is written in dist/
-    render: Callable[[], Body]     # makes its bytes (or text, written as UTF-8)
-    inputs: Any                    # what it is made from besides the site-wide inputs
+class Route(NamedTuple):
+    """One output file of the site: render(renderer, path, context) makes its bytes (or text,
+    written as UTF-8)."""
+
+    path: str
+    render: Render
+    context: Any
     kind: str = PAGE
     seat: Optional[str] = None     # a constituency's page: its slug
     cost: int = 1                  # about how many seat pages' work it is to render
     together: str = ""             # routes that share work (same non-empty key) render in one piece
-
-
-def _neighbour(seat: Optional[SeatResult]) -> Optional[tuple[str, str]]:
-    return (seat.seat.slug, seat.seat.facts.name) if seat else None
-
-
-def _tile(seat: SeatResult) -> tuple:
-    facts = seat.seat.facts
-    return seat.seat.slug, facts.hex, facts.name, seat.status, seat.winner.party if seat.winner else None
 
 
 def site_path(base_url: str) -> str:
@@ -65,71 +58,99 @@ def site_path(base_url: str) -> str:
     return "/" + base_url.split("://", 1)[-1].partition("/")[2]
 
 
-def _state(seat: SeatResult) -> tuple:
-    return seat.seat.slug, seat.seat.facts.name, seat.status, seat.label, seat.seat.facts.declared_at
+@dataclass(frozen=True)
+class NotFound:
+    """404.html: served at any address, so it links home by the site's own path."""
+
+    site: SiteInfo
+    home: str
 
 
-def route_table(results: Results, env: Environment, assets: dict[str, Asset], memo: RenderMemo) -> dict[str, Route]:
-    """Return every output of the site by path, in a stable order."""
-    info, seats, county = results.site.info, results.seats, results.county
-    declared = len(county.seats)
-    # A seat's figures follow from its facts and the parties (site-wide); its blurb shows on its page only.
-    facts = tuple((s.seat.slug, s.seat.facts) for s in seats)
-    table = [Route(OVERVIEW, lambda: render_overview(results, env, assets, memo), (results.site.overview, facts),
-                   cost=50)]
+@dataclass(frozen=True)
+class Sitemap:
+    """sitemap.xml: every page's address and last-modified day."""
+
+    site: SiteInfo
+    dates: tuple[tuple[str, str], ...]  # ('' for the overview, then each seat's slug) and the day
+
+
+def render_not_found(r: Renderer, page: str, context: NotFound) -> str:
+    css = r.assets["style.css"].data.decode("utf-8") if "style.css" in r.assets else ""
+    from markupsafe import Markup
+    return r.env.get_template("404.html").render(site=context.site, inline_css=Markup(css), home=context.home)
+
+
+def render_sitemap(r: Renderer, page: str, context: Sitemap) -> str:
+    return r.env.get_template("sitemap.xml").render(site=context.site, home=context.dates[0][1],
+                                                    pages=context.dates[1:])
+
+
+def render_robots(r: Renderer, page: str, base_url: str) -> str:
+    return f"User-agent: *\nAllow: /\nSitemap: {base_url}sitemap.xml\n"
+
+
+def render_seat_card(r: Renderer, page: str, card: SeatCard) -> bytes:
+    return r.cards.seat(card)
+
+
+def render_overview_card(r: Renderer, page: str, card: OverviewCard) -> bytes:
+    return r.cards.overview(card)
+
+
+def render_icon(r: Renderer, page: str, draw: Callable[[], bytes]) -> bytes:
+    return draw()
+
+
+def render_asset(r: Renderer, page: str, name: str) -> bytes:
+    return r.assets[name].data
+
+
+def route_table(results: Results, asset_names: dict[str, str]) -> dict[str, Route]:
+    """Return every output of the site by path, in a stable order. `asset_names` maps each static
+    file to the path it is published under."""
+    content, seats = results.content, results.seats
+    info, parties = content.info, content.parties
+    night, county = results.night, results.county
+    table = [Route(OVERVIEW, render_overview, OverviewPage(info, parties, night, county, content.overview), cost=50)]
     for i, seat in enumerate(seats):
         before, after = (seats[i - 1] if i else None), (seats[i + 1] if i + 1 < len(seats) else None)
-        table.append(Route(
-            seat_path(seat), lambda i=i: render_constituency(results, i, env, assets, memo.markdown),
-            # the page names its neighbours and says where the seat ranks among those declared
-            (seat.seat, _neighbour(before), _neighbour(after), county.ranks.get(seat.seat.slug),
-             declared if seat.is_declared else None, declared == len(seats)),
-            seat=seat.seat.slug))
-    # A renamed seat's old addresses keep working: a small page at each sends readers on.
-    # (and so do embeds already placed in articles)
-    table += [Route(f"{old}/{part}index.html",
-                    lambda seat=seat, old=old, part=part: render_moved(results, seat, old, env, assets, part),
-                    (old, seat.seat.slug, seat.seat.facts.name))
+        slug = seat.seat.slug
+        table.append(Route(seat_path(slug), render_seat_page, SeatPage(
+            info, parties, seat, content.blurbs[slug].shown(seat.is_declared),
+            Neighbour(before.seat.slug, before.seat.facts.name) if before else None,
+            Neighbour(after.seat.slug, after.seat.facts.name) if after else None,
+            rank_phrases(results, seat) if seat.is_declared else (), poll_seconds(night)), seat=slug))
+    # A renamed seat's old addresses keep working: a small page at each sends readers on
+    # (and so do embeds already placed in articles).
+    table += [Route(f"{old}/{part}index.html", render_moved, MovedPage(info, seat.seat.facts.name,
+                                                                        f"{seat.seat.slug}/{part}"))
               for seat in seats for old in seat.seat.facts.old_slugs for part in ("", "embed/")]
-    css = assets["style.css"].data.decode("utf-8") if "style.css" in assets else ""
+    data = ResultsData(info, parties, seats, results.tally, county)
     table += [
-        Route("404.html", lambda: env.get_template("404.html").render(site=info, inline_css=Markup(css),
-                                                                       home=site_path(info.base_url)), (),
-              kind=ANYWHERE_PAGE),
-        Route("sitemap.xml", lambda: env.get_template("sitemap.xml").render(
-            results=results, site=info, lastmod=page_dates(results)),
-            tuple((s.seat.slug, s.seat.facts.name, s.seat.facts.updated, s.seat.facts.declared_at) for s in seats),
-            kind=DATA),
-        Route("robots.txt", lambda: f"User-agent: *\nAllow: /\nSitemap: {info.base_url}sitemap.xml\n", (),
-              kind=DATA),
-        Route(RESULTS_JSON, lambda: render_results_json(results, memo.records), facts, kind=DATA, cost=10,
-              together="records"),
-        Route(RESULTS_CSV, lambda: render_results_csv(results, memo.records), facts, kind=DATA, cost=10,
-              together="records"),
-        Route("county.csv", lambda: render_county_csv(results), facts, kind=DATA),
+        Route("404.html", render_not_found, NotFound(info, site_path(info.base_url)), kind=ANYWHERE_PAGE),
+        Route("sitemap.xml", render_sitemap, Sitemap(info, page_dates(info, seats)), kind=DATA),
+        Route("robots.txt", render_robots, info.base_url, kind=DATA),
+        Route(RESULTS_JSON, render_results_json, data, kind=DATA, cost=10, together="records"),
+        Route(RESULTS_CSV, render_results_csv, data, kind=DATA, cost=10, together="records"),
+        Route("county.csv", render_county_csv, data, kind=DATA),
         # election night: what open pages poll for news, and the declarations as a feed
-        Route(STATUS, lambda: render_status(results), tuple(_state(s) for s in seats), kind=DATA),
-        Route(FEED, lambda: render_feed(results, env, memo), facts, kind=DATA),
+        Route(STATUS, render_status, seat_states(seats), kind=DATA),
+        Route(FEED, render_feed, feed_of(info, parties, seats), kind=DATA),
     ]
     if any(s.seat.facts.hex for s in seats):
-        table.append(Route(hexjson_name(info.area), lambda: render_hexjson(results),
-                           tuple(_tile(s) for s in seats), kind=DATA))
+        table.append(Route(hexjson_name(info.area), render_hexjson, tiles_of(seats), kind=DATA))
     # Results that travel: a share card per page (og:image), an embeddable card per seat and for
-    # the county; and the icons browsers and phones ask for by name.
-    cards, title, election = memo.cards, info.title, info.election
+    # the area; and the icons browsers and phones ask for by name.
     for seat in seats:
-        card = seat_card_data(seat, title, election)
-        table.append(Route(f"{seat.seat.slug}/{SHARE_IMAGE}", lambda card=card: cards.seat(card), card, kind=IMAGE,
-                           cost=8))
-        table.append(Route(embed_path(seat), lambda seat=seat: render_embed(results, seat, env, assets),
-                           (seat.seat.facts, seat.status), cost=1))
-    overview_card = overview_card_data(results, headline(results))
+        table.append(Route(f"{seat.seat.slug}/{SHARE_IMAGE}", render_seat_card,
+                           seat_card(seat, parties, info.title, info.election), kind=IMAGE, cost=8))
+        table.append(Route(embed_path(seat.seat.slug), render_seat_embed, SeatEmbed(info, parties, seat)))
     table += [
-        Route(SHARE_IMAGE, lambda: cards.overview(overview_card), overview_card, kind=IMAGE, cost=12),
-        Route(embed_path(None), lambda: render_embed(results, None, env, assets),
-              (tuple(_tile(s) for s in seats), results.tally), cost=5),
-        Route("apple-touch-icon.png", touch_icon, (), kind=IMAGE),
-        Route("favicon.ico", favicon_ico, (), kind=IMAGE),
+        Route(SHARE_IMAGE, render_overview_card, overview_card(night, county, parties, info.title, info.election),
+              kind=IMAGE, cost=12),
+        Route(embed_path(None), render_area_embed, AreaEmbed(info, parties, night), cost=5),
+        Route("apple-touch-icon.png", render_icon, touch_icon, kind=IMAGE),
+        Route("favicon.ico", render_icon, favicon_ico, kind=IMAGE),
     ]
-    table += [Route(asset.output, lambda asset=asset: asset.data, (), kind=ASSET) for asset in assets.values()]
+    table += [Route(output, render_asset, name, kind=ASSET) for name, output in asset_names.items()]
     return {route.path: route for route in table}
