@@ -20,7 +20,7 @@ from sitegen.config import Paths
 from sitegen.errors import ContentError
 from sitegen.preview.server import Preview, allowed_hosts, render_error_page, resolve_request
 from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
-from tests.conftest import PROJECT, edit, parse
+from tests.conftest import PROJECT, edit, parse, read_tree
 
 SEAT = "content/constituencies/erewash.yml"
 
@@ -373,3 +373,61 @@ def test_a_new_unfinished_seat_and_a_warning_in_open_tabs(server) -> None:
             "describe the result")
         browser.close()
     assert process.poll() is None
+
+
+@pytest.mark.parametrize("first", ["yml", "md"])
+def test_renaming_a_seats_files_one_at_a_time_keeps_serving_and_recovers(project: Paths, first: str) -> None:
+    """Either file of a seat renamed first: the preview keeps serving every page, shows the
+    problem while the pair is split, and is whole again once both are renamed."""
+    preview = Preview(project, io.StringIO(), io.StringIO())
+    assert preview.rebuild()
+    folder = project.content / "constituencies"
+    second = "md" if first == "yml" else "yml"
+    (folder / f"bolsover.{first}").rename(folder / f"bolsover-new.{first}")
+    assert preview.rebuild(["rename"], {folder / f"bolsover.{first}", folder / f"bolsover-new.{first}"})
+    status, _, body = call(preview, "/erewash/")
+    problems = parse(body).find("aside", id="sitegen-problems")
+    assert status == "200 OK" and problems is not None
+    orphan = "bolsover.md" if first == "yml" else "bolsover-new.md"
+    assert [li.get_text() for li in problems.find("ol").find_all("li")] == [
+        f"content/constituencies/{orphan}:1: blurb has no matching {orphan[:-3]}.yml "
+        f"({'bolsover-new' if first == 'yml' else 'bolsover'}.yml has no blurb: if one of the two was renamed, "
+        "give both the same name)"]
+    (folder / f"bolsover.{second}").rename(folder / f"bolsover-new.{second}")
+    assert preview.rebuild(["rename"], {folder / f"bolsover.{second}", folder / f"bolsover-new.{second}"})
+    status, _, body = call(preview, "/bolsover-new/")
+    assert status == "200 OK" and parse(body).find("aside", id="sitegen-problems") is None
+    assert "Natalie Fleet" in parse(body).find("p", class_="lead").get_text()
+    assert call(preview, "/bolsover/")[0] == "404 Not Found" and not (project.dist / "bolsover").exists()
+
+
+def test_the_seats_folder_moved_out_and_back_in(project: Paths, tmp_path: Path) -> None:
+    preview = Preview(project, io.StringIO(), io.StringIO())
+    assert preview.rebuild()
+    folder = project.content / "constituencies"
+    folder.rename(tmp_path / "away")
+    assert not preview.rebuild(["moved"], None)
+    status, _, body = call(preview, "/erewash/")  # the last good page, with what is wrong
+    assert status == "200 OK" and "no constituency files found" in parse(body).find("aside").get_text()
+    (tmp_path / "away").rename(folder)
+    assert preview.rebuild(["moved back"], None)
+    assert call(preview, "/erewash/")[0] == "200 OK" and preview.errors == []
+
+
+def test_a_storm_of_saves_ends_equal_to_a_full_build(project: Paths, tmp_path: Path) -> None:
+    """Fifty saves as fast as they come, a rebuild after every few: the last one leaves dist/ as a
+    build from nothing would."""
+    from sitegen.engine import build
+    preview = Preview(project, io.StringIO(), io.StringIO())
+    assert preview.rebuild()
+    seat = project.content / "constituencies" / "erewash.yml"
+    text = seat.read_text()
+    for i in range(50):
+        seat.write_text(text.replace("votes: 17224", f"votes: {17224 + i}", 1)
+                        .replace("valid_votes: 43006", f"valid_votes: {43006 + i}", 1))
+        if i % 7 == 0:
+            preview.rebuild(["save"], {seat})
+    preview.rebuild(["save"], {seat})
+    fresh = project._replace(dist=tmp_path / "fresh", cache=None)
+    build(fresh)
+    assert read_tree(project.dist) == read_tree(fresh.dist)

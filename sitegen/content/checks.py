@@ -42,13 +42,16 @@ def validate(raw: RawContent, memo: Optional[Memo] = None,
         errors.extend(found)
         if seat is not None:
             seats.append(seat)
-    errors.extend(_check_across_files(raw, seats))
+    errors.extend(_check_blurbs(raw) + _check_seats_together(raw, seats))
     if errors and held is not None and all(_in_a_seat_file(e, raw) for e in errors):
+        # a seat with a mistake stands as it last built; one whose facts file is gone (deleted, or
+        # renamed with its blurb not yet) is gone
         broken = {_seat_of(e.path) for e in errors}
         seats = [seat for seat in seats if seat.slug not in broken]
-        seats += [stand_ins[slug] for slug in sorted(broken) if stand_ins and slug in stand_ins]
+        seats += [stand_ins[slug] for slug in sorted(broken)
+                  if stand_ins and slug in stand_ins and slug in raw.facts_files]
         held.extend(sorted(errors))
-        errors = _check_across_files(raw, seats) if seats else []
+        errors = _check_seats_together(raw, seats)
     if errors:
         raise ContentErrors(errors)
     assert info is not None and parties is not None
@@ -347,8 +350,8 @@ def _check_previous(facts: ConstituencyFacts, add: Any, parties: dict[str, Party
                 f"{top!r} has {max(best_party, best_person):,}")
 
 
-def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[ContentError]:
-    """Return the errors that involve more than one file."""
+def _check_blurbs(raw: RawContent) -> list[ContentError]:
+    """Return an error for each blurb without its seat's facts file."""
     errors = []
     for slug, blurb in sorted(raw.awaited_blurbs.items()):
         if slug not in raw.facts_files:
@@ -364,11 +367,22 @@ def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[Cont
             else:
                 hint = f" (did you mean {close[0] + '.md'!r}?)" if close else ""
             errors.append(ContentError(blurb.path, 1, 0, f"blurb has no matching {slug}.yml{hint}"))
+    return errors
+
+
+def _check_seats_together(raw: RawContent, seats: list[Constituency]) -> list[ContentError]:
+    """Return the errors between seats: two with one name, an old address taken twice, two seats on
+    one tile."""
+    errors = []
+
+    def where(seat: Constituency, loc: tuple) -> tuple[int, int]:
+        file = raw.constituencies.get(seat.slug)  # (a seat standing as it last built has no file now)
+        return file.marks.find(loc) if file is not None else (0, 0)
     names: dict[str, Constituency] = {}
     for seat in seats:
         key = seat.facts.name.casefold()
         if key in names:
-            line, col = raw.constituencies[seat.slug].marks.find(("name",))
+            line, col = where(seat, ("name",))
             errors.append(ContentError(seat.path, line, col, f"name: {seat.facts.name!r} is also the "
                                        f"name of {names[key].path}"))
         names.setdefault(key, seat)
@@ -376,7 +390,7 @@ def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[Cont
     moved: dict[str, Constituency] = {}
     for seat in seats:
         for i, old in enumerate(seat.facts.old_slugs):
-            line, col = raw.constituencies[seat.slug].marks.find(("old_slugs", i))
+            line, col = where(seat, ("old_slugs", i))
             if old in current:
                 errors.append(ContentError(seat.path, line, col, f"old_slugs[{i}]: {old!r} is the address of "
                                            f"{current[old].facts.name} now; remove it from this list"))
@@ -388,7 +402,7 @@ def _check_across_files(raw: RawContent, seats: list[Constituency]) -> list[Cont
     for seat in seats:
         hex_ = seat.facts.hex
         if hex_ is not None and (hex_.q, hex_.r) in tiles:
-            line, col = raw.constituencies[seat.slug].marks.find(("hex",))
+            line, col = where(seat, ("hex",))
             errors.append(ContentError(seat.path, line, col, f"hex: q {hex_.q}, r {hex_.r} is already "
                                        f"{tiles[(hex_.q, hex_.r)].facts.name}'s tile; pick a free one"))
         elif hex_ is not None:

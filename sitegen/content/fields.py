@@ -305,39 +305,39 @@ def check(tp: Any, value: Any, problems: list[Problem], loc: Loc = ()) -> Any:
 
     Every problem is found, not only the first: a model checks all its fields, a list all its items.
     """
-    return checker(tp)(value, problems, loc)
+    return field_check(tp)(value, problems, loc)
 
 
-Checker = Callable[[Any, list, Loc], Any]
+FieldCheck = Callable[[Any, list, Loc], Any]
 
 
 @lru_cache(maxsize=None)
-def checker(tp: Any) -> Checker:
+def field_check(tp: Any) -> FieldCheck:
     """Return the function that checks values against `tp`, made once per type."""
     kind, *parts = shape(tp)
     if kind == "optional":
-        inner = checker(parts[0])
+        inner = field_check(parts[0])
         return lambda value, problems, loc: None if value is None else inner(value, problems, loc)
     if kind == "model":
-        return _model_checker(parts[0])
+        return _model_check(parts[0])
     if kind == "list":
-        return _list_checker(checker(parts[0]), parts[1])
+        return _list_check(field_check(parts[0]), parts[1])
     if kind == "dict":
-        return _dict_checker(checker(parts[0]), checker(parts[1]))
-    return _scalar_checker(parts[0])
+        return _dict_check(field_check(parts[0]), field_check(parts[1]))
+    return _scalar_check(parts[0])
 
 
-def _model_checker(model: type) -> Checker:
+def _model_check(model: type) -> FieldCheck:
     fields = model_fields(model)
     known = {f.name for f in fields}
     names = tuple(sorted(known))
-    checkers: list[tuple[str, bool, Checker]] = []
+    checkers: list[tuple[str, bool, FieldCheck]] = []
 
     def check_model(value: Any, problems: list[Problem], loc: Loc) -> Any:
         if not isinstance(value, dict):
             return _problem(problems, WrongType(loc, value, BLOCK))
         if not checkers:  # made on first use, so a model may contain itself
-            checkers.extend((f.name, f.required, checker(f.type)) for f in fields)
+            checkers.extend((f.name, f.required, field_check(f.type)) for f in fields)
         values, ok = {}, True
         for name, required, check_field in checkers:
             if name in value:
@@ -355,7 +355,7 @@ def _model_checker(model: type) -> Checker:
     return check_model
 
 
-def _list_checker(check_item: Checker, accepts: Accepts) -> Checker:
+def _list_check(check_item: FieldCheck, accepts: Accepts) -> FieldCheck:
     def check_list(value: Any, problems: list[Problem], loc: Loc) -> Any:
         if not isinstance(value, list):
             return _problem(problems, WrongType(loc, value, "a list (one '- ' line per item)"))
@@ -366,7 +366,7 @@ def _list_checker(check_item: Checker, accepts: Accepts) -> Checker:
     return check_list
 
 
-def _dict_checker(check_key: Checker, check_value: Checker) -> Checker:
+def _dict_check(check_key: FieldCheck, check_value: FieldCheck) -> FieldCheck:
     def check_dict(value: Any, problems: list[Problem], loc: Loc) -> Any:
         if not isinstance(value, dict):
             return _problem(problems, WrongType(loc, value, BLOCK))
@@ -380,7 +380,7 @@ def _dict_checker(check_key: Checker, check_value: Checker) -> Checker:
     return check_dict
 
 
-def _scalar_checker(accepts: Accepts) -> Checker:
+def _scalar_check(accepts: Accepts) -> FieldCheck:
     kind = accepts.kind
     pattern = re.compile(accepts.pattern) if accepts.pattern is not None else None
     bounded = accepts.ge is not None or accepts.gt is not None or accepts.le is not None
