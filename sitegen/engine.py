@@ -296,8 +296,7 @@ def build(paths: Paths, *, jobs: Optional[int] = None, progress: Progress = lamb
     writing it; DiskProblem when the disk refuses the new site (the old one stays).
     """
     from sitegen.buildcache import input_fingerprint, is_up_to_date, remember_build
-    from sitegen.files import describe_os_error
-    from sitegen.output import MARKER, DiskProblem, OutputLock, Staging, ignoring_interrupts, output_folder, shown_folder
+    from sitegen.output import MARKER, OutputLock, output_folder, shown_folder, write_site
     started = time.perf_counter()
     folder = output_folder(paths)
     shown = shown_folder(paths)
@@ -307,24 +306,8 @@ def build(paths: Paths, *, jobs: Optional[int] = None, progress: Progress = lamb
         if record is not None:
             return Built(None, 0, record["files"], record["warnings"], time.perf_counter() - started)
         site = gather(paths, executor=Executor(jobs), progress=progress)
-        removed = removed_pages(folder, site.files, shown)
+        warnings = [w.format() for w in site.warnings + removed_pages(folder, site.files, shown)]
         progress(STAGES[3])
-        try:
-            staging = Staging(folder)
-        except OSError as exc:
-            raise DiskProblem(f"{shown}: cannot write a new site beside it ({describe_os_error(exc)}); "
-                              "the published site is unchanged") from None
-        try:
-            written = staging.write(site.files)
-            with ignoring_interrupts():  # from the swap on, the build finishes
-                staging.commit()
-                warnings = [w.format() for w in site.warnings + removed]
-                remember_build(paths, fingerprint, warnings, len(site.files), set(site.files) | {MARKER})
-        except OSError as exc:
-            staging.discard()
-            raise DiskProblem(f"{shown}: could not write the new site ({describe_os_error(exc)}); "
-                              "the published site is unchanged") from None
-        except BaseException:
-            staging.discard()
-            raise
+        written = write_site(site.files, folder, shown, then=lambda: remember_build(
+            paths, fingerprint, warnings, len(site.files), set(site.files) | {MARKER}))
     return Built(site, written, len(site.files), warnings, time.perf_counter() - started)

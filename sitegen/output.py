@@ -13,7 +13,7 @@ import os
 import time
 from pathlib import Path, PurePosixPath
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Optional, Union
 
 from sitegen.workers import Threads
 from sitegen.files import describe_os_error
@@ -295,15 +295,28 @@ def _link_if_unchanged(old: Path, target: Path, data: bytes) -> bool:
     return False
 
 
-def write_site(files: Mapping[str, Union[str, bytes]], dist: Path) -> int:
-    """Replace dist/ with exactly `files`; a failure at any point leaves the old dist/ as it was.
-
-    Returns how many files had new bytes (the rest were linked from the old dist/).
-    """
-    staging = Staging(dist)
+def write_site(files: Mapping[str, Union[str, bytes]], dist: Path, shown: Optional[str] = None,
+               then: Callable[[], None] = lambda: None) -> int:
+    """Replace dist/ with exactly `files`: written into a folder beside it, then swapped in; a
+    failure at any point leaves the old dist/ as it was. `then` runs straight after the swap, where
+    Ctrl-C is not heeded (the build records itself there). Returns how many files had new bytes
+    (the rest were linked from the old dist/). Raises DiskProblem, naming the folder as `shown`,
+    when the disk refuses."""
+    shown = shown or f"{dist.name}/"
+    try:
+        staging = Staging(dist)
+    except OSError as exc:
+        raise DiskProblem(f"{shown}: cannot write a new site beside it ({describe_os_error(exc)}); "
+                          "the published site is unchanged") from None
     try:
         written = staging.write(files)
-        staging.commit()
+        with ignoring_interrupts():  # from the swap on, the build finishes
+            staging.commit()
+            then()
+    except OSError as exc:
+        staging.discard()
+        raise DiskProblem(f"{shown}: could not write the new site ({describe_os_error(exc)}); "
+                          "the published site is unchanged") from None
     except BaseException:
         staging.discard()
         raise

@@ -40,12 +40,42 @@ def run(root: Path, *argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def test_there_are_enough_cases() -> None:
-    assert len(BAD) >= 30
+def test_every_case_is_a_different_mistake() -> None:
+    """No two cases pin the same message: each tests something the others do not."""
+    firsts = [expected[0] for _, expected in BAD.values()]
+    assert len(firsts) == len(set(firsts)), [m for m in firsts if firsts.count(m) > 1]
+
+
+@pytest.fixture
+def source_copy(tmp_path: Path) -> Path:
+    """The small fixture's sources, to spoil (no dist/ yet: the check writes nothing anyway)."""
+    return small_project_at(tmp_path / "project")
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
-def test_bad_input_is_reported_and_nothing_is_written(small_project: Path, case: str) -> None:
+def test_bad_input_is_reported_with_its_message(source_copy: Path, case: str) -> None:
+    """What `check` and `build` both run first (engine.gather), on each bad input: every message,
+    exactly, and nothing else."""
+    from sitegen.config import Paths
+    from sitegen.engine import gather
+    from sitegen.errors import ContentErrors
+    from sitegen.workers import Executor
+    change, expected = BAD[case]
+    change(source_copy)
+    with pytest.raises(ContentErrors) as caught:  # on one core: no templates compiled alongside
+        gather(Paths.from_root(source_copy, cache=source_copy / ".cache"), executor=Executor(1))
+    assert [e.format() for e in caught.value.errors] == expected
+    assert SUMMARY.match(caught.value.summary())
+
+
+# A case of each kind of failure, from the command line: the loader, a field, the rules across
+# files, a template, and the post-render check. The rest fail in the same gather (above).
+END_TO_END = ["yaml-unclosed-flow", "type-word-for-number", "file-orphan-blurb", "template-syntax-error",
+              "key-missing-required", "name-mojibake"]
+
+
+@pytest.mark.parametrize("case", END_TO_END)
+def test_bad_input_exits_1_and_nothing_is_written(small_project: Path, case: str) -> None:
     change, expected = BAD[case]
     before = read_tree(small_project / "dist")
     change(small_project)

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from sitegen.engine import Site
-from sitegen.site.markdown import Blurbs, markdown_to_html
+from sitegen.site.markdown import Blurbs
+
+markdown_to_html = Blurbs()  # the converter pages use, without a disk cache
 from sitegen.site.pages import relative_url
 from sitegen.site.filters import format_day, format_number, format_pct, format_signed, text_colour_on
 from tests.conftest import parse

@@ -183,11 +183,6 @@ def removed_html(text: str) -> tuple[int, tuple[str, ...]]:
     return first, tuple(found)
 
 
-def markdown_to_html(text: str) -> Markup:
-    """Return Markdown `text` as sanitised HTML, without any cache."""
-    return Markup(sanitise(Blurbs().convert(text)))
-
-
 def cleaning_warnings(raw: Any) -> list[ContentError]:
     """Return a warning for each blurb with raw HTML that is removed when published."""
     warnings = []
