@@ -101,7 +101,8 @@ def _csv_figures(text: str, header: Optional[list[str]] = None) -> dict[str, lis
 def read_data_files(files: Mapping[str, Body]) -> dict[str, SeatData]:
     """Return every constituency's data from the whole of results.json and results.csv."""
     seats = json.loads(files[RESULTS_JSON], parse_float=Decimal)["constituencies"]
-    rows = _csv_figures(str(files[RESULTS_CSV]))
+    table = files[RESULTS_CSV]
+    rows = _csv_figures(table.decode("utf-8") if isinstance(table, bytes) else table)
     return {s["slug"]: SeatData(s, rows.get(s["slug"], [])) for s in seats}
 
 

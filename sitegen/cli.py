@@ -210,16 +210,14 @@ def report(errors: list[ContentError], out: TextIO) -> None:
 
 def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Optional[int] = None) -> int:
     """Build (or only check) once and report; return the exit code."""
-    from sitegen import workers
     from sitegen.engine import STAGES, build, gather
     from sitegen.workers import Executor
     from sitegen.output import DiskProblem, OutputRefused, ignoring_interrupts
     started = time.perf_counter()
     bar = ProgressBar(err, STAGES if write else STAGES[:-1])
     try:
-        with workers.paused():
-            result = build(paths, jobs=jobs, progress=bar.stage) if write else \
-                gather(paths, executor=Executor(jobs), progress=bar.stage)
+        result = build(paths, jobs=jobs, progress=bar.stage) if write else \
+            gather(paths, executor=Executor(jobs), progress=bar.stage)
     except ContentErrors as exc:
         bar.close()
         report(exc.errors, err)
@@ -270,13 +268,18 @@ def run(argv: list[str], root: Path) -> int:
     catches its own Ctrl-C; one that lands elsewhere (parsing arguments) ends here with one line."""
     import signal
 
-    from sitegen import output as write
-
     def interrupted(signum: int, frame: Any) -> None:
         if not write.published:  # once a new site is in place, Ctrl-C only cuts the report short
+            write.interrupt_asked = True
             raise KeyboardInterrupt
-    signal.signal(signal.SIGINT, interrupted)
+
+    def unraisable(problem: Any) -> None:  # an interrupt Python cannot raise where it landed is
+        if not isinstance(problem.exc_value, KeyboardInterrupt):  # heeded before publishing instead
+            sys.__unraisablehook__(problem)
     try:
+        from sitegen import output as write  # (a Ctrl-C can land while this loads)
+        sys.unraisablehook = unraisable
+        signal.signal(signal.SIGINT, interrupted)
         code = main(argv, root)
     except BaseException as exc:
         if not is_interrupt(exc):

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable, NamedTuple, Optional
 from sitegen import workers
 from sitegen.config import Paths
 from sitegen.errors import ContentError, ContentErrors
+from sitegen.output import shown_folder
 from sitegen.workers import Executor
 
 # The stages are imported where they are first used, not here: a build that finds nothing changed
@@ -121,12 +122,12 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     state = state or State(paths)
     executor = executor or Executor()
     with workers.Ahead(paths if one_shot else None, executor) as ahead:
-        raw = _read(paths, state, changed, ahead)
+        raw = _read(paths, state, changed)
         held: list[ContentError] = []
         content = _check_content(raw, state, held)
         results = _compute(content, state)
         assets = _assets(paths, state, one_shot)
-        routes = route_table(results, {name: asset.output for name, asset in assets.items()})
+        routes = route_table(results, {name: asset.output for name, asset in assets.items()}, state.memo)
         if ahead.compiling is not None:  # draw share cards while the templates compile elsewhere
             from sitegen.site.pages import Renderer
             drawing = Renderer(None, assets, state.markdown, state.cards, state.memo)  # type: ignore[arg-type]
@@ -161,21 +162,8 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     return site
 
 
-def _read(paths: Paths, state: State, changed: Optional[set[Path]], ahead: workers.Ahead) -> RawContent:
-    """Read content/, taking what readers on other cores read first; a reader that died is an
-    error naming the file it was on, not a hang."""
-    from concurrent.futures.process import BrokenProcessPool
-
+def _read(paths: Paths, state: State, changed: Optional[set[Path]]) -> RawContent:
     from sitegen.content.read import load_content
-    try:
-        for part in ahead.read():
-            state.loaded.update(part)
-    except BrokenProcessPool:
-        stuck = ahead.stuck()
-        raise ContentErrors([ContentError(paths.display(path), 0, 0, "the process reading this file ended before "
-                                          "it finished (out of memory, or stopped from outside)") for path in stuck] or [
-            ContentError(paths.display(paths.content), 0, 0, "a process reading content ended before it finished "
-                         "(out of memory, or stopped from outside)")]) from None
     return load_content(paths, state.loaded, changed)
 
 
@@ -227,8 +215,12 @@ def _render_piece(names: list[str]) -> tuple[dict[str, Body], dict[str, PageScan
         files = {name: routes[name].render(renderer, name, routes[name].context) for name in names}
     except TemplateError as exc:
         raise ContentErrors([template_error(exc, paths)]) from None
-    return files, {name: scan_page(body) for name, body in files.items()  # type: ignore[arg-type]
-                   if routes[name].kind == PAGE}
+    scans = {name: scan_page(body) for name, body in files.items() if routes[name].kind == PAGE}  # type: ignore[arg-type]
+    if workers.in_worker():
+        # sent to the parent as UTF-8: a page with a dash or a curly quote is two bytes a character
+        # in a Python string, about one in UTF-8 (a 650-seat build holds 40 MB of pages less)
+        files = {name: body.encode("utf-8") if isinstance(body, str) else body for name, body in files.items()}
+    return files, scans
 
 
 def _render(paths: Paths, routes: dict[str, Route], names: list[str], renderer: Renderer, executor: Executor,
@@ -236,10 +228,13 @@ def _render(paths: Paths, routes: dict[str, Route], names: list[str], renderer: 
             ) -> tuple[dict[str, Body], dict[str, PageScan]]:
     """Return the outputs `names` rendered, and their pages parsed: on every core when large.
     `each` is given each piece's outputs and parsed pages as soon as they are ready."""
-    pieces = workers.work_pieces({name: (routes[name].cost, routes[name].together) for name in names},
-                                 executor.jobs)
-    parts = executor.map(_render_piece, pieces, (routes, renderer, paths), size=len(names),
-                         forks_from=workers.RENDER_ON_CORES_FROM, each=lambda part: each(*part))
+    from concurrent.futures.process import BrokenProcessPool
+    try:
+        parts = executor.map(_render_piece, workers.pieces(names), (routes, renderer, paths), size=len(names),
+                             forks_from=workers.RENDER_ON_CORES_FROM, each=lambda part: each(*part))
+    except BrokenProcessPool:  # a worker killed (out of memory, or from outside): said, not hung on
+        raise ContentErrors([ContentError(shown_folder(paths), 0, 0, "a process rendering the site ended before "
+                                          "it finished (out of memory, or stopped from outside)")]) from None
     files: dict[str, Body] = {}
     scans: dict[str, PageScan] = {}
     for part_files, part_scans in parts:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 TEMP_PREFIX = ".dist-"
 published = False  # this process has swapped a new site in (see cli.run: Ctrl-C after that is moot)
+interrupt_asked = False  # Ctrl-C came (cli.run sets it), even if Python swallowed the interrupt it raised
 MARKER = ".sitegen-output"  # written into every output folder; says the folder may be replaced
 MARKER_TEXT = "This folder was written by the site generator (build.py), which replaces it whole.\n"
 LOCK_WAIT_SECONDS = 10.0
@@ -311,6 +312,8 @@ def write_site(files: Mapping[str, Union[str, bytes]], dist: Path, shown: Option
     try:
         written = staging.write(files)
         with ignoring_interrupts():  # from the swap on, the build finishes
+            if interrupt_asked:  # a Ctrl-C Python swallowed (one landing in a fork hook is printed, not raised)
+                raise KeyboardInterrupt
             staging.commit()
             then()
     except OSError as exc:

@@ -537,6 +537,6 @@ def compute_results(content: Content, memo: Optional[Memo] = None) -> Results:
     not computed again: its figures depend on nothing else.
     """
     memo = memo if memo is not None else Memo()
-    seats = [memo.get(("seat", seat.slug), (seat, content.parties),
+    seats = [memo.get(("computed", seat.slug), (seat, content.parties),
                       lambda seat=seat: compute_seat(seat, content.parties)) for seat in content.constituencies]
     return Results(content, tuple(seats), compute_tally(seats))

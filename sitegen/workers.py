@@ -6,9 +6,8 @@
   sending it would mean pickling the whole site. Small jobs stay in-process: starting workers costs
   more than they save below a size the caller names.
 - The garbage collector's settings (the only module that touches `gc`).
-- The build's scheduling: content read on every core for large sites, the templates compiled on a
-  spare core while this one reads and checks, share cards drawn meanwhile, and the routes shared
-  out in pieces that finish together.
+- The build's scheduling: the templates compiled on the spare core while this one reads and checks
+  content, share cards drawn meanwhile, and the routes shared out among the cores in pieces.
 """
 from __future__ import annotations
 
@@ -29,11 +28,21 @@ R = TypeVar("R")
 _shared: list[Any] = [None]  # what the work reads; forked workers inherit it
 
 
+_in_worker = False
+
+
 def _worker_start() -> None:
     """Set up a forked worker: Ctrl-C is the parent's to handle (it ends the workers itself)."""
     import signal
+    global _in_worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.disable()  # a worker lives for its pieces of work: nothing to collect
+    _in_worker = True
+
+
+def in_worker() -> bool:
+    """Return True in a forked worker process."""
+    return _in_worker
 
 
 def shared() -> Any:
@@ -181,18 +190,6 @@ _settled = False  # the preview has frozen its long-lived objects
 
 
 @contextmanager
-def paused() -> Iterator[None]:
-    """Run the body without garbage collection (a one-shot build or check)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
-@contextmanager
 def forking() -> Iterator[None]:
     """Fork worker processes in the body with every object frozen out of the collector's reach, so
     that a worker's collector never writes to (and so copies) the parent's memory."""
@@ -235,21 +232,8 @@ def exiting() -> None:
 
 # --- the build's scheduling ---------------------------------------------------------------------
 
-READ_ON_CORES_FROM = 400    # content files: below this, forking to read costs more than it saves
-RENDER_ON_CORES_FROM = 200  # outputs: the same for rendering
-
-
-def _read_piece(span: tuple[int, int]) -> Any:
-    """In a worker: parse the content files files[start:end] into a loader cache, marking each in
-    the shared progress array while it is being read (1) and once it is read (2)."""
-    from sitegen.content.read import LoadCache, load_markdown, load_yaml
-    paths, files, progress = shared()
-    cache = LoadCache()
-    for i in range(*span):
-        progress[i] = 1
-        (load_yaml if files[i].suffix == ".yml" else load_markdown)(files[i], paths, [], cache)
-        progress[i] = 2
-    return cache
+RENDER_ON_CORES_FROM = 200  # outputs: below this, forking to render costs more than it saves
+PIECE = 16                  # outputs handed to an idle worker at a time
 
 
 def _compile_piece(_: None) -> dict[str, bytes]:
@@ -260,30 +244,14 @@ def _compile_piece(_: None) -> dict[str, bytes]:
 
 
 class Ahead:
-    """Work a one-shot build starts on other cores before it needs the results: the constituency
-    files parsed (large sites only) and the templates compiled (any site, when there is a second
-    core: compiling takes about 60 ms, which this process spends importing and checking content
-    meanwhile). A context manager: leaving it stops whatever still runs."""
+    """Work a one-shot build starts on the spare core before it needs it: the templates compiled
+    (about 60 ms, which this process spends importing and checking content meanwhile), and share
+    cards drawn here while that runs. A context manager: leaving it stops whatever still runs.
+    (Reading content on every core was tried too and saved nothing at 650 seats: bench/README.md.)"""
 
     def __init__(self, paths: Optional[Paths], executor: Executor):
-        self.reading: Optional[Pending] = None
         self.compiling: Optional[Pending] = None
-        self.files: list[Path] = []
-        self.progress: Any = None
-        if paths is None:  # nothing ahead (the preview's rebuilds)
-            return
-        folder = paths.content / "constituencies"
-        try:
-            self.files = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".md") and not p.name.startswith("."))
-        except OSError:  # the loader says what is wrong with the folder
-            self.files = []
-        if executor.forks_for(len(self.files), READ_ON_CORES_FROM):
-            from multiprocessing.sharedctypes import RawArray
-            self.progress = RawArray("b", len(self.files))  # in shared memory, so a dead reader's file is known
-            size = max(16, len(self.files) // (executor.jobs * 4))
-            spans = [(i, min(i + size, len(self.files))) for i in range(0, len(self.files), size)]
-            self.reading = executor.start(_read_piece, spans, (paths, self.files, self.progress))
-        if executor.forks_for(1, 1):
+        if paths is not None and executor.forks_for(1, 1):  # (paths None: nothing ahead, the preview's rebuilds)
             self.compiling = executor.start(_compile_piece, [None], paths, workers=1)
 
     def __enter__(self) -> "Ahead":
@@ -291,15 +259,6 @@ class Ahead:
 
     def __exit__(self, *exc: object) -> None:
         self.cancel()
-
-    def read(self) -> list[Any]:
-        """Return what the readers read; raise BrokenProcessPool naming nothing when one died (the
-        caller names the files it was on: `stuck`)."""
-        return self.reading.result() if self.reading is not None else []
-
-    def stuck(self) -> list[Path]:
-        """Return the files a reader was reading when it died."""
-        return [path for path, state in zip(self.files, self.progress or ()) if state == 1]
 
     def compiled(self) -> Optional[dict[str, bytes]]:
         """Return the templates' bytecode compiled on the other core, or None (compile here, where a
@@ -321,24 +280,11 @@ class Ahead:
 
     def cancel(self) -> None:
         """Stop what is still running."""
-        for pending in (self.reading, self.compiling):
-            if pending is not None:
-                pending.cancel()
+        if self.compiling is not None:
+            self.compiling.cancel()
 
 
-def work_pieces(costs: dict[str, tuple[int, str]], jobs: int) -> list[list[str]]:
-    """Split work (name -> (cost, group)) into pieces that idle workers take in turn: the costly ones
-    first, one per piece (work of one non-empty group in one piece), then the rest in small runs, so
-    that every worker finishes at about the same time."""
-    grouped: dict[str, list[str]] = {}
-    light = []
-    for name, (cost, group) in costs.items():
-        if group:
-            grouped.setdefault(group, []).append(name)
-        elif cost > 1:
-            grouped[name] = [name]
-        else:
-            light.append(name)
-    heavy = sorted(grouped.values(), key=lambda piece: -sum(costs[n][0] for n in piece))
-    size = max(4, len(light) // (jobs * 8))
-    return heavy + [light[i:i + size] for i in range(0, len(light), size)]
+def pieces(names: Sequence[str]) -> list[list[str]]:
+    """Return work in the pieces idle workers take in turn. (Costly routes first, one to a piece,
+    was tried and saved nothing beyond the noise at 650 seats: bench/README.md.)"""
+    return [list(names[i:i + PIECE]) for i in range(0, len(names), PIECE)]

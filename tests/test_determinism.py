@@ -35,7 +35,6 @@ def test_every_route_gives_the_same_bytes(kind: str, tmp_path: Path, monkeypatch
 
     build(paths("one-core"), jobs=1)
     monkeypatch.setattr(workers, "RENDER_ON_CORES_FROM", 0)  # make two workers render even small sites
-    monkeypatch.setattr(workers, "READ_ON_CORES_FROM", 0)    # and read them
     build(paths("two-cores"), jobs=2)
     expected = read_tree(tmp_path / "one-core")
     assert read_tree(tmp_path / "two-cores") == expected
@@ -98,26 +97,6 @@ def test_compiled_templates_follow_their_source_and_survive_damage(tmp_path: Pat
         file.write_bytes(file.read_bytes()[:40])  # cut short, as by a full disk
     build(paths)
     assert read_tree(tmp_path / "dist") == expected
-
-
-def test_errors_found_by_parallel_readers_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    content = Path(shutil.copytree(PROJECT / "content", tmp_path / "content"))
-    seat = content / "constituencies" / "erewash.yml"
-    seat.write_text(seat.read_text().replace("votes: 17224", "votes: 17,224").replace("party: con", "party: tory"))
-    (content / "constituencies" / "bolsover.yml").write_text("name: [unclosed\n")
-    paths = Paths(PROJECT, content, PROJECT / "templates", PROJECT / "static", tmp_path / "dist", tmp_path / "cache")
-
-    def messages(jobs: int) -> list[str]:
-        with pytest.raises(ContentErrors) as caught:
-            build(paths, jobs=jobs)
-        return [e.format() for e in caught.value.errors]
-
-    alone = messages(1)
-    monkeypatch.setattr(workers, "READ_ON_CORES_FROM", 0)
-    assert messages(2) == alone
-    assert not list(tmp_path.glob(".dist-*"))
-    assert sum("constituencies/erewash.yml:1" in m or "bolsover.yml:1:7: YAML syntax" in m for m in alone) == 3
-    assert not (tmp_path / "dist").exists()
 
 
 def spoil_seat_template_after_a_parallel_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

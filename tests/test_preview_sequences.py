@@ -203,4 +203,18 @@ def test_one_known_sequence_declares_then_shows_a_count_on_awaited_pages(tmp_pat
         session.teardown()
 
 
+def test_a_template_of_the_overview_rows_changed_renders_every_row_anew() -> None:
+    """What the random sequences found: the overview's rows were kept from before a change to the
+    template they are made from."""
+    session = EditorSession()
+    try:
+        session.start(seed=0)
+        session.every_file_equals_a_full_build()
+        session.change_a_template(("templates/_overview_parts.html", "Result awaited", "Awaiting the result"))
+        session.every_file_equals_a_full_build()
+        assert "Awaiting the result" in (session.paths.dist / "index.html").read_text()
+    finally:
+        session.teardown()
+
+
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")

@@ -156,3 +156,21 @@ def test_a_rebuild_told_what_changed_matches_a_full_build(project: Paths, tmp_pa
     fresh = Paths(project.root, project.content, project.templates, project.static, tmp_path / "fresh")
     build(fresh)
     assert read_tree(project.dist) == read_tree(fresh.dist)
+
+
+def test_a_one_seat_change_checks_and_computes_only_that_seat(project: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview's memory keeps every other seat's checked facts and figures (two memos once
+    shared a key, so every save checked and computed all 650 seats of a national site again)."""
+    from sitegen import results
+    from sitegen.content import checks
+    rebuilder = Rebuilder(project)
+    rebuilder.rebuild()
+    seen: dict[str, list[str]] = {"checked": [], "computed": []}
+    check_file, compute_seat = checks._check_constituency_file, results.compute_seat
+    monkeypatch.setattr(checks, "_check_constituency_file",
+                        lambda slug, *rest: seen["checked"].append(slug) or check_file(slug, *rest))
+    monkeypatch.setattr(results, "compute_seat",
+                        lambda seat, parties: seen["computed"].append(seat.slug) or compute_seat(seat, parties))
+    edit(project, SEAT, "votes: 17224", "votes: 17225")
+    rebuilder.rebuild({project.root / SEAT})
+    assert seen == {"checked": ["erewash"], "computed": ["erewash"]}

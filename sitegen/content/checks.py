@@ -37,7 +37,7 @@ def validate(raw: RawContent, memo: Optional[Memo] = None,
     errors += found
     seats = []
     for slug, file in sorted(raw.constituencies.items()):
-        found, seat = memo.get(("seat", slug), (file, raw.parties),
+        found, seat = memo.get(("checked", slug), (file, raw.parties),
                                lambda slug=slug, file=file: _check_constituency_file(slug, file, parties))
         errors.extend(found)
         if seat is not None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from stat import S_ISLNK
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 import yaml
 
@@ -300,6 +300,7 @@ class LoadCache(dict[Path, tuple[tuple[int, int, int], bytes, Any, list[ContentE
     def __init__(self) -> None:
         super().__init__()
         self.listed: dict[tuple[Path, str], Path] = {}
+        self.entries: dict[Path, Any] = {}  # what each file of constituencies/ added last time
 
     def child(self, folder: Path, name: str) -> Path:
         """Return folder / name, the same object each time."""
@@ -419,39 +420,65 @@ def load_content(paths: Paths, cache: LoadCache | None = None, changed: Optional
 
 AWAITED_SUFFIX = ".awaited"  # <slug>.awaited.md: the blurb shown until the result is declared
 
+class _Entry(NamedTuple):
+    """What one file of constituencies/ adds to the raw content."""
+
+    kind: str                 # "facts", "blurb", "awaited" or "" (nothing: skipped, or refused)
+    slug: str = ""
+    loaded: Any = None
+    errors: tuple = ()
+    warnings: tuple = ()
+
+
+def _apply(entry: _Entry, raw: RawContent) -> None:
+    raw.errors.extend(entry.errors)
+    raw.warnings.extend(entry.warnings)
+    if entry.kind == "facts":
+        raw.facts_files.add(entry.slug)
+        if entry.loaded:
+            raw.constituencies[entry.slug] = entry.loaded
+    elif entry.kind and entry.loaded:
+        (raw.awaited_blurbs if entry.kind == "awaited" else raw.blurbs)[entry.slug] = entry.loaded
+
+
 def _load_constituency_file(folder: Path, name: str, paths: Paths, raw: RawContent,
                             cache: LoadCache | None, changed: Optional[set[Path]]) -> None:
+    """Add one file of constituencies/ to `raw`; with a watcher's `changed`, a file not in it adds
+    what it added last time, without being looked at again (the preview's one-seat rebuild)."""
+    path = cache.child(folder, name) if cache is not None else folder / name
+    entry = cache.entries.get(path) if cache is not None and changed is not None and path not in changed else None
+    if entry is None:
+        entry = _constituency_entry(path, name, paths, cache, changed)
+        if cache is not None:
+            cache.entries[path] = entry
+    _apply(entry, raw)
+
+
+def _constituency_entry(path: Path, name: str, paths: Paths, cache: LoadCache | None,
+                        changed: Optional[set[Path]]) -> _Entry:
     if EDITOR_WORK.search(name):
-        return  # an editor's swap, lock or temporary file: nothing anybody wrote
+        return _Entry("")  # an editor's swap, lock or temporary file: nothing anybody wrote
     if not is_source_name(name):
-        shown = paths.display(folder / name)
+        shown = paths.display(path)
         why = (f"is skipped because its name starts with '.'; rename it to {name.lstrip('.')!r} to "
                "publish it" if name.startswith(".") else "looks like an editor's backup copy, so it is skipped")
         if name.lstrip(".").partition(".")[2] in ("yml", "md") or BACKUP.search(name):
-            raw.warnings.append(ContentError(shown, 0, 0, why, warning=True))
-        return
-    path = cache.child(folder, name) if cache is not None else folder / name
+            return _Entry("", warnings=(ContentError(shown, 0, 0, why, warning=True),))
+        return _Entry("")
     slug, dot, ext = name.rpartition(".")
-    blurbs = raw.blurbs
+    kind = "blurb"
     if ext == "md" and slug.endswith(AWAITED_SUFFIX) and SLUG_RE.match(slug[:-len(AWAITED_SUFFIX)]):
-        slug, blurbs = slug[:-len(AWAITED_SUFFIX)], raw.awaited_blurbs
-    valid = dot and ext in ("yml", "md") and SLUG_RE.match(slug)
-    shown = "" if valid else paths.display(path)
+        slug, kind = slug[:-len(AWAITED_SUFFIX)], "awaited"
     if ext not in ("yml", "md") or not dot:
         hint = " (rename it to .yml)" if ext == "yaml" else ""
-        raw.errors.append(ContentError(shown, 0, 0, f"unexpected file in constituencies/; expected "
-                                       f"<slug>.yml or <slug>.md{hint}"))
-    elif not SLUG_RE.match(slug):
+        return _Entry("", errors=(ContentError(paths.display(path), 0, 0, "unexpected file in constituencies/; "
+                                               f"expected <slug>.yml or <slug>.md{hint}"),))
+    if not SLUG_RE.match(slug):
         suggestion = slugify(slug)
         hint = f"; try {suggestion + '.' + ext!r}" if suggestion else ""
-        raw.errors.append(ContentError(shown, 0, 0, f"file name {slug!r} is not a valid slug "
-                                       f"(lowercase a-z, 0-9 and '-'){hint}"))
-    elif ext == "yml":
-        raw.facts_files.add(slug)
-        loaded = load_yaml(path, paths, raw.errors, cache, changed)
-        if loaded:
-            raw.constituencies[slug] = loaded
-    else:
-        blurb = load_markdown(path, paths, raw.errors, cache, changed)
-        if blurb:
-            blurbs[slug] = blurb
+        return _Entry("", errors=(ContentError(paths.display(path), 0, 0, f"file name {slug!r} is not a valid slug "
+                                               f"(lowercase a-z, 0-9 and '-'){hint}"),))
+    errors: list[ContentError] = []
+    if ext == "yml":
+        return _Entry("facts", slug, load_yaml(path, paths, errors, cache, changed), tuple(errors))
+    return _Entry(kind, slug, load_markdown(path, paths, errors, cache, changed), tuple(errors))

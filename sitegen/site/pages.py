@@ -318,7 +318,8 @@ class _Parts:
             if self._module is None:
                 self._module = self.r.env.get_template("_overview_parts.html").make_module({"parties": self.parties})
             return make(self._module)
-        return self.r.memo.get((kind, self.page, slug), (*inputs, self.parties), render)
+        # (the environment too: a template changed is a new one, and the fragment is made anew)
+        return self.r.memo.get((kind, self.page, slug), (*inputs, self.parties, self.r.env), render)
 
     def tiles(self, hexes: Optional[HexMap], new_tab: bool = False) -> list[Markup]:
         return [self.made("tile", t.seat.seat.slug, (t.seat, t.points, t.lines),
@@ -353,7 +354,7 @@ def render_feed(r: Renderer, page: str, context: Feed) -> str:
                 parts = r.env.get_template("_feed_parts.xml").make_module({"site": context.site,
                                                                            "parties": context.parties})
             return parts.entry(e.seat, e.updated)
-        return r.memo.get(("feed", e.seat.seat.slug), (e.seat, context.parties, context.site, e.updated), make)
+        return r.memo.get(("feed", e.seat.seat.slug), (e.seat, context.parties, context.site, e.updated, r.env), make)
     return r.env.get_template("feed.xml").render(
         site=context.site, entries=[entry(e) for e in context.entries], updated=context.updated,
         declared=context.declared, total=context.total)

@@ -4,15 +4,15 @@ Each route names its output path, its renderer, and its context: the frozen valu
 is given, and nothing else besides the templates, static files and code. So two builds that give
 a route equal contexts give it the same bytes, and the preview renders a route again exactly when
 its context differs from the last build's (or the templates, static files or code changed): the
-context is the route's dependency, with no second list to keep in step. The build shares routes
-out between cores by `cost` and `together`; the post-render check finds the pages, the seat pages
-and the data files here. To publish a new file, add its route below with the context it needs.
+context is the route's dependency, with no second list to keep in step. The post-render check
+finds the pages, the seat pages and the data files here. To publish a new file, add its route below with the context it needs.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple, Optional, Union
 
+from sitegen.buildcache import Memo
 from sitegen.content.model import SiteInfo
 from sitegen.results import Results
 from sitegen.site.cards import OverviewCard, SeatCard, favicon_ico, overview_card, seat_card, touch_icon
@@ -48,8 +48,6 @@ class Route(NamedTuple):
     context: Any
     kind: str = PAGE
     seat: Optional[str] = None     # a constituency's page: its slug
-    cost: int = 1                  # about how many seat pages' work it is to render
-    together: str = ""             # routes that share work (same non-empty key) render in one piece
 
 
 def site_path(base_url: str) -> str:
@@ -105,13 +103,15 @@ def render_asset(r: Renderer, page: str, name: str) -> bytes:
     return r.assets[name].data
 
 
-def route_table(results: Results, asset_names: dict[str, str]) -> dict[str, Route]:
+def route_table(results: Results, asset_names: dict[str, str], memo: Optional[Memo] = None) -> dict[str, Route]:
     """Return every output of the site by path, in a stable order. `asset_names` maps each static
-    file to the path it is published under."""
+    file to the path it is published under; with `memo` (the preview's), a seat's card and contexts
+    are made again only when what they are made from changed."""
+    memo = memo if memo is not None else Memo()
     content, seats = results.content, results.seats
     info, parties = content.info, content.parties
     night, county = results.night, results.county
-    table = [Route(OVERVIEW, render_overview, OverviewPage(info, parties, night, county, content.overview), cost=50)]
+    table = [Route(OVERVIEW, render_overview, OverviewPage(info, parties, night, county, content.overview))]
     for i, seat in enumerate(seats):
         before, after = (seats[i - 1] if i else None), (seats[i + 1] if i + 1 < len(seats) else None)
         slug = seat.seat.slug
@@ -130,8 +130,8 @@ def route_table(results: Results, asset_names: dict[str, str]) -> dict[str, Rout
         Route("404.html", render_not_found, NotFound(info, site_path(info.base_url)), kind=ANYWHERE_PAGE),
         Route("sitemap.xml", render_sitemap, Sitemap(info, page_dates(info, seats)), kind=DATA),
         Route("robots.txt", render_robots, info.base_url, kind=DATA),
-        Route(RESULTS_JSON, render_results_json, data, kind=DATA, cost=10, together="records"),
-        Route(RESULTS_CSV, render_results_csv, data, kind=DATA, cost=10, together="records"),
+        Route(RESULTS_JSON, render_results_json, data, kind=DATA),
+        Route(RESULTS_CSV, render_results_csv, data, kind=DATA),
         Route("county.csv", render_county_csv, data, kind=DATA),
         # election night: what open pages poll for news, and the declarations as a feed
         Route(STATUS, render_status, seat_states(seats), kind=DATA),
@@ -142,13 +142,16 @@ def route_table(results: Results, asset_names: dict[str, str]) -> dict[str, Rout
     # Results that travel: a share card per page (og:image), an embeddable card per seat and for
     # the area; and the icons browsers and phones ask for by name.
     for seat in seats:
-        table.append(Route(f"{seat.seat.slug}/{SHARE_IMAGE}", render_seat_card,
-                           seat_card(seat, parties, info.title, info.election), kind=IMAGE, cost=8))
-        table.append(Route(embed_path(seat.seat.slug), render_seat_embed, SeatEmbed(info, parties, seat)))
+        slug = seat.seat.slug
+        card = memo.get(("card", slug), (seat, parties, info.title, info.election),
+                        lambda seat=seat: seat_card(seat, parties, info.title, info.election))
+        table.append(Route(f"{slug}/{SHARE_IMAGE}", render_seat_card, card, kind=IMAGE))
+        table.append(Route(embed_path(slug), render_seat_embed, memo.get(("embed", slug), (info, parties, seat),
+                                                                         lambda seat=seat: SeatEmbed(info, parties, seat))))
     table += [
         Route(SHARE_IMAGE, render_overview_card, overview_card(night, county, parties, info.title, info.election),
-              kind=IMAGE, cost=12),
-        Route(embed_path(None), render_area_embed, AreaEmbed(info, parties, night), cost=5),
+              kind=IMAGE),
+        Route(embed_path(None), render_area_embed, AreaEmbed(info, parties, night)),
         Route("apple-touch-icon.png", render_icon, touch_icon, kind=IMAGE),
         Route("favicon.ico", render_icon, favicon_ico, kind=IMAGE),
     ]
