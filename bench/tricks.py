@@ -28,13 +28,8 @@ TRICKS = {
         "from sitegen import workers\n"
         "workers.Executor.forks_for = (lambda original: lambda self, size, forks_from: "
         "False if (size, forks_from) == (1, 1) else original(self, size, forks_from))(workers.Executor.forks_for)\n"),
-    "content read on every core (400 files and more)": (
-        "from sitegen import workers\nworkers.READ_ON_CORES_FROM = 10**9\n"),
-    "no garbage collection during a build": (
-        "from sitegen import workers\nimport contextlib\nworkers.paused = contextlib.nullcontext\n"),
-    "costly routes first, in pieces that finish together": (
-        "from sitegen import workers\n"
-        "workers.work_pieces = lambda costs, jobs: [list(costs)[i:i + 16] for i in range(0, len(costs), 16)]\n"),
+    "pages rendered on every core (200 outputs and more)": (
+        "from sitegen import workers\nworkers.RENDER_ON_CORES_FROM = 10**9\n"),
     "files written on four threads": ("from sitegen import output\noutput.WRITE_THREADS = 1\n"),
 }
 
