@@ -256,7 +256,7 @@ def _seat_data(results: Results, slugs: set[str], state: State) -> dict:
 def _warnings(raw: RawContent, content: Content) -> list[ContentError]:
     from sitegen.content.checks import collect_warnings
     from sitegen.site.markdown import cleaning_warnings
-    return raw.warnings + collect_warnings(content) + cleaning_warnings(raw)
+    return raw.warnings + collect_warnings(content, raw) + cleaning_warnings(raw)
 
 
 class Built(NamedTuple):

@@ -131,6 +131,15 @@ BAD = {
     "time-no-such-hour": (replace(SEAT, "rejected: 105", "rejected: 105\ndeclared_at: 2024-07-05T25:40:00+01:00"), [
         "content/constituencies/amber-valley.yml:6:14: declared_at: expected a date and time with its UTC offset, like 2024-07-05T03:40:00+01:00, got '2024-07-05T25:40:00+01:00' (there is no such date or time)",
     ]),
+    "time-years-after-polling-day": (replace(SEAT, "rejected: 105", "rejected: 105\ndeclared_at: 2042-07-05T01:30:00+01:00"), [
+        "content/constituencies/amber-valley.yml:6:14: declared_at: 2042-07-05T01:30:00+01:00 is 6,575 days after polling day (2024-07-04, in site.yml); a count ends within days of the poll: check the year and the month",
+    ]),
+    "time-at-the-end-of-time": (replace(SEAT, "rejected: 105", "rejected: 105\ndeclared_at: 9999-12-31T23:59:59-12:00"), [
+        "content/constituencies/amber-valley.yml:6:14: declared_at: 9999-12-31T23:59:59-12:00 is 2,912,988 days after polling day (2024-07-04, in site.yml); a count ends within days of the poll: check the year and the month",
+    ]),
+    "time-before-polls-closed": (replace(SEAT, "rejected: 105", "rejected: 105\ndeclared_at: 2024-07-04T21:59:00+01:00"), [
+        "content/constituencies/amber-valley.yml:6:14: declared_at: 2024-07-04T21:59:00+01:00 is before the polls closed (2024-07-04 at 22:00, polling_day in site.yml); check the date, the time and the UTC offset",
+    ]),
     "yaml-nested-too-deep": (write("content/constituencies/deep.yml", "name: " + "[" * 100_000 + "]" * 100_000 + "\n"), [
         "content/constituencies/deep.yml:1:71: brackets nest more than 64 deep, deeper than any content file needs (is a '[' or '{' never closed?)",
     ]),
@@ -142,6 +151,21 @@ BAD = {
     ]),
     "name-control-character": (replace(SEAT, "name: Amber Valley", 'name: "Amber\\aValley"'), [
         "content/constituencies/amber-valley.yml:2:7: name: contains the control character U+0007; delete it (retype the text if you cannot see it)",
+    ]),
+    "name-noncharacter": (replace(SEAT, "name: Kate Smith", 'name: "Kate\\uFFFESmith"'), [
+        "content/constituencies/amber-valley.yml:17:12: candidates[4].name: contains U+FFFE, which is not a character (Unicode keeps it out of text) and would make the feed unreadable; delete it (retype the text if you cannot see it)",
+    ]),
+    "name-noncharacter-raw": (replace(SEAT, "name: Kate Smith", "name: Kate\uFFFESmith"), [
+        "content/constituencies/amber-valley.yml:17:16: contains U+FFFE, which is not a character (Unicode keeps it out of text); delete it (retype the text if you cannot see it)",
+    ]),
+    "name-lone-surrogate": (replace(SEAT, "name: Kate Smith", 'name: "Kate\\uD800Smith"'), [
+        "content/constituencies/amber-valley.yml:17:19: YAML syntax error: found invalid Unicode character escape code",
+    ]),
+    "blurb-noncharacter": (write("content/constituencies/amber-valley.md", "A count.\n\nThen a \uFFFF here.\n"), [
+        "content/constituencies/amber-valley.md:3:8: contains U+FFFF, which is not a character (Unicode keeps it out of text); delete it (retype the text if you cannot see it)",
+    ]),
+    "blurb-control-character": (write("content/overview.md", "Ring the \x07bell.\n"), [
+        "content/overview.md:1:10: contains the control character U+0007; delete it (retype the text if you cannot see it)",
     ]),
     "name-only-invisible": (replace(SEAT, "name: Kate Smith", 'name: "\\u200B\\u200B"'), [
         "content/constituencies/amber-valley.yml:17:12: candidates[4].name: has only invisible characters; write the text out",

@@ -224,3 +224,32 @@ def test_raw_html_that_cleaning_removes_gets_a_warning(small_project: Path) -> N
         "(javascript:) are removed when published: blurbs keep plain formatting, links, tables and the "
         "HTML listed in docs/CONTENT.md",
     ]
+
+
+def test_a_declaration_days_after_polling_day_gets_a_warning_and_the_boundaries_hold(small_project: Path) -> None:
+    """Polls close at 22:00 UK time (BST in July): 21:00 UTC is the first moment a result can come;
+    more than three days after polling day is worth a look, more than thirty is refused."""
+    seat = small_project / "content/constituencies/amber-valley.yml"
+    text = seat.read_text()
+    for moment, expected in (
+            ("2024-07-04T21:00:00+00:00", []),
+            ("2024-07-07T23:59:00+01:00", []),
+            ("2024-07-08T00:30:00+01:00", ["content/constituencies/amber-valley.yml:6:14: warning: declared_at: "
+                                           "2024-07-08T00:30:00+01:00 is 4 days after polling day (2024-07-04); "
+                                           "check the date"])):
+        seat.write_text(text.replace("rejected: 105", f"rejected: 105\ndeclared_at: {moment}"))
+        code, _, err = run(small_project, "check")
+        assert code == 0
+        assert [line for line in err.splitlines() if "declared_at" in line] == expected
+    seat.write_text(text.replace("rejected: 105", "rejected: 105\ndeclared_at: 2024-08-04T01:00:00+01:00"))
+    assert run(small_project, "check")[0] == 1  # 31 days
+
+
+def test_the_uk_offset_follows_summer_time() -> None:
+    from datetime import date, timedelta
+
+    from sitegen.content.checks import uk_offset
+    # 2024: BST from Sunday 31 March to Sunday 27 October; 2019's December election was in GMT
+    assert [uk_offset(date(*d)) for d in ((2024, 3, 30), (2024, 3, 31), (2024, 7, 4), (2024, 10, 26),
+                                          (2024, 10, 27), (2019, 12, 12))] == [
+        timedelta(0), timedelta(hours=1), timedelta(hours=1), timedelta(hours=1), timedelta(0), timedelta(0)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import difflib
 import re
 import typing
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Optional
 
 from sitegen.config import SLUG_RE, ordinal
@@ -42,7 +43,7 @@ def validate(raw: RawContent, memo: Optional[Memo] = None,
         errors.extend(found)
         if seat is not None:
             seats.append(seat)
-    errors.extend(_check_blurbs(raw) + _check_seats_together(raw, seats))
+    errors.extend(_check_blurbs(raw) + _check_seats_together(raw, seats) + _check_times(raw, info, seats))
     if errors and held is not None and all(_in_a_seat_file(e, raw) for e in errors):
         # a seat with a mistake stands as it last built; one whose facts file is gone (deleted, or
         # renamed with its blurb not yet) is gone
@@ -410,9 +411,64 @@ def _check_seats_together(raw: RawContent, seats: list[Constituency]) -> list[Co
     return errors
 
 
-def collect_warnings(content: Content) -> list[ContentError]:
-    """Return things worth a look that do not stop the build: awaited results, missing blurbs."""
-    warnings = []
+# --- times: a declaration comes after the polls close, within days ---------------------------------
+POLLS_CLOSE_HOUR = 22      # UK polls close at 22:00 local time
+LATE_DAYS_WARNING = 3      # a count ends within a day or two; later than this is worth a look
+LATE_DAYS_ERROR = 30       # later than this is a mistyped month or year (a postponed poll is weeks)
+
+
+def uk_offset(day: date) -> timedelta:
+    """Return the UK's UTC offset on `day`: +01:00 from the last Sunday of March to the day before
+    the last Sunday of October (British Summer Time), else +00:00. Polling days are Thursdays, never
+    a changeover day, so the day alone decides."""
+    def last_sunday(month: int) -> date:
+        last = date(day.year, month, 31)
+        return last - timedelta(days=(last.weekday() + 1) % 7)
+    return timedelta(hours=1 if last_sunday(3) <= day < last_sunday(10) else 0)
+
+
+def declared_time_problem(at: datetime, polling_day: date) -> Optional[tuple[str, bool]]:
+    """Return what is wrong with a declaration time given polling day, and whether it is an error
+    (else a warning), or None. Works on the date as written, so a far-off year cannot overflow."""
+    days = (at.date() - polling_day).days
+    closed = datetime(polling_day.year, polling_day.month, polling_day.day, POLLS_CLOSE_HOUR,
+                      tzinfo=timezone(uk_offset(polling_day)))
+    if days < 0 or (days == 0 and at < closed):
+        return (f"{at.isoformat()} is before the polls closed ({polling_day.isoformat()} at "
+                f"{POLLS_CLOSE_HOUR}:00, polling_day in site.yml); check the date, the time and the UTC offset", True)
+    if days > LATE_DAYS_ERROR:
+        return (f"{at.isoformat()} is {days:,} days after polling day ({polling_day.isoformat()}, in "
+                "site.yml); a count ends within days of the poll: check the year and the month", True)
+    if days > LATE_DAYS_WARNING:
+        return (f"{at.isoformat()} is {days} days after polling day ({polling_day.isoformat()}); check the "
+                "date", False)
+    return None
+
+
+def _time_problems(raw: RawContent, info: Optional[SiteInfo], seats: list[Constituency],
+                   errors: bool) -> list[ContentError]:
+    found = []
+    if info is None:
+        return found
+    for seat in seats:
+        at = seat.facts.declared_at
+        problem = declared_time_problem(at, info.polling_day) if at is not None else None
+        if problem is not None and problem[1] == errors:
+            file = raw.constituencies.get(seat.slug)
+            line, col = file.marks.find(("declared_at",)) if file is not None else (0, 0)
+            found.append(ContentError(seat.path, line, col, f"declared_at: {problem[0]}", warning=not errors))
+    return found
+
+
+def _check_times(raw: RawContent, info: Optional[SiteInfo], seats: list[Constituency]) -> list[ContentError]:
+    """Return an error for each declaration time that cannot be right given polling day."""
+    return _time_problems(raw, info, seats, errors=True)
+
+
+def collect_warnings(content: Content, raw: Optional[RawContent] = None) -> list[ContentError]:
+    """Return things worth a look that do not stop the build: awaited results, missing blurbs, a
+    declaration some days after polling day."""
+    warnings = _time_problems(raw or RawContent(), content.info, list(content.constituencies), errors=False)
     has_map = any(s.facts.hex for s in content.constituencies)
     for seat in content.constituencies:
         if not seat.is_declared():

@@ -252,9 +252,23 @@ def mojibake_hint(word: str) -> str:
     return (f" (it looks like mis-encoded text: is {word!r} meant to be {repaired!r}?)") if repaired else ""
 
 
+def is_noncharacter(code: int) -> bool:
+    """Return True for the 66 code points Unicode keeps out of text for good (U+FDD0 to U+FDEF, and
+    the last two of every plane, U+FFFE and U+FFFF among them): XML refuses U+FFFE and U+FFFF, so
+    one in a name would make feed.xml unreadable to every feed reader."""
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
 def character_problem(text: str) -> Optional[str]:
     """Return what is wrong with the characters of a text value, or None."""
     for char in text:
+        code = ord(char)
+        if 0xD800 <= code <= 0xDFFF:
+            return (f"contains U+{code:04X}, half of a character (a lone surrogate) that no page or file "
+                    "can hold; retype the text")
+        if is_noncharacter(code):
+            return (f"contains U+{code:04X}, which is not a character (Unicode keeps it out of text) and "
+                    "would make the feed unreadable; delete it (retype the text if you cannot see it)")
         if char in _BIDI_CONTROLS:
             return (f"contains the invisible direction control U+{ord(char):04X}, which would reorder "
                     "the words around it on the page; delete it (retype the text if you cannot see it)")

@@ -266,8 +266,11 @@ def _unreadable_character(text: str, path: str, exc: yaml.reader.ReaderError) ->
         start -= 1
     while end < len(text) and not text[end].isspace() and text[end] not in "}],\"'":
         end += 1
-    return ContentError(path, line, col, f"contains the control character U+{ord(char):04X}, which YAML does not "
-                        f"allow; delete it (retype the text if you cannot see it){mojibake_hint(text[start:end])}")
+    from sitegen.content.fields import is_noncharacter
+    what = (f"U+{ord(char):04X}, which is not a character (Unicode keeps it out of text)" if is_noncharacter(ord(char))
+            else f"the control character U+{ord(char):04X}, which YAML does not allow")
+    return ContentError(path, line, col, f"contains {what}; delete it (retype the text if you cannot see it)"
+                        f"{mojibake_hint(text[start:end])}")
 
 
 def _yaml_hint(problem: str, line: str) -> str:
@@ -340,9 +343,28 @@ def _parse_yaml_file(data: bytes, shown: str, errors: list[ContentError]) -> Yam
     return parsed
 
 
+# What no page can carry: control characters other than tab and line break, and the code points
+# Unicode keeps out of text (see fields.is_noncharacter).
+_UNCARRIED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef"
+                        + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)) + "]")
+
+
 def _parse_markdown_file(data: bytes, shown: str, errors: list[ContentError]) -> TextFile | None:
     text = decode_text(data, shown, errors)
-    return None if text is None else TextFile(shown, text)
+    if text is None:
+        return None
+    bad = _UNCARRIED.search(text)
+    if bad is not None:
+        from sitegen.content.fields import is_noncharacter, mojibake_hint
+        at, code = bad.start(), ord(bad.group())
+        line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        what = ("U+{:04X}, which is not a character (Unicode keeps it out of text)" if is_noncharacter(code)
+                else "the control character U+{:04X}").format(code)
+        word = text[text.rfind(" ", 0, at) + 1:text.find(" ", at) if text.find(" ", at) >= 0 else len(text)]
+        errors.append(ContentError(shown, line, col, f"contains {what}; delete it (retype the text if you "
+                                   f"cannot see it){mojibake_hint(word.strip())}"))
+        return None
+    return TextFile(shown, text)
 
 
 def _stat_key(path: Path) -> tuple[int, int, int]:
