@@ -117,6 +117,7 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     """
     from sitegen.check import Checker
     from sitegen.site.routes import IMAGE, route_table
+    from sitegen.site.markdown import SlowBlurb
     progress(STAGES[0])
     one_shot = state is None
     state = state or State(paths)
@@ -148,6 +149,8 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     except ContentErrors:  # a template's mistake
         state.code = None  # the next gather renders everything
         raise
+    except SlowBlurb as exc:
+        raise ContentErrors(_slow_blurb(exc.text, raw)) from None
     if last is not None:
         scans = {name: last.scans[name] for name in routes if name in last.scans and name not in fresh} | scans
     files = {name: fresh[name] if name in fresh else last.files[name] for name in routes}  # type: ignore[union-attr]
@@ -251,6 +254,16 @@ def _seat_data(results: Results, slugs: set[str], state: State) -> dict:
     seats = {s.seat.slug: s for s in results.seats}
     return read_data_records({slug: seat_data(seats[slug], results.content.parties, state.memo)
                               for slug in slugs if slug in seats}, CSV_COLUMNS)
+
+
+def _slow_blurb(text: str, raw: RawContent) -> list[ContentError]:
+    """Return an error for each blurb file holding `text`, which took too long to convert."""
+    from sitegen.site.markdown import BLURB_SECONDS
+    files = [raw.overview] + list(raw.blurbs.values()) + list(raw.awaited_blurbs.values())
+    return sorted(ContentError(f.path, 0, 0, f"took more than {BLURB_SECONDS:g} seconds to turn into HTML, far "
+                               "longer than any blurb needs: Markdown with many '[', '![' or '<' left open is read "
+                               "slowly; close them, or write them as \\[ and &lt;")
+                  for f in files if f is not None and f.text == text)
 
 
 def _warnings(raw: RawContent, content: Content) -> list[ContentError]:

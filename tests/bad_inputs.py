@@ -388,6 +388,9 @@ BAD = {
     "file-oversized": (write("content/overview.md", "word " * 250_000), [
         'content/overview.md: file is 1,250,000 bytes; content files are limited to 1,000,000 bytes',
     ]),
+    "blurb-over-the-size-limit": (write("content/overview.md", "Some text [with a bracket and no close. " * 25_000), [
+        "content/overview.md: is 1,000,000 characters long; a blurb is at most 100,000 (about 15,000 words): shorten it",
+    ]),
     "file-not-utf8": (write("content/constituencies/amber-valley.md", "Caf\xe9 line\nsecond \xe9".encode("latin-1")), [
         'content/constituencies/amber-valley.md:1: is not UTF-8 text (byte 0xe9); save the file as UTF-8',
     ]),

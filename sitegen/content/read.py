@@ -11,7 +11,7 @@ from typing import Any, NamedTuple, Optional
 
 import yaml
 
-from sitegen.config import MAX_CONTENT_BYTES, SLUG_RE, Paths, slugify
+from sitegen.config import MAX_BLURB_CHARACTERS, MAX_CONTENT_BYTES, SLUG_RE, Paths, slugify
 from sitegen.errors import ContentError
 from sitegen.files import BACKUP, EDITOR_WORK, is_source_name, read_file
 
@@ -352,6 +352,10 @@ _UNCARRIED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef"
 def _parse_markdown_file(data: bytes, shown: str, errors: list[ContentError]) -> TextFile | None:
     text = decode_text(data, shown, errors)
     if text is None:
+        return None
+    if len(text) > MAX_BLURB_CHARACTERS:
+        errors.append(ContentError(shown, 0, 0, f"is {len(text):,} characters long; a blurb is at most "
+                                   f"{MAX_BLURB_CHARACTERS:,} (about 15,000 words): shorten it"))
         return None
     bad = _UNCARRIED.search(text)
     if bad is not None:

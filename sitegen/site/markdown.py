@@ -8,11 +8,14 @@ of Python-Markdown; the cleaning runs after, every time.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+import signal
+import threading
 import xml.etree.ElementTree as etree
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import markdown
 import nh3
@@ -97,6 +100,41 @@ class Typography(Extension):
         md.treeprocessors.register(_Typographer(md), "typography", 5)
 
 
+BLURB_SECONDS = 2.0  # a real blurb converts in milliseconds; Markdown built to be slow gets this long
+
+
+class SlowBlurb(Exception):
+    """A blurb took longer than BLURB_SECONDS to convert (Python-Markdown reads many '[', '![' or
+    '<' left open in time that grows with the square of the text); `text` is the blurb."""
+
+    def __init__(self, text: str):
+        super().__init__(text[:60])
+        self.text = text
+
+
+class _Deadline(BaseException):
+    """Raised inside Python-Markdown when the time is up (a BaseException, so nothing in it catches it)."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Raise _Deadline in the body after `seconds` of real time. Only the main thread can take a
+    signal; elsewhere (and where there is no interval timer) the body runs unbounded."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def up(signum: int, frame: Any) -> None:
+        raise _Deadline
+    before = signal.signal(signal.SIGALRM, up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+
+
 # Instances, not names: a name makes Python-Markdown look through every installed package's entry
 # points (importlib.metadata, 7 ms at each start).
 EXTENSIONS = [TableExtension(), Typography()]
@@ -119,6 +157,7 @@ class Blurbs:
         self._disk: Optional[DiskCache] = None
         self._converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
         self._memo: dict[str, Markup] = {}
+        self._slow: set[str] = set()  # texts that ran out of time: not tried again after every save
 
     @property
     def disk(self) -> DiskCache:
@@ -148,8 +187,16 @@ class Blurbs:
         return html
 
     def convert(self, text: str) -> str:
-        """Return Markdown `text` as HTML, before cleaning."""
-        return self._converter.reset().convert(text).strip()
+        """Return Markdown `text` as HTML, before cleaning; raise SlowBlurb when it takes longer
+        than BLURB_SECONDS."""
+        if text in self._slow:
+            raise SlowBlurb(text)
+        try:
+            with deadline(BLURB_SECONDS):
+                return self._converter.reset().convert(text).strip()
+        except _Deadline:
+            self._slow.add(text)
+            raise SlowBlurb(text) from None
 
 
 def sanitise(html: str) -> str:
@@ -159,7 +206,7 @@ def sanitise(html: str) -> str:
 
 
 _RAW_TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)(?![\w:@.-])")
-_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
+_HANDLER = re.compile(r"<[^<>]*\son[a-z]+\s*=", re.I)  # (not past the next '<': linear in the text)
 _SCRIPT_LINK = re.compile(r"\]\(\s*(?:javascript|data|vbscript):|href\s*=\s*[\"']?\s*(?:javascript|data|vbscript):", re.I)
 
 
