@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, TypeVar
@@ -120,17 +121,40 @@ def installed_libraries() -> str:
     return " ".join(_installed)
 
 
-def code_version(*files: Path, libraries: Iterable[str] = ()) -> str:
-    """Return a short hash of the code that makes a cached thing (its source files, fonts...) and
-    the versions of the libraries it uses: part of every cached item's name, so that a change to
-    either makes it anew, with no version constant to remember to bump."""
-    digest = hashlib.sha256(str(CACHE_FORMAT).encode())
-    for path in files:
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(sitegen[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[\w, \t]+)"
+                     r"|import[ \t]+(sitegen[\w.]*))", re.M)
+
+
+def code_closure(*files: Path) -> list[Path]:
+    """Return `files` and every module of this package they import, and those modules' imports in
+    turn (read from their import lines, never by importing): all the code a cached thing comes from."""
+    found: dict[Path, None] = {}
+    todo = list(files)
+    while todo:
+        path = todo.pop()
+        if path in found:
+            continue
+        found[path] = None
+        if path.suffix != ".py":
+            continue
+        for module, names, plain in _IMPORT.findall(path.read_text(encoding="utf-8")):
+            dotted = [module or plain] + [f"{module}.{name.split()[0]}" for name in names.strip("()").split(",")
+                                          if module and name.split()]
+            for name in dotted:
+                base = PACKAGE.parent.joinpath(*name.split("."))
+                todo += [c for c in (base.with_suffix(".py"), base / "__init__.py") if c.is_file()]
+    return sorted(found)
+
+
+def code_version(*files: Path) -> str:
+    """Return a short hash of the code that makes a cached thing and of every installed library's
+    version: part of every cached item's name, so that a change to the code (the files given, say
+    a font, and every module of this package they import, found by code_closure) or to any library
+    makes it anew, with no version constant to remember to bump."""
+    digest = hashlib.sha256(f"{CACHE_FORMAT} {sys.version} {installed_libraries()}".encode())
+    for path in code_closure(*files):
+        digest.update(f"\0{path.relative_to(PACKAGE.parent).as_posix()}\0".encode())
         digest.update(path.read_bytes())
-    installed = installed_libraries().split()
-    for library in libraries:
-        prefix = library.lower().replace("-", "_") + "-"  # as metadata folders name a project
-        digest.update(("\0" + " ".join(n for n in installed if n.startswith(prefix))).encode())
     return digest.hexdigest()[:16]
 
 
@@ -162,17 +186,36 @@ class Memo:
 
 
 _PLAIN = (str, int, float, bool, tuple, bytes, type(None))
-_MAGIC = b"sitegen-cache-1\n"
+_MAGIC = b"sitegen-cache-2\n"
+_damaged: list[Path] = []  # items of any DiskCache in this process found damaged (see take_damaged)
+
+
+def take_damaged() -> list[Path]:
+    """Return the cached items found damaged in this process since the last call, and forget them
+    (a worker sends its list back with its work; gather turns them into warnings)."""
+    found = list(_damaged)
+    _damaged.clear()
+    return found
+
+
+def note_damaged(found: Iterable[Path]) -> None:
+    """Add items another process found damaged (see take_damaged)."""
+    _damaged.extend(found)
+
+
+def _seal(name: str, data: bytes) -> bytes:
+    """Return the checksum stored with an item: of its bytes and its name, so that an item copied
+    under another item's name (or another code version's) fails the check like a damaged one."""
+    return hashlib.sha256(name.encode() + b"\0" + data).digest()
 
 
 class DiskCache:
     """Items on disk under one folder, named by a key and the code version, each stored with its
     SHA-256 and checked against it when read. Reading never fails: a missing or damaged item is
-    None (a damaged one is noted in `damaged` and removed), and writing is best effort."""
+    None (a damaged one is deleted and noted for take_damaged), and writing is best effort."""
 
     def __init__(self, folder: Optional[Path], version: str, suffix: str = ""):
         self.folder, self.version, self.suffix = folder, version, suffix
-        self.damaged: list[str] = []    # keys whose stored item failed its check
         self._made = False
 
     def name(self, key: str) -> str:
@@ -193,9 +236,9 @@ class DiskCache:
             return None
         head = len(_MAGIC) + 32
         if stored[:len(_MAGIC)] == _MAGIC and len(stored) >= head and \
-                hashlib.sha256(stored[head:]).digest() == stored[len(_MAGIC):head]:
+                _seal(path.name, stored[head:]) == stored[len(_MAGIC):head]:
             return stored[head:]
-        self.damaged.append(key)
+        _damaged.append(path)
         try:
             path.unlink()
         except OSError:
@@ -213,7 +256,7 @@ class DiskCache:
                 self._made = True
             temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             with open(temporary, "wb") as handle:
-                handle.write(_MAGIC + hashlib.sha256(data).digest() + data)
+                handle.write(_MAGIC + _seal(path.name, data) + data)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temporary, path)
@@ -228,7 +271,8 @@ class DiskCache:
         kept = {self.name(key) for key in keys}
         removed = 0
         for entry in os.scandir(self.folder):
-            if entry.name not in kept and entry.is_file(follow_symlinks=False):
+            # (a name starting '.' is an item another process is writing: see put)
+            if entry.name not in kept and not entry.name.startswith(".") and entry.is_file(follow_symlinks=False):
                 try:
                     os.unlink(entry.path)
                     removed += 1

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import posixpath
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -32,6 +33,15 @@ class PageScan:
     ids: set[str] = field(default_factory=set)
     tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     row_links: dict[str, list[Optional[str]]] = field(default_factory=dict)
+    active: list[str] = field(default_factory=list)  # markup that runs code where none may be
+
+
+# No template writes an event handler, and a blurb (in a .prose section) holds only the cleaned
+# allow-list: whatever put one of these on a page (a damaged cache, a bug), it is not published.
+_HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
+_ACTIVE_IN_BLURBS = ".prose script, .prose style, .prose iframe, .prose object, .prose embed, .prose form, " \
+                    ".prose img, .prose svg, .prose math, .prose link, .prose meta, .prose base"
+SCRIPT_SCHEMES = ("javascript", "vbscript", "data")
 
 
 def _text(node: Any) -> str:
@@ -49,6 +59,11 @@ def scan_page(html: str) -> PageScan:
                 scan.links.append(attributes[name])
         if attributes.get("id"):
             scan.ids.add(attributes["id"])
+    if _HANDLER.search(html):  # (a quick look first: the attributes of every element cost more)
+        for node in tree.css("*"):
+            scan.active += [f"an event handler ({name}) on <{node.tag}>" for name in node.attributes
+                            if name.lower().startswith("on")]
+    scan.active += [f"<{node.tag}> in a blurb" for node in tree.css(_ACTIVE_IN_BLURBS)]
     for table in tree.css("table"):
         classes = (table.attributes.get("class") or "").split()
         cells, links = scan.tables.setdefault(classes[0] if classes else "", []), \
@@ -194,6 +209,10 @@ class Checker:
             if page in self.pages and page not in self._checked and self.routes[page].kind == PAGE:
                 self._checked.add(page)
                 self._links(page, scan.links)
+                self.problems += [ContentError(f"dist/{page}", 0, 0, f"has {what}, which neither the templates nor a "
+                                               "cleaned blurb can hold; nothing was published (if the build cache "
+                                               "was tampered with, delete .cache/ and build again)")
+                                  for what in scan.active]
         if self.read_data and self.data is None:
             self._data_files.update((name, files[name]) for name in (RESULTS_JSON, RESULTS_CSV) if name in files)
             if len(self._data_files) == 2:
@@ -201,6 +220,10 @@ class Checker:
 
     def _links(self, page: str, links: list[str]) -> None:
         for href in links:
+            if urlsplit(href.strip()).scheme.lower() in SCRIPT_SCHEMES:
+                self.problems.append(ContentError(f"dist/{page}", 0, 0, f"link {href[:40]!r} runs code; neither the "
+                                                  "templates nor a cleaned blurb can hold one, so nothing was published"))
+                continue
             resolved = resolve_link(page, href)
             if resolved is None:
                 continue

@@ -49,6 +49,7 @@ class Site(NamedTuple):
     rendered: frozenset[str]        # the outputs rendered by this gather; the rest were carried over
     scans: dict[str, PageScan]      # the parsed pages, for the check
     held: tuple[ContentError, ...] = ()  # a partial gather's problems in seats it built without them
+    repaired: tuple[ContentError, ...] = ()  # warnings of damaged cache items made again (in warnings too)
 
     @property
     def pages(self) -> int:
@@ -117,8 +118,10 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     """
     from sitegen.check import Checker
     from sitegen.site.routes import IMAGE, route_table
+    from sitegen.buildcache import take_damaged
     from sitegen.site.markdown import SlowBlurb
     progress(STAGES[0])
+    take_damaged()  # (what an earlier gather in this process left)
     one_shot = state is None
     state = state or State(paths)
     executor = executor or Executor()
@@ -160,7 +163,9 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
         if code_changed:
             state.code = None
         raise ContentErrors(problems)
-    site = Site(results, routes, files, _warnings(raw, content), frozenset(fresh), scans, tuple(held))
+    repaired = _damage_warnings(paths)
+    site = Site(results, routes, files, _warnings(raw, content) + repaired, frozenset(fresh), scans, tuple(held),
+                tuple(repaired))
     state.last = site
     return site
 
@@ -206,11 +211,13 @@ def _refresh_code(paths: Paths, state: State, one_shot: bool, ahead: workers.Ahe
     return True
 
 
-def _render_piece(names: list[str]) -> tuple[dict[str, Body], dict[str, PageScan]]:
-    """Render the routes `names` of the shared route table, and parse the pages among them. A
-    template mistake is located here, where its traceback is (a worker sends back only the message)."""
+def _render_piece(names: list[str]) -> tuple[dict[str, Body], dict[str, PageScan], list[Path]]:
+    """Render the routes `names` of the shared route table, and parse the pages among them; with
+    the cached items found damaged meanwhile. A template mistake is located here, where its
+    traceback is (a worker sends back only the message)."""
     from jinja2 import TemplateError
 
+    from sitegen.buildcache import take_damaged
     from sitegen.check import scan_page
     from sitegen.site.routes import PAGE
     routes, renderer, paths = workers.shared()
@@ -223,7 +230,8 @@ def _render_piece(names: list[str]) -> tuple[dict[str, Body], dict[str, PageScan
         # sent to the parent as UTF-8: a page with a dash or a curly quote is two bytes a character
         # in a Python string, about one in UTF-8 (a 650-seat build holds 40 MB of pages less)
         files = {name: body.encode("utf-8") if isinstance(body, str) else body for name, body in files.items()}
-    return files, scans
+        return files, scans, take_damaged()
+    return files, scans, []  # (in this process, gather takes them at the end)
 
 
 def _render(paths: Paths, routes: dict[str, Route], names: list[str], renderer: Renderer, executor: Executor,
@@ -234,15 +242,17 @@ def _render(paths: Paths, routes: dict[str, Route], names: list[str], renderer: 
     from concurrent.futures.process import BrokenProcessPool
     try:
         parts = executor.map(_render_piece, workers.pieces(names), (routes, renderer, paths), size=len(names),
-                             forks_from=workers.RENDER_ON_CORES_FROM, each=lambda part: each(*part))
+                             forks_from=workers.RENDER_ON_CORES_FROM, each=lambda part: each(*part[:2]))
     except BrokenProcessPool:  # a worker killed (out of memory, or from outside): said, not hung on
         raise ContentErrors([ContentError(shown_folder(paths), 0, 0, "a process rendering the site ended before "
                                           "it finished (out of memory, or stopped from outside)")]) from None
+    from sitegen.buildcache import note_damaged
     files: dict[str, Body] = {}
     scans: dict[str, PageScan] = {}
-    for part_files, part_scans in parts:
+    for part_files, part_scans, damaged in parts:
         files.update(part_files)
         scans.update(part_scans)
+        note_damaged(damaged)
     return files, scans
 
 
@@ -254,6 +264,14 @@ def _seat_data(results: Results, slugs: set[str], state: State) -> dict:
     seats = {s.seat.slug: s for s in results.seats}
     return read_data_records({slug: seat_data(seats[slug], results.content.parties, state.memo)
                               for slug in slugs if slug in seats}, CSV_COLUMNS)
+
+
+def _damage_warnings(paths: Paths) -> list[ContentError]:
+    """Return a warning for each item of the build cache found damaged while gathering."""
+    from sitegen.buildcache import take_damaged
+    return [ContentError(paths.display(path), 0, 0, "was damaged in the build cache (it did not match its "
+                         "checksum), so it was deleted and made again; if this keeps happening, check the disk",
+                         warning=True) for path in sorted(set(take_damaged()))]
 
 
 def _slow_blurb(text: str, raw: RawContent) -> list[ContentError]:
@@ -315,7 +333,28 @@ def build(paths: Paths, *, jobs: Optional[int] = None, progress: Progress = lamb
             return Built(None, 0, record["files"], record["warnings"], time.perf_counter() - started)
         site = gather(paths, executor=Executor(jobs), progress=progress)
         warnings = [w.format() for w in site.warnings + removed_pages(folder, site.files, shown)]
+        # what an unchanged build says again: not the cache repairs, which were this build's
+        lasting = [w for w in warnings if w not in {r.format() for r in site.repaired}]
         progress(STAGES[3])
         written = write_site(site.files, folder, shown, then=lambda: remember_build(
-            paths, fingerprint, warnings, len(site.files), set(site.files) | {MARKER}))
+            paths, fingerprint, lasting, len(site.files), set(site.files) | {MARKER}))
+        prune_caches(paths, site)
     return Built(site, written, len(site.files), warnings, time.perf_counter() - started)
+
+
+def prune_caches(paths: Paths, site: Site) -> None:
+    """Delete from the build cache every share card, blurb and compiled template this site did not
+    use (a preview's save storm leaves hundreds of cards; CI's cache would grow with every commit)."""
+    if paths.cache is None:
+        return
+    from sitegen.site.cards import Cards
+    from sitegen.site.filters import CompiledTemplates, template_cache_keys
+    from sitegen.site.markdown import Blurbs
+    content = site.results.content
+    Cards(paths.cache / "cards").disk.prune(
+        key for key in (Cards.key_of(route.context) for route in site.routes.values()) if key is not None)
+    Blurbs(paths.cache / "markdown").disk.prune(
+        [content.overview or ""] + [text or "" for blurbs in content.blurbs.values() for text in blurbs])
+    disk = CompiledTemplates(paths.cache / "templates").disk
+    if disk is not None:
+        disk.prune(template_cache_keys(paths.templates))

@@ -236,11 +236,13 @@ RENDER_ON_CORES_FROM = 200  # outputs: below this, forking to render costs more 
 PIECE = 16                  # outputs handed to an idle worker at a time
 
 
-def _compile_piece(_: None) -> dict[str, bytes]:
-    """In a worker: compile every template; return the bytecode (see filters.compiled_bytecode)."""
+def _compile_piece(_: None) -> tuple[dict[str, bytes], list[Path]]:
+    """In a worker: compile every template; return the bytecode (see filters.compiled_bytecode) and
+    the cached items found damaged on the way."""
+    from sitegen.buildcache import take_damaged
     from sitegen.site.filters import compiled_bytecode
     paths = shared()
-    return compiled_bytecode(paths.templates, paths.cache / "templates" if paths.cache else None)
+    return compiled_bytecode(paths.templates, paths.cache / "templates" if paths.cache else None), take_damaged()
 
 
 class Ahead:
@@ -265,10 +267,13 @@ class Ahead:
         mistake is reported with its line)."""
         if self.compiling is None:
             return None
+        from sitegen.buildcache import note_damaged
         try:
-            return self.compiling.result()[0]
+            compiled, damaged = self.compiling.result()[0]
         except Exception:  # noqa: BLE001 (compiled again in this process, which reports the mistake)
             return None
+        note_damaged(damaged)
+        return compiled
 
     def while_compiling(self, tasks: Sequence[Callable[[], Any]]) -> None:
         """Run `tasks` here while the templates compile on the other core, until they are ready:

@@ -35,6 +35,10 @@ def test_content_only_commits_publish_without_waiting_for_the_tests() -> None:
     assert any(s.get("uses", "").startswith("actions/configure-pages@") for s in steps)
     cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
     assert cache["with"]["path"] == ".cache/cards"  # share images drawn by earlier runs are kept
+    # ...but only from this branch and this code: never another branch's or version's
+    code = "${{ hashFiles('sitegen/**/*.py', 'sitegen/site/fonts/*', 'pyproject.toml') }}"
+    assert cache["with"]["restore-keys"] == f"cards-${{{{ github.ref_name }}}}-{code}-"
+    assert cache["with"]["key"] == f"cards-${{{{ github.ref_name }}}}-{code}-${{{{ github.sha }}}}"
 
 
 def test_an_older_deploy_never_publishes_over_a_newer_one() -> None:
@@ -90,4 +94,28 @@ def test_a_push_without_a_previous_commit_is_tested_first(tmp_path: Path) -> Non
     output = tmp_path / "output"
     subprocess.run(["bash", "-e", "-c", script], cwd=repo, check=True,
                    env={**os.environ, "GITHUB_SHA": "HEAD", "GITHUB_OUTPUT": str(output)})
+    assert output.read_text() == "content_only=false\n"
+
+
+def test_a_file_moved_into_content_from_elsewhere_is_not_content_only(tmp_path: Path) -> None:
+    """`git diff --name-only` lists a rename by its new path alone: a template moved into content/
+    looked like a content-only change and was published without the tests."""
+    step = next(s for s in load("site.yml")["jobs"]["changes"]["steps"] if s.get("id") == "diff")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    git(repo, "config", "user.email", "t@example.org")
+    git(repo, "config", "user.name", "t")
+    (repo / "templates").mkdir()
+    (repo / "templates/base.html").write_text("<!doctype html>\n" * 20)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "before")
+    before = git(repo, "rev-parse", "HEAD")
+    (repo / "content").mkdir()
+    git(repo, "mv", "templates/base.html", "content/base.html")
+    git(repo, "commit", "-qm", "after")
+    script = step["run"].replace("${{ github.event.before }}", before).replace("${{ github.event_name }}", "push")
+    output = tmp_path / "output"
+    subprocess.run(["bash", "-e", "-c", script], cwd=repo, check=True,
+                   env={**os.environ, "GITHUB_SHA": git(repo, "rev-parse", "HEAD"), "GITHUB_OUTPUT": str(output)})
     assert output.read_text() == "content_only=false\n"

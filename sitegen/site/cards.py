@@ -127,7 +127,7 @@ def overview_card(night: Any, county: Any, parties: dict, site_title: str, elect
 def design_version() -> str:
     """Return the version of everything that decides a card's pixels: this module, the fonts and
     Pillow (a change to any draws every card again)."""
-    return code_version(Path(__file__), REGULAR, BOLD, libraries=("pillow",))
+    return code_version(Path(__file__), REGULAR, BOLD)
 
 
 class Cards:
@@ -158,6 +158,12 @@ class Cards:
     def key(kind: str, data: tuple) -> str:
         """Return the disk cache's key for a card."""
         return f"{kind}\0{data!r}"
+
+    @classmethod
+    def key_of(cls, data: Any) -> Optional[str]:
+        """Return the disk cache's key for a card's context, or None for what is not a card."""
+        kind = "seat" if isinstance(data, SeatCard) else "overview" if isinstance(data, OverviewCard) else None
+        return cls.key(kind, data) if kind else None
 
     def _cached(self, key: tuple, draw: Any) -> bytes:
         png = self._memo.get(key)

@@ -86,7 +86,7 @@ class CompiledTemplates(BytecodeCache):
     def __init__(self, folder: Optional[Path], known: Optional[dict[str, bytes]] = None):
         from sitegen.buildcache import DiskCache, code_version
         self.known: dict[str, bytes] = dict(known or {})
-        self.disk = DiskCache(folder, code_version(Path(__file__), libraries=("jinja2",)), ".jinja") \
+        self.disk = DiskCache(folder, code_version(Path(__file__)), ".jinja") \
             if folder is not None else None
 
     def load_bytecode(self, bucket: Any) -> None:
@@ -105,6 +105,21 @@ class CompiledTemplates(BytecodeCache):
         data = self.known[bucket.key] = bucket.bytecode_to_string()
         if self.disk is not None:
             self.disk.put(f"{bucket.key}\0{bucket.checksum}", data)
+
+
+def template_cache_keys(templates: Path) -> list[str]:
+    """Return the keys CompiledTemplates stores the templates of `templates` under, as Jinja names
+    them (by the template's name, file and source), for pruning the build cache."""
+    env = make_environment(templates)
+    cache = CompiledTemplates(None)
+    keys = []
+    for name in env.list_templates():
+        try:
+            source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        except (OSError, TemplateError, UnicodeDecodeError):
+            continue
+        keys.append(f"{cache.get_cache_key(name, filename)}\0{cache.get_source_checksum(source)}")
+    return keys
 
 
 def compiled_bytecode(templates: Path, compiled: Optional[Path] = None) -> dict[str, bytes]:

@@ -144,7 +144,7 @@ def markdown_version() -> str:
     """Return the version of what turns Markdown into HTML: this module and Python-Markdown (the
     sanitiser runs after the cache, on every page, so its version need not be part of it)."""
     from sitegen.buildcache import code_version
-    return code_version(Path(__file__), libraries=("Markdown",))
+    return code_version(Path(__file__))
 
 
 class Blurbs:
