@@ -37,6 +37,8 @@
   Plugin.identifier = "sitegen";
   Plugin.version = "1";
   Plugin.prototype.reload = function (path) {
+    // only the preview's own addresses: a path on this host ('/x/', '/style.css'), never a URL
+    if (typeof path !== "string" || (path !== "*" && !/^\/(?![\/\\])/.test(path))) return true;
     if (/\.css$/.test(path)) {
       document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) { link.href = path; });
     } else if (path === "*") {

@@ -22,6 +22,10 @@ from sitegen.preview.watcher import (EVERYTHING, POLL_EVERY_TICKS, TICK_MILLISEC
                                      source_snapshot)
 
 CLIENT = Path(__file__).with_name("client.js")
+# livereload.js, loaded from the preview's own address and port (as livereload's server adds it)
+LIVERELOAD_LOADER = (b'<script>(function(){var s=document.createElement("script");'
+                     b's.src="//"+location.host+"/livereload.js?port="+(location.port||(location.protocol=="https:"?443:80));'
+                     b'document.head.appendChild(s);})();</script>')
 
 
 def resolve_request(dist: Path, url_path: str) -> tuple[str, Optional[Path]]:
@@ -324,6 +328,8 @@ def free_port(host: str, port: int, tries: int = 20) -> Optional[int]:
 def _serve(paths: Paths, host: str, port: int, open_browser: bool, out: TextIO, err: TextIO, inject: str) -> int:
     """Serve until interrupted."""
     from livereload import Server
+
+    from sitegen.preview.channel import make_server
     from livereload.handlers import LiveReloadHandler
     from livereload.watcher import Watcher
     from tornado.ioloop import PeriodicCallback
@@ -366,6 +372,13 @@ def _serve(paths: Paths, host: str, port: int, open_browser: bool, out: TextIO, 
         def _setup_logging(self) -> None:  # keep the terminal to one line per rebuild
             logging.getLogger("livereload").setLevel(logging.WARNING)
             logging.getLogger("tornado.access").setLevel(logging.CRITICAL)
+
+        def application(self, port: int, host: str, liveport: Any = None, debug: Any = None,
+                        live_css: bool = True) -> None:
+            """Listen with the guarded server of channel.py instead of livereload's own."""
+            LiveReloadHandler.watcher = self.watcher
+            LiveReloadHandler.live_css = live_css
+            make_server(self.app, LIVERELOAD_LOADER, hosts).listen(port, address=host)
 
     watcher = SourceWatcher()
     watcher.watch(str(paths.content))

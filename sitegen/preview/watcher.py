@@ -80,7 +80,10 @@ class ChangeFeed:
                                      yield_on_timeout=True, raise_interrupt=False):
                     with self._lock:
                         self._changed.update(Path(path) for _, path in changes)
-                    if any(_identity(folder) != identity for folder, identity in roots.items()):
+                    # a watched folder itself deleted (its watch ends with it; a copy made at once
+                    # can even get its inode number back), or gone, or another folder now
+                    if any(path in present for _, path in changes) or any(
+                            _identity(folder) != identity for folder, identity in roots.items()):
                         with self._lock:
                             self._everything = True  # a folder went or came back: look at it all
                         break
