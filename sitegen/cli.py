@@ -6,7 +6,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, Optional, TextIO
+from typing import Any, Callable, Optional, TextIO
 
 from sitegen.config import Paths
 from sitegen.errors import ContentError, ContentErrors
@@ -109,6 +109,21 @@ def _area_options(sub: argparse.ArgumentParser) -> None:
                        "borough, district, region, nation, country or area")
 
 
+def _seconds(least: float) -> Callable[[str], float]:
+    """Return an argument type for a number of seconds from `least` to an hour."""
+    from sitegen.config import MAX_SECONDS
+
+    def seconds(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+        if not least <= value <= MAX_SECONDS:  # (also refuses nan and inf)
+            raise argparse.ArgumentTypeError(f"expected seconds from {least:g} to {MAX_SECONDS}, got {text!r}")
+        return value
+    return seconds
+
+
 def make_parser() -> argparse.ArgumentParser:
     """Return the argument parser for build.py: one sub-command each, with its own --help."""
     parser = argparse.ArgumentParser(
@@ -134,10 +149,10 @@ def make_parser() -> argparse.ArgumentParser:
     _server_options(subs["serve"])
     _common(subs["rehearse"])
     _server_options(subs["rehearse"])
-    subs["rehearse"].add_argument("--every", type=float, default=20, metavar="SECONDS",
+    subs["rehearse"].add_argument("--every", type=_seconds(0), default=20, metavar="SECONDS",
                                   help="seconds between declarations; 0 declares one each time you press Enter "
                                        "(default 20)")
-    subs["rehearse"].add_argument("--poll", type=float, default=10, metavar="SECONDS",
+    subs["rehearse"].add_argument("--poll", type=_seconds(1), default=10, metavar="SECONDS",
                                   help="how often open pages check for news (default 10; the published site "
                                        "checks every 60)")
     subs["rehearse"].add_argument("--recount", metavar="SLUG",

@@ -11,6 +11,7 @@ from typing import NamedTuple, Optional
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Content files larger than this are refused (a results file is a few KB).
 MAX_CONTENT_BYTES = 1_000_000
+MAX_SECONDS = 3600  # rehearse --every and --poll: an hour between steps is no rehearsal
 MAX_BLURB_CHARACTERS = 100_000  # about 15,000 words: far beyond a blurb, and quick to convert
 # UK parliamentary deposit rule: returned at 5% or more of the valid votes.
 DEPOSIT_THRESHOLD_PCT = 5

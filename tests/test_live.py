@@ -294,3 +294,69 @@ def test_rehearse_refuses_content_that_does_not_build_and_an_unknown_recount(tmp
     assert err.getvalue().splitlines()[-1] == "rehearse: 1 error in 1 file; fix them first."
     assert err.getvalue().startswith("content/constituencies/erewash.yml:17:")
     assert out.getvalue() == ""
+
+
+def test_a_rehearsal_reads_the_content_as_the_build_does(tmp_path: Path) -> None:
+    """An Emacs lock file used to stop the rehearsal with a traceback, a hidden draft with broken
+    YAML too, and a hidden finished draft was counted: '12 of 12 declared' on an 11-seat site."""
+    import os
+    content = Path(shutil.copytree(PROJECT / "content", tmp_path / "content"))
+    seats = content / "constituencies"
+    os.symlink("editor@host.1234:1700000000", seats / ".#erewash.yml")  # Emacs: a link to nowhere
+    (seats / ".draft.yml").write_text("name: [unclosed\n")
+    shutil.copy(seats / "erewash.yml", seats / ".erewash-copy.yml")
+    (seats / "erewash.yml~").write_text("a backup\n")
+    rehearsal = Rehearsal(project_paths(content, tmp_path / "unused"), tmp_path / "scratch")
+    try:
+        assert len(rehearsal.order) == 11 and "erewash-copy" not in rehearsal.order
+        copied = sorted(p.name for p in (tmp_path / "scratch/content/constituencies").iterdir())
+        assert copied == sorted(p.name for p in seats.iterdir() if not p.name.startswith(".") and
+                                not p.name.endswith("~"))
+    finally:
+        rehearsal.close()
+
+
+def test_a_rehearsal_stopped_while_copying_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C during the copy used to leave thousands of files of unpublished results in /tmp."""
+    from sitegen.cli import main
+    from sitegen.preview import rehearse
+    root = tmp_path / "project"
+    for name in ("content", "templates", "static"):
+        shutil.copytree(PROJECT / name, root / name)
+    copy = rehearse.copy_sources
+
+    def interrupted(source: Path, target: Path) -> None:
+        copy(source, target)
+        raise KeyboardInterrupt
+    monkeypatch.setattr(rehearse, "copy_sources", interrupted)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(KeyboardInterrupt):  # (build.py turns it into one line, as for a build)
+        main(["rehearse", "--port", "8791"], root, out, err)
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--every", "inf"], "argument --every: expected seconds from 0 to 3600, got 'inf'"),
+    (["--every", "-5"], "argument --every: expected seconds from 0 to 3600, got '-5'"),
+    (["--every", "nan"], "argument --every: expected seconds from 0 to 3600, got 'nan'"),
+    (["--every", "1e9"], "argument --every: expected seconds from 0 to 3600, got '1e9'"),
+    (["--every", "soon"], "argument --every: expected a number of seconds, got 'soon'"),
+    (["--poll", "0"], "argument --poll: expected seconds from 1 to 3600, got '0'"),
+])
+def test_rehearse_refuses_intervals_it_cannot_keep(argv: list[str], message: str, capsys) -> None:
+    """`--every inf` killed the thread that declares seats; a negative interval was accepted."""
+    from sitegen.cli import main
+    assert main(["rehearse", *argv], PROJECT, io.StringIO(), io.StringIO()) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"python3 build.py rehearse: error: {message}"
+
+
+def test_rehearse_every_0_needs_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no terminal `--every 0` waited for an Enter that could never come, and said nothing."""
+    from sitegen.cli import main
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["rehearse", "--every", "0"], PROJECT, out, err) == 2
+    assert err.getvalue() == ("python3 build.py: error: --every 0 declares a seat each time you press Enter, and "
+                              "there is no terminal to press it in; give the seconds between declarations instead\n")

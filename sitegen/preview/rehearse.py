@@ -13,13 +13,17 @@ import signal
 import sys
 import tempfile
 import threading
-from datetime import datetime, timezone
+from datetime import timezone
 from pathlib import Path
-from typing import Optional, TextIO
+from typing import TYPE_CHECKING, Optional, TextIO
 
 import yaml
 
 from sitegen.config import Paths
+from sitegen.files import source_files
+
+if TYPE_CHECKING:
+    from sitegen.content.model import Content
 
 # What a seat file says about its result; left out while the seat waits in the rehearsal.
 RESULT_FIELDS = ("valid_votes", "declared_at", "declared_at_approx", "status", "recount_note")
@@ -41,28 +45,43 @@ def recount_text(text: str) -> str:
     return awaited_text(text) + "status: recount\nrecount_note: A recount is under way (rehearsal).\n"
 
 
-def declaration_order(folder: Path) -> list[str]:
-    """Return the seats' slugs in the order they declared: by declared_at, then the rest by file name."""
-    timed, untimed = [], []
-    for path in sorted(folder.glob("*.yml")):
-        moment = yaml.safe_load(path.read_text(encoding="utf-8")).get("declared_at")
-        if isinstance(moment, datetime):
-            timed.append((moment.astimezone(timezone.utc), path.stem))
-        else:
-            untimed.append(path.stem)
-    return [slug for _, slug in sorted(timed)] + untimed
+def declaration_order(content: Content) -> list[str]:
+    """Return the seats' slugs in the order they declared: by declared_at, then the rest by slug."""
+    timed = sorted((seat.facts.declared_at.astimezone(timezone.utc), seat.slug) for seat in content.constituencies
+                   if seat.facts.declared_at is not None)
+    untimed = sorted(seat.slug for seat in content.constituencies if seat.facts.declared_at is None)
+    return [slug for _, slug in timed] + untimed
+
+
+def copy_sources(source: Path, target: Path) -> None:
+    """Copy the files the build reads from `source` (files.source_files: no hidden drafts, no
+    editors' lock or backup files) to `target`."""
+    for path in source_files(source):
+        copy = target / path.relative_to(source)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, copy)
 
 
 class Rehearsal:
     """A scratch copy of the content, declared one seat at a time."""
 
     def __init__(self, paths: Paths, scratch: Path, recount: Optional[str] = None):
+        """Copy the content into `scratch` with every seat awaited. Raises ContentErrors when the
+        content does not pass the build's checks: only a finished night can be replayed."""
+        from sitegen.content.checks import validate
+        from sitegen.content.read import load_content
+        from sitegen.errors import ContentErrors
         self.source = paths.content
         self.scratch = scratch
         self.paths = Paths.from_root(paths.root, scratch / "content", scratch / "dist", scratch / ".cache")
-        shutil.copytree(self.source, self.paths.content)
+        raw = load_content(paths)
+        if raw.errors:
+            raise ContentErrors(raw.errors)
+        content = validate(raw)
+        self.names = {seat.slug: seat.facts.name for seat in content.constituencies}
+        self.order = declaration_order(content)
+        copy_sources(self.source, self.paths.content)
         self.folder = self.paths.content / "constituencies"
-        self.order = declaration_order(self.source / "constituencies")
         self.recount = recount      # a seat that goes to a recount the step before it declares
         self.declared: list[str] = []
         self._recounting = False
@@ -93,7 +112,7 @@ class Rehearsal:
         if self.done:
             return None
         slug = self.order[len(self.declared)]
-        name = yaml.safe_load(self._final(slug)).get("name", slug)
+        name = self.names[slug]
         if slug == self.recount and not self._recounting:
             self._recounting = True
             self._write(slug, recount_text(self._final(slug)))
@@ -111,52 +130,57 @@ class Rehearsal:
 
 def rehearse(paths: Paths, *, every: float, poll: float, recount: Optional[str], host: str, port: int,
              open_browser: bool, out: TextIO, err: TextIO) -> int:
-    """Serve a rehearsal until interrupted, declaring a seat every `every` seconds (0: on Enter)."""
-    from sitegen.engine import gather
+    """Serve a rehearsal until interrupted, declaring a seat every `every` seconds (0: on Enter).
+    The scratch copy is removed however it ends (Ctrl-C even while copying, `kill`, a closed terminal)."""
     from sitegen.errors import ContentErrors
     from sitegen.preview.server import serve
 
-    try:
-        gather(paths)  # the finished content must build before it can be replayed
-    except ContentErrors as exc:
-        for error in exc.errors:
-            print(error.format(), file=err)
-        print(f"rehearse: {exc.summary()[:-len('nothing written.')]}fix them first.", file=err)
-        return 1
-    rehearsal = Rehearsal(paths, Path(tempfile.mkdtemp(prefix="sitegen-rehearsal-")), recount)
-    if recount is not None and recount not in rehearsal.order:
-        rehearsal.close()
-        print(f"python3 build.py: error: --recount {recount!r} is not a constituency's slug", file=err)
+    if every == 0 and not sys.stdin.isatty():
+        print("python3 build.py: error: --every 0 declares a seat each time you press Enter, and there is no "
+              "terminal to press it in; give the seconds between declarations instead", file=err)
         return 2
-    stop = threading.Event()
-
-    def night() -> None:
-        total = len(rehearsal.order)
-        while not stop.is_set():
-            if every > 0:
-                if stop.wait(every):
-                    return
-            elif not sys.stdin.readline():
-                return
-            happened = rehearsal.step()
-            if happened is None:
-                print(f"Rehearsal: all {total} declared; Ctrl+C to stop.", file=out, flush=True)
-                return
-            print(f"Rehearsal: {happened} ({len(rehearsal.declared)} of {total} declared)", file=out, flush=True)
-
-    when = f"one every {every:g} s" if every > 0 else "one each time you press Enter"
-    print(f"Rehearsal of {len(rehearsal.order)} declarations, {when}, in a scratch copy "
-          f"({rehearsal.scratch}); open pages check for news every {poll:g} s.", file=out, flush=True)
-    threading.Thread(target=night, daemon=True).start()
-    script = f"<script>window.SITEGEN_POLL_SECONDS = {poll:g};</script>"
 
     def stopped(signum: int, frame: object) -> None:  # `kill`, or a terminal closing: leave tidily
         raise SystemExit(128 + signum)
     signal.signal(signal.SIGTERM, stopped)
     signal.signal(signal.SIGHUP, stopped)
+    stop = threading.Event()
+    scratch = Path(tempfile.mkdtemp(prefix="sitegen-rehearsal-"))
     try:
-        return serve(rehearsal.paths, host=host, port=port, open_browser=open_browser, out=out,
-                             err=err, inject=script)
+        try:
+            rehearsal = Rehearsal(paths, scratch, recount)
+            from sitegen.engine import gather
+            gather(paths)  # the finished content must build, pages and all, before it can be replayed
+        except ContentErrors as exc:
+            for error in exc.errors:
+                print(error.format(), file=err)
+            print(f"rehearse: {exc.summary()[:-len('nothing written.')]}fix them first.", file=err)
+            return 1
+        if recount is not None and recount not in rehearsal.order:
+            print(f"python3 build.py: error: --recount {recount!r} is not a constituency's slug", file=err)
+            return 2
+
+        def night() -> None:
+            total = len(rehearsal.order)
+            while not stop.is_set():
+                if every > 0:
+                    if stop.wait(every):
+                        return
+                elif not sys.stdin.readline():
+                    return
+                happened = rehearsal.step()
+                if happened is None:
+                    print(f"Rehearsal: all {total} declared; Ctrl+C to stop.", file=out, flush=True)
+                    return
+                print(f"Rehearsal: {happened} ({len(rehearsal.declared)} of {total} declared)", file=out, flush=True)
+
+        when = f"one every {every:g} s" if every > 0 else "one each time you press Enter"
+        print(f"Rehearsal of {len(rehearsal.order)} declarations, {when}, in a scratch copy "
+              f"({rehearsal.scratch}); open pages check for news every {poll:g} s.", file=out, flush=True)
+        threading.Thread(target=night, daemon=True).start()
+        script = f"<script>window.SITEGEN_POLL_SECONDS = {poll:g};</script>"
+        return serve(rehearsal.paths, host=host, port=port, open_browser=open_browser, out=out, err=err,
+                     inject=script)
     finally:
         stop.set()
-        rehearsal.close()
+        shutil.rmtree(scratch, ignore_errors=True)
