@@ -354,9 +354,35 @@ def test_rehearse_refuses_intervals_it_cannot_keep(argv: list[str], message: str
 
 def test_rehearse_every_0_needs_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """With no terminal `--every 0` waited for an Enter that could never come, and said nothing."""
+    import os
+
     from sitegen.cli import main
-    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    monkeypatch.setattr("sys.stdin", open(os.devnull))  # as under a service manager or nohup
     out, err = io.StringIO(), io.StringIO()
     assert main(["rehearse", "--every", "0"], PROJECT, out, err) == 2
     assert err.getvalue() == ("python3 build.py: error: --every 0 declares a seat each time you press Enter, and "
                               "there is no terminal to press it in; give the seconds between declarations instead\n")
+
+
+def test_rehearse_says_when_its_input_ends(tmp_path: Path) -> None:
+    """Enter presses read from a file or a pipe: at its end the rehearsal says no more will come."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    (tmp_path / "presses").write_text("\n")  # one press: one seat, then the end
+    with open(tmp_path / "presses") as presses:
+        process = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "rehearse", "--every", "0",
+                                    "--port", str(port)], cwd=PROJECT, stdin=presses, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        try:
+            line = process.stderr.readline()
+            assert line == ("Rehearsal: the input has ended, so no more seats will declare (--every 0 declares one "
+                            "each time Enter is pressed); Ctrl+C to stop.\n")
+        finally:
+            process.terminate()
+            out, _ = process.communicate(timeout=10)
+    assert "Rehearsal: Erewash declared (1 of 11 declared)" in out

@@ -8,6 +8,7 @@ will, through status.json), and the tests replay it step by step.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import sys
@@ -128,6 +129,19 @@ class Rehearsal:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
+def _can_press_enter() -> bool:
+    """Return False when standard input can never bring an Enter: closed, or a device that is not a
+    terminal (/dev/null, as a service or `nohup` gives). A pipe or a file is read line by line."""
+    import stat
+    try:
+        if sys.stdin is None or sys.stdin.closed:
+            return False
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (OSError, ValueError, AttributeError):
+        return True  # (an object standing in for input, in a test: it is read as it is)
+    return sys.stdin.isatty() or not stat.S_ISCHR(mode)
+
+
 def rehearse(paths: Paths, *, every: float, poll: float, recount: Optional[str], host: str, port: int,
              open_browser: bool, out: TextIO, err: TextIO) -> int:
     """Serve a rehearsal until interrupted, declaring a seat every `every` seconds (0: on Enter).
@@ -135,7 +149,7 @@ def rehearse(paths: Paths, *, every: float, poll: float, recount: Optional[str],
     from sitegen.errors import ContentErrors
     from sitegen.preview.server import serve
 
-    if every == 0 and not sys.stdin.isatty():
+    if every == 0 and not _can_press_enter():
         print("python3 build.py: error: --every 0 declares a seat each time you press Enter, and there is no "
               "terminal to press it in; give the seconds between declarations instead", file=err)
         return 2
@@ -167,6 +181,8 @@ def rehearse(paths: Paths, *, every: float, poll: float, recount: Optional[str],
                     if stop.wait(every):
                         return
                 elif not sys.stdin.readline():
+                    print("Rehearsal: the input has ended, so no more seats will declare (--every 0 declares one "
+                          "each time Enter is pressed); Ctrl+C to stop.", file=err, flush=True)
                     return
                 happened = rehearsal.step()
                 if happened is None:
