@@ -1,7 +1,8 @@
 // New results while a page is open, as progressive enhancement: without JavaScript every page is
 // complete as published. While the tab is visible, this fetches status.json (a few hundred bytes
 // per seat) once a minute, bypassing caches; when a seat's state differs from what the page
-// shows, a bar at the foot of the window names the seats, and the reader chooses to load them.
+// shows, or a declared result was corrected (its revision changed), a bar at the foot of the
+// window names the seats, and the reader chooses to load them.
 // Nothing on the page moves. The news is announced politely to screen readers, and the checks can
 // be stopped from the bar or the footer (remembered in this browser).
 (function () {
@@ -16,11 +17,12 @@
   var STORE = "sitegen-live-updates";
   var WORDS = { d: "declared", r: "recount", a: "awaited" };
 
-  // What this page shows: slug -> state letter (every seat on the overview, its own on a seat page).
+  // What this page shows: slug -> [state letter, the declared result's revision] (every seat on the
+  // overview, its own on a seat page): 'erewash:d:1f0c9a2e bolsover:a'.
   var shown = {};
-  (script.getAttribute("data-states") || "").split(" ").forEach(function (pair) {
-    var at = pair.lastIndexOf(":");
-    if (at > 0) shown[pair.slice(0, at)] = pair.slice(at + 1);
+  (script.getAttribute("data-states") || "").split(" ").forEach(function (item) {
+    var parts = item.split(":");
+    if (parts[0] && WORDS[parts[1]]) shown[parts[0]] = [parts[1], parts[2] || null];
   });
   var ownSeat = Object.keys(shown).length === 1 ? Object.keys(shown)[0] : null;
   var baseline = null;   // the states the page was taken to show, once the first status arrived
@@ -57,7 +59,7 @@
     stop.addEventListener("click", function () { setLive(false); banner.hidden = true; });
     close.addEventListener("click", function () {
       // counted from now on: the bar comes back only for a seat that changes after this
-      if (latest) latest.forEach(function (s) { baseline[s.slug] = s.status.charAt(0); });
+      if (latest) latest.forEach(function (s) { baseline[s.slug] = seen(s); });
       banner.hidden = true;
     });
     banner.appendChild(message);
@@ -104,7 +106,8 @@
   }
 
   function report(changes) {
-    var declared = changes.filter(function (s) { return s.status === "declared"; });
+    var corrected = changes.filter(function (s) { return s.corrected; });
+    var declared = changes.filter(function (s) { return s.status === "declared" && !s.corrected; });
     var others = changes.filter(function (s) { return s.status !== "declared"; });
     message.textContent = "";
     var spoken = [];
@@ -123,22 +126,40 @@
       })) + ".");
     }
     add(declared.length === 1 ? "1 new result: " : declared.length + " new results: ", declared);
+    add("Corrected: ", corrected);
     add("Changed: ", others, function (s) { return " (" + (s.status === "recount" ? "recount under way" : "result awaited") + ")"; });
     banner.setAttribute("data-own", changes.some(function (s) { return s.slug === ownSeat; }) ? "yes" : "no");
     banner.hidden = false;
     announcer.textContent = spoken.join(" ") + " Use Show to load them.";
   }
 
+  function seen(seat) {  // what a status.json seat says, as this page keeps it
+    return [seat.status.charAt(0), seat.revision || null];
+  }
+
+  // A status that is not what the site writes (cut short by a proxy, an error page served as
+  // JSON, a seat without a state) is passed over: it must never become what the page compares with.
+  function readable(status) {
+    return status && Array.isArray(status.seats) && status.seats.every(function (s) {
+      return s && typeof s.slug === "string" && typeof s.name === "string" && typeof s.url === "string" &&
+        (s.status === "declared" || s.status === "recount" || s.status === "awaited");
+    });
+  }
+
   function compare(status) {
-    var seats = status.seats || [];
+    if (!readable(status)) return;
+    var seats = status.seats;
     if (baseline === null) {
       baseline = {};
-      seats.forEach(function (s) { baseline[s.slug] = s.status.charAt(0); });
+      seats.forEach(function (s) { baseline[s.slug] = seen(s); });
       Object.keys(shown).forEach(function (slug) { baseline[slug] = shown[slug]; });
     }
     latest = seats;
     var changes = seats.filter(function (s) {
-      return WORDS[baseline[s.slug]] !== s.status && (s.slug in baseline || s.status !== "awaited");
+      var was = baseline[s.slug];
+      if (!was) return s.status !== "awaited";  // a seat new to the site, once it has news
+      s.corrected = s.status === "declared" && was[0] === "d" && !!was[1] && !!s.revision && was[1] !== s.revision;
+      return WORDS[was[0]] !== s.status || s.corrected;
     });
     if (changes.length) report(changes);
     else banner.hidden = true;

@@ -141,20 +141,23 @@ def test_status_json_lists_every_seat_state_and_a_version_of_them(night: Site) -
     assert (status["seats_total"], status["declared"], status["recounts"]) == (11, 3, 1)
     bolsover = next(s for s in status["seats"] if s["slug"] == "bolsover")
     assert bolsover == {"slug": "bolsover", "name": "Bolsover", "url": "bolsover/", "status": "recount",
-                        "result": None, "declared_at": None}
+                        "result": None, "declared_at": None, "revision": None}
     erewash = next(s for s in status["seats"] if s["slug"] == "erewash")
     assert (erewash["result"], erewash["declared_at"]) == ("Labour GAIN from Conservative", "2024-07-05T02:30:00+01:00")
+    assert re.fullmatch("[0-9a-f]{8}", erewash["revision"])
     # the version is a hash of the seats' states: it changes exactly when one does
     seats = json.dumps(status["seats"], ensure_ascii=False, separators=(",", ":"))
     assert status["version"] == hashlib.sha256(seats.encode()).hexdigest()[:16]
-    assert len(night.files["status.json"]) < 3000  # polled by every open page: small
+    assert len(night.files["status.json"]) < 3200  # polled by every open page: small
 
 
 def test_pages_carry_the_states_they_show_for_the_update_check(night: Site) -> None:
     overview = parse(night.files["index.html"]).find("script", src=re.compile(r"assets/live\."))
     assert overview["data-status"] == "status.json" and overview.has_attr("defer")
-    states = dict(pair.split(":") for pair in overview["data-states"].split())
-    assert (states["bolsover"], states["chesterfield"], states["erewash"], len(states)) == ("r", "a", "d", 11)
+    states = {item.split(":")[0]: item.split(":")[1:] for item in overview["data-states"].split()}
+    revisions = {s["slug"]: s["revision"] for s in json.loads(night.files["status.json"])["seats"]}
+    assert (states["bolsover"], states["chesterfield"], states["erewash"], len(states)) == (
+        ["r"], ["a"], ["d", revisions["erewash"]], 11)
     seat = parse(night.files["bolsover/index.html"]).find("script", src=re.compile(r"assets/live\."))
     assert (seat["data-status"], seat["data-home"], seat["data-states"]) == ("../status.json", "../", "bolsover:r")
     assert not overview.has_attr("data-every") and not seat.has_attr("data-every")  # every minute, the default
@@ -386,3 +389,22 @@ def test_rehearse_says_when_its_input_ends(tmp_path: Path) -> None:
             process.terminate()
             out, _ = process.communicate(timeout=10)
     assert "Rehearsal: Erewash declared (1 of 11 declared)" in out
+
+
+def test_a_result_revision_changes_with_any_figure_of_a_declared_result(tmp_path: Path) -> None:
+    """What lets an open page notice a correction: any corrected figure, not only the state."""
+    from sitegen.site.data import result_revision
+    content = Path(shutil.copytree(PROJECT / "content", tmp_path / "content"))
+
+    def revision() -> str:
+        site = gather(project_paths(content, tmp_path / "dist"))
+        return result_revision(next(s for s in site.results.seats if s.seat.slug == "erewash"))
+    seat = content / "constituencies" / "erewash.yml"
+    text = seat.read_text()
+    first = revision()
+    seat.write_text(text.replace("votes: 351}", "votes: 352}").replace("valid_votes: 43006", "valid_votes: 43007"))
+    second = revision()
+    seat.write_text(text.replace("declared_at: 2024-07-05T02:30:00+01:00", "declared_at: 2024-07-05T02:35:00+01:00"))
+    third = revision()
+    seat.write_text(text)
+    assert len({first, second, third}) == 3 and revision() == first

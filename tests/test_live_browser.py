@@ -146,3 +146,82 @@ def test_without_javascript_the_page_is_as_published(rehearsal: Rehearsing, brow
     page.reload()
     assert page.locator("h1").inner_text() == "1 of 11 seats declared"
     context.close()
+
+
+# --- corrections and unreadable news, against the published site served as files ---------------------
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The real site built into a folder and served as plain files (as a host would), so that a
+    test can put any status.json in front of the open pages."""
+    import io
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from sitegen.cli import main
+    dist = tmp_path_factory.mktemp("published") / "dist"
+    assert main(["--output", str(dist), "--cache", str(dist.parent / "cache")], PROJECT, io.StringIO(),
+                io.StringIO()) == 0
+
+    class Files(SimpleHTTPRequestHandler):
+        def end_headers(self) -> None:
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Files, directory=str(dist)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", dist
+    finally:
+        server.shutdown()
+
+
+def test_a_correction_to_a_declared_result_brings_the_banner(published: tuple[str, Path], browser: Browser) -> None:
+    """live.js compared only each seat's state letter: Erewash corrected from 'Labour GAIN' to
+    'Conservative HOLD' never showed the banner, though a correction is why the checks go on."""
+    import json
+    url, dist = published
+    original = (dist / "status.json").read_text()
+    page = browser.new_page()
+    page.add_init_script("window.SITEGEN_POLL_SECONDS = 1")
+    try:
+        page.goto(url + "erewash/")
+        banner = page.locator("aside.live-banner")
+        page.wait_for_timeout(1500)  # a poll of the same news: nothing to say
+        expect(banner).to_be_hidden()
+        status = json.loads(original)
+        erewash = next(s for s in status["seats"] if s["slug"] == "erewash")
+        erewash.update(result="Conservative HOLD", revision="0" * 8)
+        (dist / "status.json").write_text(json.dumps(status))
+        expect(banner).to_be_visible(timeout=3000)
+        assert banner.locator("p").inner_text() == "Corrected: Erewash."
+        assert page.locator("[role=status]").inner_text() == "Corrected: Erewash. Use Show to load them."
+    finally:
+        (dist / "status.json").write_text(original)
+        page.close()
+
+
+@pytest.mark.parametrize("first", ["{}", '{"seats": [{"slug": "erewash"}]}', "<!doctype html><p>Bad gateway</p>"])
+def test_an_unreadable_status_is_passed_over(published: tuple[str, Path], browser: Browser, first: str) -> None:
+    """A first status.json of {} (or a seat without a state) became the page's baseline, and the
+    next good one showed '10 new results' on a seat page whose news was not new."""
+    url, dist = published
+    original = (dist / "status.json").read_text()
+    (dist / "status.json").write_text(first)
+    page = browser.new_page()
+    page.add_init_script("window.SITEGEN_POLL_SECONDS = 1")
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(url + "erewash/")
+        page.wait_for_timeout(1500)  # the bad status was read and passed over
+        (dist / "status.json").write_text(original)
+        page.wait_for_timeout(2500)  # the good one read since: what the page shows, nothing new
+        expect(page.locator("aside.live-banner")).to_be_hidden()
+        assert errors == []
+    finally:
+        (dist / "status.json").write_text(original)
+        page.close()

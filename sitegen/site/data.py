@@ -53,6 +53,19 @@ class SeatState:
     status: str
     result: Optional[str]
     declared_at: Optional[str]
+    revision: Optional[str] = None  # of a declared result: changes with any figure (see result_revision)
+
+
+def result_revision(seat: SeatResult) -> Optional[str]:
+    """Return 8 hex digits that change whenever a declared result does (a corrected figure, winner,
+    label or time), for open pages to notice corrections; None while the seat is not declared."""
+    if not seat.is_declared:
+        return None
+    facts = seat.seat.facts
+    figures = [seat.label, facts.valid_votes, facts.rejected, facts.electorate,
+               facts.declared_at.isoformat() if facts.declared_at else None,
+               [[c.name, c.party, c.votes] for c in seat.candidates]]
+    return hashlib.sha256(json.dumps(figures).encode("utf-8")).hexdigest()[:8]
 
 CSV_COLUMNS = ["constituency_slug", "constituency", "status", "position", "candidate", "party_id",
                "party", "description", "votes", "share_pct", "change_pp", "new_party", "elected",
@@ -188,7 +201,8 @@ def render_results_json(r: Any, page: str, data: ResultsData) -> str:
 def seat_states(seats: tuple[SeatResult, ...]) -> tuple[SeatState, ...]:
     """Return each seat's state, as status.json gives it."""
     return tuple(SeatState(s.seat.slug, s.seat.facts.name, s.status, s.label if s.is_declared else None,
-                           s.seat.facts.declared_at.isoformat() if s.seat.facts.declared_at else None)
+                           s.seat.facts.declared_at.isoformat() if s.seat.facts.declared_at else None,
+                           result_revision(s))
                  for s in seats)
 
 
@@ -196,7 +210,7 @@ def render_status(r: Any, page: str, states: tuple[SeatState, ...]) -> str:
     """Return status.json: each seat's state, and a version of them all, for open pages to poll
     (static/live.js). Small, so that polling costs readers and hosts little."""
     seats = [{"slug": s.slug, "name": s.name, "url": f"{s.slug}/", "status": s.status, "result": s.result,
-              "declared_at": s.declared_at} for s in states]
+              "declared_at": s.declared_at, "revision": s.revision} for s in states]
     listed = _dumps(seats)
     version = hashlib.sha256(listed.encode("utf-8")).hexdigest()[:16]
     declared = sum(1 for s in states if s.status == "declared")

@@ -268,8 +268,11 @@ class Renderer:
 
 
 def live_states(seats: tuple[SeatResult, ...]) -> str:
-    """Return the states a page shows, for live.js: 'amber-valley:d bolsover:a'."""
-    return " ".join(f"{s.seat.slug}:{s.status[0]}" for s in seats)
+    """Return the states a page shows, for live.js, with each declared result's revision (see
+    data.result_revision): 'amber-valley:d:1f0c9a2e bolsover:a'."""
+    from sitegen.site.data import result_revision
+    return " ".join(f"{s.seat.slug}:{s.status[0]}" + (f":{result_revision(s)}" if s.is_declared else "")
+                    for s in seats)
 
 
 def live_every(poll_seconds: int) -> Optional[int]:
