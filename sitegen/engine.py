@@ -132,6 +132,7 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
         results = _compute(content, state)
         assets = _assets(paths, state, one_shot)
         routes = route_table(results, {name: asset.output for name, asset in assets.items()}, state.memo)
+        _check_blurb_links(raw, routes)
         if ahead.compiling is not None:  # draw share cards while the templates compile elsewhere
             from sitegen.site.pages import Renderer
             drawing = Renderer(None, assets, state.markdown, state.cards, state.memo)  # type: ignore[arg-type]
@@ -157,6 +158,7 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
     if last is not None:
         scans = {name: last.scans[name] for name in routes if name in last.scans and name not in fresh} | scans
     files = {name: fresh[name] if name in fresh else last.files[name] for name in routes}  # type: ignore[union-attr]
+    _check_blurb_links(raw, routes, scans)
     progress(STAGES[2])
     problems = checker.finish(scans, None if last is None else _seat_data(results, checker.slugs, state))
     if problems:
@@ -264,6 +266,45 @@ def _seat_data(results: Results, slugs: set[str], state: State) -> dict:
     seats = {s.seat.slug: s for s in results.seats}
     return read_data_records({slug: seat_data(seats[slug], results.content.parties, state.memo)
                               for slug in slugs if slug in seats}, CSV_COLUMNS)
+
+
+def _check_blurb_links(raw: RawContent, routes: dict[str, Route], scans: Optional[dict[str, PageScan]] = None
+                       ) -> None:
+    """Raise ContentErrors, at the blurb's line, for each link in a blurb that leads to no output
+    of the site from the page it is shown on (a link from the root, '/bolsover/', is taken from the
+    site's own root, as pages.Renderer.blurb writes it); with `scans` (the pages rendered), for
+    each link to a place on a page that the page does not have. The post-render check would find
+    them too, but could only name the page."""
+    from urllib.parse import urlsplit
+
+    from sitegen.check import resolve_link
+    from sitegen.site.markdown import blurb_links
+    from sitegen.site.pages import seat_path
+    shown = [(raw.overview, "index.html")] if raw.overview else []
+    for slug, blurb in sorted(raw.blurbs.items()) + sorted(raw.awaited_blurbs.items()):
+        shown.append((blurb, seat_path(slug)))
+    errors = []
+    for blurb, page in shown:
+        for line, href in blurb_links(blurb.text):
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith("//"):
+                continue  # another site, or an e-mail address
+            root = href.startswith("/")
+            target, fragment = resolve_link("index.html" if root else page, href[1:] if root else href) or ("", "")
+            if target in routes and not target.startswith(".."):
+                if scans is not None and fragment and target in scans and fragment not in scans[target].ids:
+                    errors.append(ContentError(blurb.path, line, 0, f"link {href!r}: the page it leads to has no "
+                                               f"place called {fragment!r}"))
+                continue
+            if scans is not None:
+                continue  # (said before rendering)
+            folder = target.rstrip("/") + "/index.html"
+            hint = f" (did you mean {href + '/'!r}?)" if folder in routes and not href.endswith("/") else ""
+            where = "outside the site" if target.startswith("..") else "to no page or file of the site"
+            errors.append(ContentError(blurb.path, line, 0, f"link {href!r} leads {where}{hint}; link to a seat "
+                                       "from the site's root, like '/bolsover/', wherever the blurb is"))
+    if errors:
+        raise ContentErrors(errors)
 
 
 def _damage_warnings(paths: Paths) -> list[ContentError]:

@@ -335,6 +335,28 @@ BAD = {
     "source-javascript-url": (replace(SEAT, 'url: "https://commonslibrary', 'url: "javascript:alert(1)//'), [
         "content/constituencies/amber-valley.yml:19:89: sources[0].url: expected a web address starting https://, got 'javascript:alert(1)//.parliament.uk/research-briefings/cbp-10009/'",
     ]),
+    "file-named-like-a-site-folder": (write("content/constituencies/embed.yml", "name: Embed\ncandidates:\n  - {name: A, party: lab}\n"), [
+        "content/constituencies/embed.yml: file name 'embed' is taken: the site puts the area's embeddable card at embed/; name the file after the constituency",
+    ]),
+    "old-slug-named-like-a-site-folder": (replace(SEAT, "name: Amber Valley", "name: Amber Valley\nold_slugs: [assets]"), [
+        "content/constituencies/amber-valley.yml:3:13: old_slugs[0]: 'assets' is taken: the site puts the site's stylesheets and scripts at assets/; remove it from this list",
+    ]),
+    "file-name-without-a-slug": (lambda root: (root / SEAT).rename(root / "content/constituencies/...yml"), [
+        "content/constituencies/...yml: file name '...yml' has no constituency before .yml; was a seat's file renamed by mistake? Name it <slug>.yml",
+        "content/constituencies/amber-valley.md:1: blurb has no matching amber-valley.yml",
+    ]),
+    "blurb-link-to-a-folder-without-its-slash": (write("content/constituencies/amber-valley.md", "A count.\n\nSee [Chesterfield](../chesterfield).\n"), [
+        "content/constituencies/amber-valley.md:3: link '../chesterfield' leads to no page or file of the site (did you mean '../chesterfield/'?); link to a seat from the site's root, like '/bolsover/', wherever the blurb is",
+    ]),
+    "blurb-link-to-no-page": (write("content/overview.md", "The night.\n\n[ref]: /bolsover/\n\nSee [Bolsover][ref].\n"), [
+        "content/overview.md:3: link '/bolsover/' leads to no page or file of the site; link to a seat from the site's root, like '/bolsover/', wherever the blurb is",
+    ]),
+    "blurb-link-out-of-the-site": (write("content/constituencies/amber-valley.md", 'A count, <a href="../../../etc/">here</a>.\n'), [
+        "content/constituencies/amber-valley.md:1: link '../../../etc/' leads outside the site; link to a seat from the site's root, like '/bolsover/', wherever the blurb is",
+    ]),
+    "blurb-link-to-no-place": (write("content/constituencies/amber-valley.md", "See [the map](/#no-such-place).\n"), [
+        "content/constituencies/amber-valley.md:1: link '/#no-such-place': the page it leads to has no place called 'no-such-place'",
+    ]),
     "file-orphan-blurb": (write("content/constituencies/amber-valey.md", "Hello"), [
         "content/constituencies/amber-valey.md:1: blurb has no matching amber-valey.yml (did you mean 'amber-valley.md'?)",
     ]),
@@ -393,6 +415,9 @@ BAD = {
     ]),
     "file-not-utf8": (write("content/constituencies/amber-valley.md", "Caf\xe9 line\nsecond \xe9".encode("latin-1")), [
         'content/constituencies/amber-valley.md:1: is not UTF-8 text (byte 0xe9); save the file as UTF-8',
+    ]),
+    "static-file-missing": (remove("static/sort.js"), [
+        "templates/overview.html:10: template error: asset('sort.js'): static/sort.js is not there; put the file back, or change the template",
     ]),
     "template-syntax-error": (replace("templates/constituency.html", "{% if blurb %}", "{% if blurb %"), [
         "templates/constituency.html:93: template syntax error: unexpected '<'",

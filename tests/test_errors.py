@@ -288,3 +288,20 @@ def test_the_check_for_raw_html_takes_time_in_step_with_the_blurb() -> None:
     started = time.perf_counter()
     assert removed_html("<!--" * 24_000 + "<p onclick=x>") == (1, ("an event handler (on...=)",))
     assert time.perf_counter() - started < 1  # by hand: 0.01 s; before, 0.4 s at a fifth of the size
+
+
+def test_a_blurb_link_from_the_sites_root_works_wherever_the_site_is_published(small_project: Path) -> None:
+    """'/chesterfield/' was published as written: under a sub-path (https://example.org/derbyshire-2024/)
+    it led to the host's root, not the seat."""
+    (small_project / "content/constituencies/amber-valley.md").write_text(
+        "See [Chesterfield](/chesterfield/), [the map](/#map-heading), [the feed](/feed.xml) "
+        "and [another site](//example.org/x) or [this one](https://example.org/).\n")
+    (small_project / "content/overview.md").write_text("See [Amber Valley](/amber-valley/#result-heading).\n")
+    code, _, err = run(small_project)
+    assert code == 0, err
+    seat = parse((small_project / "dist/amber-valley/index.html").read_text())
+    links = {a.get_text(): a["href"] for a in seat.select("section.prose a")}
+    assert links == {"Chesterfield": "../chesterfield/", "the map": "../#map-heading", "the feed": "../feed.xml",
+                     "another site": "//example.org/x", "this one": "https://example.org/"}
+    overview = parse((small_project / "dist/index.html").read_text())
+    assert [a["href"] for a in overview.select("section.prose a")] == ["amber-valley/#result-heading"]

@@ -7,7 +7,7 @@ import typing
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Optional
 
-from sitegen.config import SLUG_RE, ordinal
+from sitegen.config import RESERVED_SLUGS, SLUG_RE, ordinal
 from sitegen.errors import ContentError, ContentErrors
 from sitegen.content.read import AWAITED_SUFFIX, Loc, RawContent, YamlFile
 from sitegen.buildcache import Memo
@@ -392,7 +392,10 @@ def _check_seats_together(raw: RawContent, seats: list[Constituency]) -> list[Co
     for seat in seats:
         for i, old in enumerate(seat.facts.old_slugs):
             line, col = where(seat, ("old_slugs", i))
-            if old in current:
+            if old in RESERVED_SLUGS:
+                errors.append(ContentError(seat.path, line, col, f"old_slugs[{i}]: {old!r} is taken: the site puts "
+                                           f"{RESERVED_SLUGS[old]} at {old}/; remove it from this list"))
+            elif old in current:
                 errors.append(ContentError(seat.path, line, col, f"old_slugs[{i}]: {old!r} is the address of "
                                            f"{current[old].facts.name} now; remove it from this list"))
             elif old in moved:

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple, Optional
 
 import yaml
 
-from sitegen.config import MAX_BLURB_CHARACTERS, MAX_CONTENT_BYTES, SLUG_RE, Paths, slugify
+from sitegen.config import MAX_BLURB_CHARACTERS, MAX_CONTENT_BYTES, RESERVED_SLUGS, SLUG_RE, Paths, slugify
 from sitegen.errors import ContentError
 from sitegen.files import BACKUP, EDITOR_WORK, is_source_name, read_file
 
@@ -484,6 +484,11 @@ def _constituency_entry(path: Path, name: str, paths: Paths, cache: LoadCache | 
                         changed: Optional[set[Path]]) -> _Entry:
     if EDITOR_WORK.search(name):
         return _Entry("")  # an editor's swap, lock or temporary file: nothing anybody wrote
+    stem, _, ext = name.rpartition(".")
+    if ext in ("yml", "md") and not stem.strip("."):  # '.yml', '...yml': a name lost in a rename
+        return _Entry("", errors=(ContentError(paths.display(path), 0, 0, f"file name {name!r} has no "
+                                               f"constituency before .{ext}; was a seat's file renamed by mistake? "
+                                               f"Name it <slug>.{ext}"),))
     if not is_source_name(name):
         shown = paths.display(path)
         why = (f"is skipped because its name starts with '.'; rename it to {name.lstrip('.')!r} to "
@@ -504,6 +509,10 @@ def _constituency_entry(path: Path, name: str, paths: Paths, cache: LoadCache | 
         hint = f"; try {suggestion + '.' + ext!r}" if suggestion else ""
         return _Entry("", errors=(ContentError(paths.display(path), 0, 0, f"file name {slug!r} is not a valid slug "
                                                f"(lowercase a-z, 0-9 and '-'){hint}"),))
+    if slug in RESERVED_SLUGS:
+        return _Entry("", errors=(ContentError(paths.display(path), 0, 0, f"file name {slug!r} is taken: the site "
+                                               f"puts {RESERVED_SLUGS[slug]} at {slug}/; name the file after the "
+                                               "constituency"),))
     errors: list[ContentError] = []
     if ext == "yml":
         return _Entry("facts", slug, load_yaml(path, paths, errors, cache, changed), tuple(errors))

@@ -210,12 +210,32 @@ _HANDLER = re.compile(r"<[^<>]*\son[a-z]+\s*=", re.I)  # (not past the next '<':
 _SCRIPT_LINK = re.compile(r"\]\(\s*(?:javascript|data|vbscript):|href\s*=\s*[\"']?\s*(?:javascript|data|vbscript):", re.I)
 
 
+def _prose(text: str) -> str:
+    """Return Markdown `text` with its code spans and blocks blanked out (lines kept): what shows
+    HTML and brackets as text, not as markup."""
+    return re.sub(r"```.*?```|`[^`\n]*`", lambda m: "\n" * m.group().count("\n"), text, flags=re.S)
+
+
+# [text](address "title"), [ref]: address, href=address (each closed, as Markdown needs it to be a link)
+_LINKS = re.compile(r"\]\([ \t]*<?([^)\s>]+)>?(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\)"
+                    r"|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)|href\s*=\s*[\"']?([^\"'\s>]+)", re.M | re.I)
+
+
+@functools.lru_cache(maxsize=16384)
+def blurb_links(text: str) -> tuple[tuple[int, str], ...]:
+    """Return the line and address of each link written in Markdown `text`: [text](address),
+    [ref]: address, and <a href=...>."""
+    prose = _prose(text)
+    return tuple((prose.count("\n", 0, m.start()) + 1, next(g for g in m.groups() if g))
+                 for m in _LINKS.finditer(prose))
+
+
 @functools.lru_cache(maxsize=16384)  # the preview asks again for every blurb after every save
 def removed_html(text: str) -> tuple[int, tuple[str, ...]]:
     """Return the line of the first piece of raw HTML in Markdown `text` that cleaning removes when
     it is published, and what those pieces are (tags off the allow-list, event handlers, script
     links); (0, []) when there are none. Code spans and blocks, which show HTML as text, are left out."""
-    prose = re.sub(r"```.*?```|`[^`\n]*`", lambda m: "\n" * m.group().count("\n"), text, flags=re.S)
+    prose = _prose(text)
     found, first = [], 0
     for pattern, name in ((_RAW_TAG, None), (_HANDLER, "an event handler (on...=)"),
                           (_SCRIPT_LINK, "a script link (javascript:)")):

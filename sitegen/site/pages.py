@@ -9,6 +9,7 @@ context changed, with no second list of what a page depends on to fall out of st
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Optional
@@ -247,6 +248,9 @@ def feed_of(site: SiteInfo, parties: Parties, seats: tuple[SeatResult, ...]) -> 
 
 # --- rendering ------------------------------------------------------------------------------------
 
+_ROOT_LINK = re.compile(r'href="/(?!/)([^"]*)"')  # a link from the site's root (not '//host', another site)
+
+
 class Renderer:
     """What every renderer may use besides its context: the templates, the static files, and the
     caches of converted Markdown, drawn cards and rendered fragments (pure functions of what they
@@ -261,7 +265,25 @@ class Renderer:
         """Return what every template gets for linking: its own path, relurl() and asset()."""
         return {"page_path": page,
                 "relurl": lambda target: relative_url(target, page),
-                "asset": lambda name: relative_url(self.assets[name].output, page)}
+                "asset": lambda name: relative_url(self.asset(name).output, page)}
+
+    def blurb(self, text: Optional[str], page: str) -> Markup:
+        """Return a blurb as sanitised HTML for `page`, with its links from the site's root
+        ('/bolsover/') made relative, so that they work wherever the site is published."""
+        html = self.markdown(text)
+        if 'href="/' not in html:
+            return html
+        return Markup(_ROOT_LINK.sub(lambda m: f'href="{relative_url(m.group(1), page)}"', html))
+
+    def asset(self, name: str) -> Asset:
+        """Return the static file `name`; a template asking for one that is not there is told so
+        (as a template error, located at the template's line)."""
+        found = self.assets.get(name)
+        if found is None:
+            from jinja2 import TemplateRuntimeError
+            raise TemplateRuntimeError(f"asset({name!r}): static/{name} is not there; put the file back, or "
+                                       "change the template")
+        return found
 
     def render(self, template: str, page: str, **values: Any) -> str:
         return self.env.get_template(template).render(**values, **self.globals(page))
@@ -287,7 +309,7 @@ def render_seat_page(r: Renderer, page: str, context: SeatPage) -> str:
     return r.render(
         "constituency.html", page, page_context=context, seat=seat, facts=seat.seat.facts, site=site,
         parties=context.parties, bars=bars, chart_height=chart_height(bars), change_bars=change_bars(seat),
-        blurb=r.markdown(context.blurb), previous_seat=context.previous, next_seat=context.next,
+        blurb=r.blurb(context.blurb, page), previous_seat=context.previous, next_seat=context.next,
         canonical=f"{site.base_url}{seat.seat.slug}/", live=live_states((seat,)),
         live_every=live_every(context.poll_seconds), embed_code=embed_snippet(site, seat, None))
 
@@ -299,7 +321,7 @@ def render_overview(r: Renderer, page: str, context: OverviewPage) -> str:
     seat_rows, map_tiles = overview_fragments(r, parties, night.seats, hexes)
     title = headline(night, parties)
     return r.render(
-        "overview.html", page, night=night, site=site, parties=parties, blurb=r.markdown(context.blurb),
+        "overview.html", page, night=night, site=site, parties=parties, blurb=r.blurb(context.blurb, page),
         canonical=site.base_url, map=hexes, seat_rows=seat_rows, map_tiles=map_tiles, county=context.county,
         headline=title, updated=last_updated(night, site), live=live_states(night.seats),
         live_every=live_every(poll_seconds(night)), embed_code=embed_snippet(site, None, title),

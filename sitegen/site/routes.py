@@ -156,4 +156,7 @@ def route_table(results: Results, asset_names: dict[str, str], memo: Optional[Me
         Route("favicon.ico", render_icon, favicon_ico, kind=IMAGE),
     ]
     table += [Route(output, render_asset, name, kind=ASSET) for name, output in asset_names.items()]
-    return {route.path: route for route in table}
+    routes = {route.path: route for route in table}
+    # (content/ cannot name a seat after a folder the site writes: config.RESERVED_SLUGS)
+    assert len(routes) == len(table), [path for path in routes if sum(r.path == path for r in table) > 1]
+    return routes
