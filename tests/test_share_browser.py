@@ -160,3 +160,15 @@ def test_the_404_page_links_home_wherever_the_site_is_served(browser: Browser, t
         assert page.url == host + mount
         assert page.locator("h1").inner_text() == "Labour won all 11 seats"
         page.close()
+
+
+def test_the_embed_snippet_names_the_origin_as_the_browser_does(browser: Browser) -> None:
+    """With 'https://Example.ORG/...' as base_url the snippet compared messages with that text,
+    which no browser ever gives as an origin: the frame never fitted its card."""
+    from sitegen.site.pages import web_origin
+    page = browser.new_page()
+    page.goto("about:blank")
+    for url in ("https://Example.ORG/derbyshire-2024/", "https://example.org:443/x/", "http://localhost:8000/",
+                "HTTP://EXAMPLE.org:80/", "https://b\u00fccher.example/", "http://[::1]:8080/", "https://x.example:8443/"):
+        assert web_origin(url) == page.evaluate("u => new URL(u).origin", url), url
+    page.close()

@@ -412,11 +412,28 @@ def render_area_embed(r: Renderer, page: str, context: AreaEmbed) -> str:
                     headline=headline(night, context.parties), bars=None, canonical=site.base_url)
 
 
+def web_origin(url: str) -> str:
+    """Return the origin a browser gives a page at `url` (in a message event's `origin`): the scheme
+    and host in lower case (a host's letters in punycode), and the port unless it is the scheme's
+    own. 'https://Example.ORG:443/x/' -> 'https://example.org'."""
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    scheme, host = parts.scheme.lower(), (parts.hostname or "")
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
+    port = parts.port
+    default = {"http": 80, "https": 443}.get(scheme)
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != default else "")
+
+
 def embed_snippet(site: SiteInfo, seat: Optional[SeatResult], headline: Optional[str]) -> str:
     """Return the HTML a newsroom copies into an article to show the card: the frame, and a few
     lines that fit its height to the card (the card says its height, from the site's own origin)."""
     base = site.base_url
-    origin = "/".join(base.split("/")[:3])
+    origin = web_origin(base)
     where = f"{seat.seat.slug}/" if seat else ""
     title = (f"{seat.seat.facts.name}: {seat.label}" if seat else str(headline)) + f" – {site.title}"
     return (f'<iframe src="{escape(base + where)}embed/" title="{escape(title)}" width="100%" '
