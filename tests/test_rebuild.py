@@ -23,8 +23,9 @@ UNTOUCHED_BY_PARTIES = {"404.html", "apple-touch-icon.png", "favicon.ico", "robo
 
 @pytest.mark.parametrize("change, expected", [
     # the seat's page, embed and card quote the figures, and so do the data files, the feed and the
-    # area's pages; its state (status.json) and the area's card (its shares round the same) stay
-    ((SEAT, "votes: 17224", "votes: 17225"), SEAT_PARTS | DATA | AREA),
+    # area's pages; status.json too (the result's revision, which tells open pages of a correction);
+    # the area's card (its shares round the same) stays
+    ((SEAT, "votes: 17224", "votes: 17225"), SEAT_PARTS | DATA | AREA | {"status.json"}),
     # the winner changes, so the tile map, the states and the area's card do too; the majority and
     # turnout fall to the area's lowest, which changes the rank three other pages name
     ((SEAT, "votes: 17224", "votes: 1"),
@@ -99,11 +100,12 @@ def test_a_one_seat_change_renders_only_what_it_touches(project: Paths) -> None:
     report = rebuilder.rebuild()
     after = read_tree(project.dist)
     # 9 outputs show the seat's votes, its majority or the area's sums; the area's embed shows only
-    # the winners, so its bytes stay (no seat's rank in the area moves, so no other page)
-    assert (report.full, report.rendered, report.written) == (False, 9, 8)
+    # the winners, so its bytes stay (no seat's rank in the area moves, so no other page); status.json
+    # carries the result's new revision
+    assert (report.full, report.rendered, report.written) == (False, 10, 9)
     assert sorted(n for n in after if after[n] != before[n]) == [
         "county.csv", "erewash/embed/index.html", "erewash/index.html", "erewash/share.png", "feed.xml", "index.html",
-        "results.csv", "results.json"]
+        "results.csv", "results.json", "status.json"]
 
 
 def test_a_seat_with_a_mistake_stays_as_it_last_built_and_the_next_save_recovers(project: Paths) -> None:
