@@ -166,8 +166,8 @@ def gather(paths: Paths, state: Optional[State] = None, *, changed: Optional[set
             state.code = None
         raise ContentErrors(problems)
     repaired = _damage_warnings(paths)
-    site = Site(results, routes, files, _warnings(raw, content) + repaired, frozenset(fresh), scans, tuple(held),
-                tuple(repaired))
+    site = Site(results, routes, files, _warnings(raw, content) + _card_warnings(paths, routes, results, state) + repaired,
+                frozenset(fresh), scans, tuple(held), tuple(repaired))
     state.last = site
     return site
 
@@ -305,6 +305,22 @@ def _check_blurb_links(raw: RawContent, routes: dict[str, Route], scans: Optiona
                                        "from the site's root, like '/bolsover/', wherever the blurb is"))
     if errors:
         raise ContentErrors(errors)
+
+
+def _card_warnings(paths: Paths, routes: dict[str, Route], results: Results, state: State) -> list[ContentError]:
+    """Return a warning for each share card that leaves out a text its fonts have no letters for
+    (a name in Arabic or Chinese script, say), naming the seat's file (site.yml for the area's card)."""
+    from sitegen.site.cards import Cards
+    files = {seat.slug: seat.path for seat in results.content.constituencies}
+    warnings = []
+    for path, route in routes.items():
+        if Cards.key_of(route.context) is None:
+            continue
+        said = state.memo.get(("left out", path), (route.context,), lambda route=route: state.cards.left_out(route.context))
+        where = files.get(path.split("/")[0]) if "/" in path else paths.display(paths.content / "site.yml")
+        warnings += [ContentError(where, 0, 0, f"its share card ({path}) {what}; the page shows it in full",
+                                  warning=True) for what in said]
+    return warnings
 
 
 def _damage_warnings(paths: Paths) -> list[ContentError]:

@@ -184,3 +184,116 @@ def test_a_build_returns_the_site_it_wrote(tmp_path: Path) -> None:
     assert built.written == len(built.site.files)
 
 
+
+
+# --- cards that always carry their message ---------------------------------------------------------
+
+LONG_PARTIES = ["Chesterfield and North Derbyshire Independents (CANDI)", "Official Monster Raving Loony Party",
+                "Scottish Family Party: Pro-Family, Pro-Marriage, Pro-Life", "Plaid Cymru – The Party of Wales",
+                "The Trade Unionist and Socialist Coalition", "Conservative and Unionist Party"]
+LONG_NAMES = ["Alexander Boris de Pfeffel Johnson", "Jacob William Rees-Mogg-Fortescue-Smythe-Wilberforce",
+              "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch", "Ann Li"]
+OTHER_SCRIPTS = ["李小龍", "ناز شاه", "אברהם כהן", "Νίκος Παππάς", "Иван Петров"]  # the last two: drawn
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def assert_carries_its_message(card_maker: cards.Cards, data) -> None:
+    """Every text inside the card, none overlapping another; the seat's name, the result, the
+    majority and the turnout whole (a line may break, never be cut short); only the winner's name,
+    a candidate's name, a party's short name on a bar and the masthead may end in '…'."""
+    placed = card_maker.layout(data)
+    for item in placed:
+        left, top, right, bottom = item.box
+        assert 0 <= left and right <= cards.WIDTH - 40 and 14 < top and bottom <= cards.HEIGHT - 20, item
+    boxes = [p.box for p in placed]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b, placed)
+    roles: dict[str, list] = {}
+    for item in placed:
+        roles.setdefault(item.role, []).append(item)
+        if item.role in ("name", "result", "figures", "headline", "standing"):
+            assert item.text == item.full or item.text in item.full.replace(" · ", "\n").split("\n") or \
+                squeeze(item.text) in squeeze(item.full), item
+    assert squeeze("".join(p.text for p in roles["name" if isinstance(data, cards.SeatCard) else "headline"])) == \
+        squeeze(data.name if isinstance(data, cards.SeatCard) else data.headline)
+    if isinstance(data, cards.OverviewCard):
+        return
+    assert squeeze("".join(p.text for p in roles["result"])) == squeeze(data.label)
+    if data.status == "declared":
+        figures = " ".join(p.text for p in roles["figures"])
+        assert figures.split() == f"Majority {data.majority:,} ({data.majority_pct}%) · Turnout {data.turnout_pct}%".split() or \
+            figures == f"Majority {data.majority:,} ({data.majority_pct}%) Turnout {data.turnout_pct}%"
+        if card_maker.missing(data.winner):
+            assert "winner" not in roles
+        else:
+            (winner,) = roles["winner"]
+            assert winner.text == f"{data.winner} elected" or (winner.text.endswith("… elected") and
+                                                                data.winner.startswith(winner.text[:-len("… elected")]))
+    else:
+        assert roles["standing"][0].text.startswith(f"{len(data.candidates)} candidate")
+
+
+def test_the_real_cards_carry_their_message(tmp_path: Path) -> None:
+    """Every seat of the real content, declared, awaited and in a recount."""
+    maker = cards.Cards(None)
+    for declared, recount in ((set(SEATS), None), (set(), "bolsover"), ({"erewash"}, "high-peak")):
+        site = gather(project_paths(night_at(tmp_path / f"n{len(declared)}{recount}", declared, recount),
+                                    tmp_path / "dist"))
+        for name, route in site.routes.items():
+            if cards.Cards.key_of(route.context) is not None:
+                assert_carries_its_message(maker, route.context)
+
+
+def test_650_cards_with_long_names_and_long_party_names_carry_their_message(tmp_path: Path) -> None:
+    """A winner from CANDI ran the label off the card ('GAIN from Conservative' never appeared); a
+    ballot name as long as 'Alexander Boris de Pfeffel Johnson' lost the turnout's figure."""
+    from bench.generate import generate
+    site = gather(project_paths(generate(650, tmp_path / "content"), tmp_path / "dist"))
+    maker = cards.Cards(None)
+    seats = [route.context for route in site.routes.values() if isinstance(route.context, cards.SeatCard)]
+    assert len(seats) == 650
+    for i, data in enumerate(seats):
+        won, lost = LONG_PARTIES[i % len(LONG_PARTIES)], LONG_PARTIES[(i + 1) % len(LONG_PARTIES)]
+        long = data._replace(
+            site_title="A site title that runs on for fifty-five characters, yes"[:20 + i % 36],
+            name=data.name if i % 3 else f"{data.name} and {LONG_NAMES[2]}",
+            label=f"{won} GAIN from {lost}" if data.status == "declared" else data.label,
+            winner=LONG_NAMES[i % len(LONG_NAMES)] if data.status == "declared" else "",
+            candidates=tuple(c._replace(name=LONG_NAMES[(i + j) % len(LONG_NAMES)]) for j, c in enumerate(data.candidates)),
+            bars=tuple(b._replace(short=LONG_PARTIES[j][:5 + i % 30]) for j, b in enumerate(data.bars)))
+        assert_carries_its_message(maker, long)
+
+
+@pytest.mark.parametrize("name", OTHER_SCRIPTS)
+def test_a_name_in_another_script_is_drawn_or_left_out_with_a_warning(tmp_path: Path, name: str) -> None:
+    """Arabic, Hebrew or Chinese names were drawn as nothing, and the build said nothing."""
+    content = shutil.copytree(PROJECT / "content", tmp_path / "content")
+    seat = content / "constituencies" / "erewash.yml"
+    seat.write_text(seat.read_text().replace("{name: Adam Thompson,", f'{{name: "{name}",'))
+    site = gather(project_paths(content, tmp_path / "dist"))
+    data = site.routes["erewash/share.png"].context
+    assert data.winner == name
+    assert_carries_its_message(cards.Cards(None), data)
+    said = [w.format() for w in site.warnings if "share card" in w.message]
+    if name in ("Νίκος Παππάς", "Иван Петров"):  # Greek and Cyrillic: in the card's fonts
+        assert said == []
+        assert any(p.text == f"{name} elected" for p in cards.Cards(None).layout(data))
+    else:
+        distinct = list(dict.fromkeys(c for c in name if not c.isspace()))
+        letters = ", ".join(repr(c) for c in distinct[:3]) + (" and more" if len(distinct) > 3 else "")
+        assert said == [f"{seat}: warning: its share card (erewash/share.png) leaves out the "
+                        f"winner's name {name!r} (its fonts have no letters for {letters}); the page shows it in full"]
+
+
+def test_a_long_site_title_leaves_the_election_whole() -> None:
+    """A 55-character site title cut the masthead to '· UK Pa'."""
+    election = "United Kingdom Parliamentary general election 2024"
+    data = cards.SeatCard("A site title that runs on for fifty-five characters, yes", election,
+                          "Erewash", "awaited", "Result awaited")
+    placed = {p.role: p for p in cards.Cards(None).layout(data)}
+    assert placed["election"].text == f"· {election}"
+    assert placed["masthead"].text.endswith("…") and placed["masthead"].full == data.site_title.upper()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+import unicodedata
 from pathlib import Path
 from typing import Any, NamedTuple, Optional
 
@@ -138,6 +139,7 @@ class Cards:
         self._disk: Optional[DiskCache] = None
         self._memo: dict[tuple, bytes] = {}
         self._fonts: dict[tuple[Path, int], Any] = {}
+        self._missing: dict[tuple[str, Path], str] = {}
         self.masks: dict[tuple, Any] = {}  # short texts' drawn shapes, shared by the cards
 
     @property
@@ -186,21 +188,51 @@ class Cards:
                 str(path), size, layout_engine=ImageFont.Layout.BASIC)
         return font
 
-    def fit(self, text: str, path: Path, width: int, sizes: tuple[int, ...]) -> tuple[Any, list[str]]:
-        """Return the largest font of `sizes` at which `text` fits `width` in one line, else in two
-        lines at the smallest size (the second cut short with an ellipsis if it must be)."""
-        for size in sizes:
-            font = self.font(path, size)
-            if font.getlength(text) <= width:
-                return font, [text]
-        font = self.font(path, sizes[-1])
-        words, first = text.split(), ""
-        while words and font.getlength((first + " " + words[0]).strip()) <= width:
-            first = (first + " " + words.pop(0)).strip()
-        rest = " ".join(words)
-        if not first:  # one word longer than the line
-            first, rest = _shorten(font, text, width), ""
-        return font, [first] + ([_shorten(font, rest, width)] if rest else [])
+    def missing(self, text: str, path: Path = REGULAR) -> str:
+        """Return the characters of `text` the card cannot draw, in order, once each: those the
+        font has no letter for (it would draw nothing), and right-to-left ones (drawn without a
+        text shaper, they would come out in the wrong order)."""
+        found = self._missing.get((text, path))
+        if found is None:
+            font = self.font(path, 40)
+            nothing = font.getlength("\U0010fffd")  # a private character: what the font draws for one it lacks
+            letters = []
+            for char in dict.fromkeys(text):
+                if char.isspace() or unicodedata.category(char) in ("Cf", "Mn", "Me"):
+                    continue
+                if unicodedata.bidirectional(char) in ("R", "AL"):
+                    letters.append(char)
+                    continue
+                _, top, _, bottom = font.getbbox(char)
+                if top == bottom and font.getlength(char) == nothing:
+                    letters.append(char)
+            found = self._missing[(text, path)] = "".join(letters)
+        return found
+
+    def left_out(self, data: Any) -> list[str]:
+        """Return, in words, what a card leaves out (or cannot draw) because its fonts have no
+        letters for it, for a warning naming the seat."""
+        texts: list[tuple[str, str, bool]] = [("the site's title", data.site_title, False)]
+        if isinstance(data, SeatCard):
+            texts += [("the constituency's name", data.name, True), ("the result", data.label, True),
+                      ("the winner's name", data.winner, False)]
+            texts += [("a candidate's name", c.name, False) for c in data.candidates]
+        else:
+            texts += [("the headline", data.headline, True)]
+        found = []
+        for what, text, required in texts:
+            missing = self.missing(text, BOLD if required else REGULAR)
+            if text and missing:
+                letters = ", ".join(repr(c) for c in missing[:3]) + (" and more" if len(missing) > 3 else "")
+                found.append(f"{'cannot draw' if required else 'leaves out'} {what} {text!r} (its fonts have no "
+                             f"letters for {letters})")
+        return found
+
+    def layout(self, data: Any) -> list["Placed"]:
+        """Return where each text of a card lands, as it is drawn (without drawing it)."""
+        board = Board(self, None)
+        (_lay_out_seat if isinstance(data, SeatCard) else _lay_out_overview)(board, data)
+        return board.placed
 
 
 def _shorten(font: Any, text: str, width: int) -> str:
@@ -333,118 +365,299 @@ class Canvas:
         return buffer.getvalue()
 
 
-def _pill(cards: Cards, canvas: Canvas, x: int, y: int, text: str, fill: str, ink: str, size: int = 34) -> int:
-    """Draw a rounded label; return its right edge."""
-    font = cards.font(BOLD, size)
-    width = int(font.getlength(text))
-    height = size + 24
-    canvas.shape((x, y, x + width + 44, y + height), fill, radius=height / 2)
-    canvas.text((x + 22, y + 12), text, font, ink, background=fill)
-    return x + width + 44
+# --- layout: every text measured and fitted, then drawn ---------------------------------------------
+
+class Placed(NamedTuple):
+    """A text on a card: its role, what is drawn, what it stands for (the same, unless it was cut
+    short with '…'), and the box its ink lands in."""
+
+    role: str
+    text: str
+    full: str
+    box: tuple[int, int, int, int]  # left, top, right, bottom
 
 
-def _masthead(cards: Cards, canvas: Canvas, site_title: str, election: str, stripe: str) -> None:
-    canvas.rect((0, 0, WIDTH, 14), stripe)
-    font = cards.font(BOLD, 26)
-    canvas.text((MARGIN, 44), site_title.upper(), font, NAVY)
-    left = MARGIN + font.getlength(site_title.upper()) + 16
-    canvas.text((left, 44), "· " + election, cards.font(REGULAR, 26), MUTED)
+class Board:
+    """What a card is laid out on: a Canvas to draw, or nothing (a layout report only). Every text
+    placed is recorded, so that a test can see each one is whole and inside the card."""
+
+    def __init__(self, cards: Cards, canvas: Optional[Canvas]):
+        self.cards, self.canvas = cards, canvas
+        self.placed: list[Placed] = []
+
+    def text(self, role: str, xy: tuple[float, float], text: str, font: Any, colour: str,
+             background: str = PAPER, full: Optional[str] = None) -> None:
+        left, top, right, bottom = font.getbbox(text)
+        x, y = round(xy[0]), round(xy[1])
+        self.placed.append(Placed(role, text, text if full is None else full, (x + left, y + top, x + right, y + bottom)))
+        if self.canvas is not None:
+            self.canvas.text(xy, text, font, colour, background)
+
+    def rect(self, box: tuple[float, float, float, float], colour: str) -> None:
+        if self.canvas is not None:
+            self.canvas.rect(box, colour)
+
+    def shape(self, box: tuple[float, float, float, float], colour: str, background: str = PAPER,
+              radius: float = 0, points: Optional[list[tuple[float, float]]] = None) -> None:
+        if self.canvas is not None:
+            self.canvas.shape(box, colour, background, radius, points)
+
+
+def wrap(font: Any, text: str, width: float, lines: int) -> Optional[list[str]]:
+    """Return `text` broken between words into at most `lines` lines within `width`, or None."""
+    if any(font.getlength(word) > width for word in text.split()):
+        return None
+    rows = break_anywhere(font, text, width) or [""]
+    return rows if len(rows) <= lines else None
+
+
+def break_anywhere(font: Any, text: str, width: float) -> list[str]:
+    """Return `text` in lines within `width`: between words where it can, inside a word where one
+    is wider than the line (a 58-letter Welsh name), never cutting anything off."""
+    rows: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}" if current else word
+        if font.getlength(trial) <= width:
+            current = trial
+            continue
+        if current:
+            rows.append(current)
+        while font.getlength(word) > width and len(word) > 1:
+            cut = len(word) - 1
+            while cut > 1 and font.getlength(word[:cut]) > width:
+                cut -= 1
+            rows.append(word[:cut])
+            word = word[cut:]
+        current = word
+    return rows + [current] if current else rows
+
+
+def fitted(cards: Cards, text: str, path: Path, width: float, size: int, lines: int) -> tuple[Any, list[str], bool]:
+    """Return the font at `size`, `text` in lines within `width`, and whether it took at most
+    `lines` lines between words (else it is broken wherever it must be, and may take more)."""
+    font = cards.font(path, size)
+    rows = wrap(font, text, width, lines)
+    return (font, rows, True) if rows is not None else (font, break_anywhere(font, text, width), False)
+
+
+def _masthead(board: Board, site_title: str, election: str, stripe: str) -> None:
+    """The stripe, the site's title and the election, smaller to fit, the title cut short (or left
+    out, when its letters are not in the fonts) before the election is."""
+    board.rect((0, 0, WIDTH, 14), stripe)
+    cards, width = board.cards, WIDTH - 2 * MARGIN
+    title = "" if cards.missing(site_title, BOLD) else site_title.upper()
+    for size in (26, 24, 22, 20):
+        bold, plain = cards.font(BOLD, size), cards.font(REGULAR, size)
+        after = ("· " if title else "") + election
+        if bold.getlength(title) + (16 if title else 0) + plain.getlength(after) <= width:
+            break
+    room = width - plain.getlength(after) - 16
+    if title and room >= bold.getlength("MM…"):
+        shown = _shorten(bold, title, room)
+        board.text("masthead", (MARGIN, 44), shown, bold, NAVY, full=title)
+        left = MARGIN + bold.getlength(shown) + 16
+    else:
+        left, after = MARGIN, election
+    board.text("election", (left, 44), _shorten(plain, after, MARGIN + width - left), plain, MUTED, full=after)
+
+
+def _block(board: Board, role: str, x: float, y: float, rows: list[str], font: Any, colour: str, full: str,
+           background: str = PAPER, leading: float = 1.15) -> float:
+    """Place lines of one text; return the y below them."""
+    for row in rows:
+        board.text(role, (x, y), row, font, colour, background, full=full)
+        y += round(font.size * leading)
+    return y
+
+
+def _pill_height(font: Any, rows: list[str]) -> int:
+    return font.size * len(rows) + round(font.size * 0.25) * (len(rows) - 1) + 24
+
+
+def _pill(board: Board, x: float, y: float, font: Any, rows: list[str], fill: str, ink: str, full: str) -> float:
+    """Draw a rounded label of one line or more; return its bottom."""
+    width = max(font.getlength(row) for row in rows)
+    height = _pill_height(font, rows)
+    board.shape((x, y, x + width + 44, y + height), fill, radius=min(height, font.size + 24) / 2)
+    _block(board, "result", x + 22, y + 12, rows, font, ink, full, background=fill, leading=1.25)
+    return y + height
+
+
+# The steps by which a seat's card makes room: its name first, then the result's label, then the
+# lines under it, smaller; a step is taken only when the one before does not fit.
+SEAT_STEPS = ((84, 2, 34, 32), (76, 2, 32, 30), (68, 2, 30, 28), (60, 2, 28, 28), (52, 3, 26, 26),
+              (44, 3, 24, 24), (38, 3, 22, 22))
+BAR_ROW = 50          # a share bar's row, at most
+FOOT = HEIGHT - 36    # nothing below this
+
+
+def _lay_out_seat(board: Board, data: SeatCard) -> None:
+    cards, width = board.cards, WIDTH - 2 * MARGIN
+    status = data.status
+    colour = data.colour if status == "declared" else (RECOUNT if status == "recount" else AWAITED)
+    _masthead(board, data.site_title, data.election, colour)
+    for step, (name_size, name_lines, pill_size, line_size) in enumerate(SEAT_STEPS):
+        last = step == len(SEAT_STEPS) - 1
+        name_font, name_rows, whole = fitted(cards, data.name, BOLD, width, name_size, name_lines)
+        pill_font, pill_rows, _ = fitted(cards, data.label, BOLD, width - 44, pill_size, 2)
+        below = 96 + round(name_font.size * 1.15) * len(name_rows) + 14 + _pill_height(pill_font, pill_rows) + 26
+        if status == "declared":
+            lines = _result_lines(cards, data, line_size, width)
+            needed = below + sum(round(font.size * 1.3) for font, _, _ in lines) + 10
+            if (whole and (FOOT - needed) // _bar_row(line_size) >= min(2, len(data.bars))) or last:
+                break
+        else:
+            needed = below + round(line_size * 1.3) + min(3, len(data.candidates)) * round(line_size * 1.6)
+            if (whole and needed <= FOOT) or last:
+                break
+    y = _block(board, "name", MARGIN, 96, name_rows, name_font, INK, data.name) + 14
+    if status == "declared":
+        y = _pill(board, MARGIN, y, pill_font, pill_rows, colour, text_on(colour), data.label) + 26
+        for font, text, (role, full) in lines:
+            board.text(role, (MARGIN, y), text, font, INK, full=full)
+            y += round(font.size * 1.3)
+        _share_bars(board, data.bars, y + 10, line_size)
+    else:
+        fill, ink = (RECOUNT, RECOUNT_INK) if status == "recount" else ("#e4e7eb", INK)
+        y = _pill(board, MARGIN, y, pill_font, pill_rows, fill, ink, data.label) + 26
+        _standing(board, data.candidates, y, line_size)
+
+
+def _result_lines(cards: Cards, data: SeatCard, size: int, width: float) -> list[tuple[Any, str, tuple[str, str]]]:
+    """Return the lines under a declared result's label: who was elected (their name cut short if it
+    must be, or left out when the fonts have no letters for it), then the majority and the turnout
+    (never cut: on two lines when one will not do)."""
+    font = cards.font(REGULAR, size)
+    lines = []
+    if data.winner and not cards.missing(data.winner):
+        elected = f"{data.winner} elected"
+        shown = elected if font.getlength(elected) <= width else \
+            _shorten(font, data.winner, width - font.getlength(" elected")) + " elected"
+        lines.append((font, shown, ("winner", elected)))
+    majority = f"Majority {data.majority:,} ({data.majority_pct}%)"
+    turnout = f"Turnout {data.turnout_pct}%"
+    both = f"{majority} · {turnout}"
+    if font.getlength(both) <= width:
+        lines.append((font, both, ("figures", both)))
+    else:
+        lines += [(font, majority, ("figures", both)), (font, turnout, ("figures", both))]
+    return lines
+
+
+def _bar_row(size: int) -> int:
+    """Return the height of a share bar's row under lines of `size`."""
+    return min(BAR_ROW, max(20, size - 4) + 22)
+
+
+def _share_bars(board: Board, bars: tuple, top: float, size: int) -> None:
+    """Draw the leading candidates' shares as bars, the largest the full width: as many as there is
+    room for, each party's short name cut short if it must be."""
+    cards = board.cards
+    font = cards.font(BOLD, max(20, size - 4))
+    row = _bar_row(size)
+    shown = bars[:max(0, int((FOOT - top) // row))]
+    if not shown:
+        return
+    label_width = min(max(int(font.getlength(short)) for _, short, _, _ in shown), 260) + 24
+    track = WIDTH - 2 * MARGIN - label_width - font.getlength("100.0%") - 20
+    largest = max(float(share) for *_, share in shown) or 1.0
+    for i, (_, short, colour, share) in enumerate(shown):
+        y = top + i * row
+        board.text("bar", (MARGIN, y + 4), _shorten(font, short, label_width - 24), font, INK, full=short)
+        length = max(4, round(track * float(share) / largest))
+        board.rect((MARGIN + label_width, y + 6, MARGIN + label_width + length, y + 6 + font.size + 4), colour)
+        board.text("bar", (MARGIN + label_width + length + 14, y + 4), f"{share}%", font, INK)
+
+
+def _standing(board: Board, candidates: tuple, y: float, size: int) -> None:
+    """List who is standing, in two columns: six fit; with more, the sixth place says how many
+    more. A name is cut short before its party; one the fonts cannot draw is left to its party."""
+    cards = board.cards
+    font = cards.font(REGULAR, size)
+    standing = f"{len(candidates)} candidates standing" if len(candidates) != 1 else "1 candidate standing"
+    board.text("standing", (MARGIN, y), standing, font, MUTED)
+    y += round(size * 1.7)
+    row = round(size * 1.6)
+    slots = max(0, int((FOOT - y) // row)) * 2
+    if not slots:
+        return
+    shown = candidates if len(candidates) <= min(6, slots) else candidates[:min(6, slots) - 1]
+    half = (min(len(candidates), min(6, slots)) + 1) // 2
+    for i, (name, short, party_colour) in enumerate(shown):
+        x = MARGIN + (i // half) * 520
+        top = y + (i % half) * row
+        board.rect((x, top + 8, x + 20, top + 8 + size * 2 // 3), party_colour)
+        party = f" ({short})"
+        if cards.missing(name):
+            text, full = f"{short} candidate", f"{short} candidate"
+        else:
+            text, full = _shorten(font, name, 480 - font.getlength(party)) + party, name + party
+        board.text("candidate", (x + 34, top), text, font, INK, full=full)
+    if len(candidates) > len(shown):
+        board.text("candidate", (MARGIN + 520 + 34, y + (half - 1) * row), f"and {len(candidates) - len(shown)} more",
+                   font, MUTED)
 
 
 def _draw_seat(cards: Cards, data: SeatCard) -> bytes:
-    status, label = data.status, data.label
     canvas = Canvas(masks=cards.masks)
-    colour = data.colour if status == "declared" else (RECOUNT if status == "recount" else AWAITED)
-    _masthead(cards, canvas, data.site_title, data.election, colour)
-    font, lines = cards.fit(data.name, BOLD, WIDTH - 2 * MARGIN, (84, 76, 68, 60))
-    y = 96
-    for line in lines:
-        canvas.text((MARGIN, y), line, font, INK)
-        y += int(font.size * 1.15)
-    y += 14
-    if status == "declared":
-        _pill(cards, canvas, MARGIN, y, label, colour, text_on(colour))
-        y += 94
-        line = (f"{data.winner} elected · majority {data.majority:,} ({data.majority_pct}%) · "
-                f"turnout {data.turnout_pct}%")
-        small, shown = cards.fit(line, REGULAR, WIDTH - 2 * MARGIN, (32, 28, 26))
-        canvas.text((MARGIN, y), shown[0], small, INK)
-        _share_bars(cards, canvas, data.bars, y + 62)
-    else:
-        fill, ink = (RECOUNT, RECOUNT_INK) if status == "recount" else ("#e4e7eb", INK)
-        _pill(cards, canvas, MARGIN, y, label, fill, ink)
-        y += 94
-        names = data.candidates
-        standing = f"{len(names)} candidates standing" if len(names) != 1 else "1 candidate standing"
-        canvas.text((MARGIN, y), standing, cards.font(REGULAR, 30), MUTED)
-        y += 56
-        # six fit; with more, the sixth place says how many more there are
-        shown = names if len(names) <= 6 else names[:5]
-        half = (min(len(names), 6) + 1) // 2
-        for i, (candidate, short, party_colour) in enumerate(shown):
-            x = MARGIN + (i // half) * 520
-            row = y + (i % half) * 50
-            canvas.rect((x, row + 8, x + 20, row + 28), party_colour)
-            text = _shorten(cards.font(REGULAR, 30), f"{candidate} ({short})", 480)
-            canvas.text((x + 34, row), text, cards.font(REGULAR, 30), INK)
-        if len(names) > 6:
-            canvas.text((MARGIN + 520 + 34, y + 2 * 50), f"and {len(names) - 5} more", cards.font(REGULAR, 30), MUTED)
+    _lay_out_seat(Board(cards, canvas), data)
     return canvas.png()
 
 
-def _share_bars(cards: Cards, canvas: Canvas, bars: tuple, top: int) -> None:
-    """Draw the leading candidates' shares as bars, the largest the full width."""
-    font = cards.font(BOLD, 28)
-    label_width = max(int(font.getlength(short)) for _, short, _, _ in bars) + 24
-    track = WIDTH - 2 * MARGIN - label_width - 110
-    largest = max(float(share) for *_, share in bars) or 1.0
-    row_height = min(58, (HEIGHT - 40 - top) // max(len(bars), 1))
-    for i, (_, short, colour, share) in enumerate(bars):
-        y = top + i * row_height
-        canvas.text((MARGIN, y + 4), short, font, INK)
-        length = max(4, round(track * float(share) / largest))
-        canvas.rect((MARGIN + label_width, y + 6, MARGIN + label_width + length, y + 38), colour)
-        canvas.text((MARGIN + label_width + length + 14, y + 4), f"{share}%", font, INK)
-
-
-def _draw_overview(cards: Cards, data: OverviewCard) -> bytes:
+def _lay_out_overview(board: Board, data: OverviewCard) -> None:
     site_title, election, headline, declared, total, recounts, tally, shares, size, tiles = data
-    canvas = Canvas(masks=cards.masks)
-    _masthead(cards, canvas, site_title, election, ACCENT)
+    cards = board.cards
+    _masthead(board, site_title, election, ACCENT)
     map_box = 470 if tiles else 0
     text_width = WIDTH - 2 * MARGIN - map_box - (30 if tiles else 0)
-    font, lines = cards.fit(headline, BOLD, text_width, (72, 64, 56, 50))
-    y = 100
-    for line in lines:
-        canvas.text((MARGIN, y), line, font, INK)
-        y += int(font.size * 1.15)
-    y += 20
+    strip_top = HEIGHT - 74
+    for head_size, lines in ((72, 2), (64, 2), (56, 2), (50, 3), (44, 3), (38, 4)):
+        font, rows, whole = fitted(cards, headline, BOLD, text_width, head_size, lines)
+        if whole:
+            break
+    y = _block(board, "headline", MARGIN, 100, rows, font, INK, headline) + 20
     row = cards.font(BOLD, 34)
     complete = declared == total
     # while seats are still to declare, only seats won so far: a change would count the undeclared
     # as lost
     for short, colour, seats, change in [t for t in tally if complete or t.seats][:4]:
-        canvas.rect((MARGIN, y + 6, MARGIN + 28, y + 34), colour)
+        if y + 52 > strip_top - 10:
+            break
+        board.rect((MARGIN, y + 6, MARGIN + 28, y + 34), colour)
         changed = "" if change == 0 or not complete else f" ({'+' if change > 0 else '−'}{abs(change)})"
-        canvas.text((MARGIN + 44, y), f"{short} {seats} {'seat' if seats == 1 else 'seats'}{changed}", row, INK)
+        text = f"{short} {seats} {'seat' if seats == 1 else 'seats'}{changed}"
+        board.text("tally", (MARGIN + 44, y), _shorten(row, text, text_width - 44), row, INK, full=text)
         y += 52
+    small = cards.font(REGULAR, 26)
     notes = []
-    if shares:
-        notes.append("Vote share: " + ", ".join(f"{short} {share}%" for short, share in shares))
+    if shares:  # as many parties' shares as fit whole, never one cut through its figure
+        parts = [f"{short} {share}%" for short, share in shares]
+        whole = "Vote share: " + ", ".join(parts)
+        fits = next((k for k in range(len(parts), 0, -1)
+                     if small.getlength("Vote share: " + ", ".join(parts[:k])) <= text_width), 0)
+        if fits:
+            notes.append(("Vote share: " + ", ".join(parts[:fits]), whole))
     if recounts:  # (the headline says how many have declared)
-        notes.append(f"{recounts} recount{'s' if recounts != 1 else ''} under way")
-    for note in notes:
-        small, shown = cards.fit(note, REGULAR, text_width, (30, 26))
-        for line in shown:
-            canvas.text((MARGIN, y + 8), line, small, MUTED)
-            y += 40
-    _seat_strip(canvas, tally, total, recounts, HEIGHT - 74, MARGIN, MARGIN + text_width)
+        note = f"{recounts} recount{'s' if recounts != 1 else ''} under way"
+        notes.append((note, note))
+    for note, whole in notes:
+        if y + 40 > strip_top - 4:
+            break
+        board.text("note", (MARGIN, y + 8), _shorten(small, note, text_width), small, MUTED, full=whole)
+        y += 40
+    _seat_strip(board, tally, total, recounts, strip_top, MARGIN, MARGIN + text_width)
     if tiles:
-        _hex_map(canvas, size, tiles, (WIDTH - MARGIN - map_box, 96, WIDTH - MARGIN, HEIGHT - 40))
+        _hex_map(board, size, tiles, (WIDTH - MARGIN - map_box, 96, WIDTH - MARGIN, HEIGHT - 40))
+
+
+def _draw_overview(cards: Cards, data: OverviewCard) -> bytes:
+    canvas = Canvas(masks=cards.masks)
+    _lay_out_overview(Board(cards, canvas), data)
     return canvas.png()
 
 
-def _seat_strip(canvas: Canvas, tally: tuple, total: int, recounts: int, y: int, left: int, right: int) -> None:
+def _seat_strip(canvas: Board, tally: tuple, total: int, recounts: int, y: int, left: int, right: int) -> None:
     """Draw every seat as one block of the strip, coloured by its winner, then the recounts and the
     seats still awaited (as on the map)."""
     gap = 4
@@ -466,7 +679,7 @@ def _seat_strip(canvas: Canvas, tally: tuple, total: int, recounts: int, y: int,
         canvas.rect((x, y, x + width, y + 34), colour)
 
 
-def _hex_map(canvas: Canvas, size: tuple, tiles: tuple, box: tuple[int, int, int, int]) -> None:
+def _hex_map(canvas: Board, size: tuple, tiles: tuple, box: tuple[int, int, int, int]) -> None:
     """Draw the map's hexagons (their SVG points) scaled into `box`, a little apart."""
     width, height = float(size[0]), float(size[1])
     left, top, right, bottom = box
