@@ -113,6 +113,7 @@ def constituency(rng: random.Random, name: str, q: int, r: int, parties: list[tu
     prev_winner = prev_parties[prev_votes.index(max(prev_votes))][0]
     lines = [f"name: {name}", f"electorate: {electorate}", f"valid_votes: {sum(votes)}",
              f"rejected: {rng.randint(50, 250)}",
+             f"elected: {people[votes.index(max(votes))]}", "result_source: count",
              f"hex: {{q: {q}, r: {r}}}", "previous:", f"  winner: {prev_winner}",
              f"  mp: {rng.choice(FIRST)} {rng.choice(LAST)}",
              "  votes: {" + ", ".join(f"{p[0]}: {v}" for p, v in zip(prev_parties, prev_votes)) + "}",

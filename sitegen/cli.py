@@ -73,6 +73,12 @@ COMMANDS = {
                 "--hexjson uk.hexjson",
                 "python3 build.py import results results.csv --notional notional.csv --region \"East Midlands\"",
                 "python3 build.py import results results.csv --apply"]),
+    "reset": ("reset --awaited: every seat back to awaited, candidates kept",
+              "Take every result out of the content: each seat's votes, totals, times, elected candidate,\n"
+              "corrections and recount lines, keeping its candidates, as before polls close. For a\n"
+              "rehearsal or a new night. Content that git tracks (your site's own) needs --yes.",
+              ["python3 build.py reset --awaited --content /tmp/night-copy/content",
+               "python3 build.py reset --awaited --yes"]),
     "schemas": ("regenerate docs/schemas/ after changing sitegen/content/model.py",
                 "Write the JSON Schemas editors' tools read, from the validator's own model.",
                 ["python3 build.py schemas"]),
@@ -142,6 +148,10 @@ def make_parser() -> argparse.ArgumentParser:
             epilog="examples:\n" + "\n".join(f"  {e}" for e in examples))
     _common(subs["build"], jobs=True)
     _common(subs["check"], jobs=True)
+    subs["check"].add_argument("--published", metavar="REV",
+                               help="a git revision holding what was last published (HEAD before a commit; the "
+                                    "commit before a push): a declared result's figure changed since needs a "
+                                    "correction entry")
     subs["check"].add_argument("--against", nargs="+", type=Path, metavar="FILE",
                                help="official files to compare with: the Commons Library's CBP-10009 results "
                                     "by candidate and by constituency, or the UK Parliament results export")
@@ -157,6 +167,10 @@ def make_parser() -> argparse.ArgumentParser:
                                        "checks every 60)")
     subs["rehearse"].add_argument("--recount", metavar="SLUG",
                                   help="this seat goes to a recount the step before it declares")
+    _common(subs["reset"], output=False)
+    subs["reset"].add_argument("--awaited", action="store_true", required=True,
+                               help="every seat back to awaited (the one reset there is)")
+    subs["reset"].add_argument("--yes", action="store_true", help="go ahead on content that git tracks")
     _common(subs["new"])
     subs["new"].add_argument("name", nargs="?", help="the constituency's name, in quotes")
     _common(subs["import"])
@@ -223,8 +237,10 @@ def report(errors: list[ContentError], out: TextIO) -> None:
         print(error.format(), file=out)
 
 
-def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Optional[int] = None) -> int:
-    """Build (or only check) once and report; return the exit code."""
+def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Optional[int] = None,
+              published: Optional[str] = None) -> int:
+    """Build (or only check) once and report; return the exit code. `published`: a git revision
+    whose declared results may change only with a correction entry."""
     from sitegen.engine import STAGES, build, gather
     from sitegen.workers import Executor
     from sitegen.output import DiskProblem, OutputRefused, ignoring_interrupts
@@ -233,6 +249,8 @@ def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Opti
     try:
         result = build(paths, jobs=jobs, progress=bar.stage) if write else \
             gather(paths, executor=Executor(jobs), progress=bar.stage)
+        if published is not None:
+            _check_published(paths, result.results.content, published)
     except ContentErrors as exc:
         bar.close()
         report(exc.errors, err)
@@ -255,6 +273,20 @@ def run_build(paths: Paths, *, write: bool, out: TextIO, err: TextIO, jobs: Opti
     bar.close()
     with ignoring_interrupts():  # done: a Ctrl-C now must not turn the report into 'interrupted'
         return _report(result, paths, write=write, started=started, out=out, err=err)
+
+
+def _check_published(paths: Paths, content: Any, revision: str) -> None:
+    """Raise ContentErrors for each published figure changed without a correction entry."""
+    from sitegen.published import NoRevision, published_seats, unrecorded_changes
+    try:
+        seats = published_seats(paths.content, revision)
+    except NoRevision:
+        raise ContentErrors([ContentError(paths.display(paths.content), 0, 0,
+                                          f"--published {revision}: git knows no such commit here; give the "
+                                          "commit that was last published (HEAD before a commit)")]) from None
+    errors = unrecorded_changes(content, seats, revision, paths.root)
+    if errors:
+        raise ContentErrors(errors)
 
 
 def _report(result: Any, paths: Paths, *, write: bool, started: float, out: TextIO, err: TextIO) -> int:
@@ -342,6 +374,9 @@ def main(argv: list[str], root: Optional[Path] = None, out: TextIO = sys.stdout,
         return EXIT_OK
     if command == "import":
         return run_import_command(paths, args, out, err)
+    if command == "reset":
+        from sitegen.reset import reset_awaited
+        return reset_awaited(paths, yes=args.yes, out=out, err=err)
     if command == "serve":
         from sitegen.preview.server import serve
         return serve(paths, host=args.host, port=args.port, open_browser=args.open, out=out, err=err)
@@ -351,7 +386,8 @@ def main(argv: list[str], root: Optional[Path] = None, out: TextIO = sys.stdout,
                         port=args.port, open_browser=args.open, out=out, err=err)
     if command == "check" and args.against:
         return run_reconcile(paths, args.against, out=out, err=err, jobs=args.jobs)
-    return run_build(paths, write=command == "build", out=out, err=err, jobs=args.jobs)
+    return run_build(paths, write=command == "build", out=out, err=err, jobs=args.jobs,
+                     published=getattr(args, "published", None))
 
 
 def run_import_command(paths: Paths, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -316,10 +316,12 @@ def _card_warnings(paths: Paths, routes: dict[str, Route], results: Results, sta
     for path, route in routes.items():
         if Cards.key_of(route.context) is None:
             continue
-        said = state.memo.get(("left out", path), (route.context,), lambda route=route: state.cards.left_out(route.context))
-        where = files.get(path.split("/")[0]) if "/" in path else paths.display(paths.content / "site.yml")
-        warnings += [ContentError(where, 0, 0, f"its share card ({path}) {what}; the page shows it in full",
-                                  warning=True) for what in said]
+        seat = path.split("/")[0] if "/" in path else None
+        said = state.memo.get(("left out", seat), (route.context,), lambda route=route: state.cards.left_out(route.context))
+        where = files[seat] if seat else paths.display(paths.content / "site.yml")
+        card = "its share card" if seat else "the area's share card"
+        warnings += [ContentError(where, 0, 0, f"{card} {what}; the page shows it in full", warning=True)
+                     for what in said]
     return warnings
 
 

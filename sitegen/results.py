@@ -78,6 +78,17 @@ class CandidateResult:
         return None if self.share is None else round_pct(self.share)
 
     @cached_property
+    def shown_share_pct(self) -> Optional[Decimal]:
+        """Return the share as pages and cards show it: to 1 dp, or with as many more places as it
+        takes for a lost deposit not to read 5.0% (4.966 is 4.97, not 5.0)."""
+        if self.share is None:
+            return None
+        places = 1
+        while self.lost_deposit and round_pct(self.share, places) >= 5 and places < 6:
+            places += 1
+        return round_pct(self.share, places)
+
+    @cached_property
     def change_pp(self) -> Optional[Decimal]:
         """Return the change rounded to 1 dp (None when the party is new or the seat awaited)."""
         return None if self.change is None else round_pct(self.change)
@@ -143,6 +154,14 @@ class SeatResult:
     def turnout_pct(self) -> Optional[Decimal]:
         """Return turnout rounded to 1 dp."""
         return None if self.turnout is None else round_pct(self.turnout)
+
+    @cached_property
+    def valid_turnout_pct(self) -> Optional[Decimal]:
+        """Return the Commons Library's turnout, valid votes only over the electorate, to 1 dp."""
+        electorate = self.seat.facts.electorate
+        if not self.is_declared or not electorate or self.valid_votes is None:
+            return None
+        return round_pct(pct(self.valid_votes, electorate))
 
     @cached_property
     def majority_pct(self) -> Optional[Decimal]:
@@ -245,6 +264,11 @@ class County:
     def turnout_pct(self) -> Decimal:
         """Return the turnout rounded to 1 dp."""
         return round_pct(self.turnout)
+
+    @cached_property
+    def valid_turnout_pct(self) -> Decimal:
+        """Return the Commons Library's turnout (valid votes only over the electorate), to 1 dp."""
+        return round_pct(pct(self.valid_votes, self.electorate))
 
     @cached_property
     def changed_hands(self) -> tuple[SeatResult, ...]:

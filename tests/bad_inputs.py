@@ -36,6 +36,7 @@ def _awaited(root: Path) -> None:
     for votes in (15746, 12192, 10725, 2278, 1590):
         replace(SEAT, f", votes: {votes}", "")(root)
     replace(SEAT, "valid_votes: 42531\n", "")(root)
+    replace(SEAT, "elected: Linsey Farnsworth\nresult_source: release\n", "")(root)
 
 
 def _no_candidates(root: Path) -> None:
@@ -193,7 +194,7 @@ BAD = {
     ]),
     "type-candidates-not-list": (replace(SEAT, "candidates:\n", "candidates: none\nx:\n"), [
         "content/constituencies/amber-valley.yml:12:13: candidates: expected a list (one '- ' line per item), got 'none'",
-        "content/constituencies/amber-valley.yml:13:1: x: unknown field 'x' (expected one of: candidates, declared_at, declared_at_approx, electorate, hex, name, old_slugs, ons_code, previous, recount_note, rejected, sources, status, updated, valid_votes, winner_by_lot)",
+        "content/constituencies/amber-valley.yml:13:1: x: unknown field 'x' (expected one of: candidates, corrections, declared_at, declared_at_approx, elected, electorate, hex, name, old_slugs, ons_code, previous, provisional, recorded_at, recount_note, rejected, result_source, sources, status, updated, valid_votes, winner_by_lot)",
     ]),
     "type-empty-file": (write(SEAT, ""), [
         "content/constituencies/amber-valley.yml:1:1: expected a block of 'field: value' lines, got an empty file",
@@ -255,13 +256,15 @@ BAD = {
     ]),
     "awaited-with-declared-total": (lambda root: [replace(SEAT, f", votes: {v}", "")(root) for v in (15746, 12192, 10725, 2278, 1590)], [
         "content/constituencies/amber-valley.yml:4:14: valid_votes: given while no candidate has votes; add every candidate's votes, or remove valid_votes until the result is declared",
+        "content/constituencies/amber-valley.yml:22:10: elected: given while the result is not declared; remove it, or add every candidate's votes",
+        "content/constituencies/amber-valley.yml:23:16: result_source: given while the result is not declared; remove it, or add every candidate's votes",
     ]),
     # Result states (CONTENT.md): combinations that cannot be true on the night
     "state-awaited-with-votes": (replace(SEAT, "rejected: 105\n", "rejected: 105\nstatus: awaited\n"), [
         "content/constituencies/amber-valley.yml:6:9: status: 'awaited' while candidates have votes; remove the votes until the result is declared, or remove status",
     ]),
     "state-recount-with-votes": (replace(SEAT, "rejected: 105\n", "rejected: 105\nstatus: recount\n"), [
-        "content/constituencies/amber-valley.yml:6:9: status: 'recount' while candidates have votes; a recount has no result yet: remove the votes and valid_votes until it is declared, then remove status",
+        "content/constituencies/amber-valley.yml:6:9: status: 'recount' while candidates have votes: once the recount is declared, remove status (the votes are the declared result); while it is under way, remove the votes and valid_votes",
     ]),
     "state-declared-without-votes": (lambda root: [_awaited(root), replace(SEAT, "rejected: 105\n", "rejected: 105\nstatus: declared\n")(root)], [
         "content/constituencies/amber-valley.yml:5:9: status: 'declared' while no candidate has votes; give every candidate votes and add valid_votes",
@@ -270,7 +273,7 @@ BAD = {
         "content/constituencies/amber-valley.yml:5:14: declared_at: given while the result is not declared; remove it, or add every candidate's votes",
     ]),
     "state-recount-note-without-recount": (replace(SEAT, "rejected: 105\n", "rejected: 105\nrecount_note: Bundle check\n"), [
-        "content/constituencies/amber-valley.yml:6:15: recount_note: given while status is not recount; remove it, or add 'status: recount'",
+        "content/constituencies/amber-valley.yml:6:15: recount_note: given while the result is declared; remove it (the recount is over)",
     ]),
     "state-recount-without-candidates": (lambda root: [_awaited(root), replace(SEAT, "rejected: 105\n", "rejected: 105\nstatus: recount\n")(root), _no_candidates(root)], [
         "content/constituencies/amber-valley.yml:12:13: candidates: expected at least one entry",
@@ -296,8 +299,8 @@ BAD = {
     "mixed-declared-awaited-several": (both(replace(SEAT, ", votes: 12192", ""), replace(SEAT, ", votes: 2278", "")), [
         'content/constituencies/amber-valley.yml:14:5: candidates: Alex Stevenson (2nd) and Matt McGuinness (4th) have no votes while the others do; give every candidate votes (declared) or none (awaited)',
     ]),
-    "declared-one-candidate": (write(SEAT, "name: Amber Valley\nelectorate: 100\nvalid_votes: 10\nprevious: {winner: con, votes: {con: 60}, valid_votes: 100}\ncandidates:\n  - {name: A, party: lab, votes: 10}\n"), [
-        'content/constituencies/amber-valley.yml:6:3: candidates: a declared result needs at least two candidates',
+    "declared-one-candidate": (write(SEAT, "name: Amber Valley\nelectorate: 100\nvalid_votes: 10\nelected: A\nresult_source: count\nprevious: {winner: con, votes: {con: 60}, valid_votes: 100}\ncandidates:\n  - {name: A, party: lab, votes: 10}\n"), [
+        'content/constituencies/amber-valley.yml:8:3: candidates: a declared result needs at least two candidates',
     ]),
     "name-mojibake": (replace(SEAT, "name: Kate Smith", "name: K\u00c3\u0081te Smith"), [
         "content/constituencies/amber-valley.yml:17:14: contains the control character U+0081, which YAML does not allow; delete it (retype the text if you cannot see it) (it looks like mis-encoded text: is 'K\u00c3\\x81te' meant to be 'K\u00c1te'?)",
@@ -420,7 +423,7 @@ BAD = {
         "templates/overview.html:10: template error: asset('sort.js'): static/sort.js is not there; put the file back, or change the template",
     ]),
     "template-syntax-error": (replace("templates/constituency.html", "{% if blurb %}", "{% if blurb %"), [
-        "templates/constituency.html:93: template syntax error: unexpected '<'",
+        "templates/constituency.html:96: template syntax error: unexpected '<'",
     ]),
     "template-undefined-variable": (replace("templates/constituency.html", "{{ facts.name }}</h1>", "{{ facts.nmae }}</h1>"), [
         "templates/constituency.html:13: template error: 'sitegen.content.model.ConstituencyFacts object' has no attribute 'nmae'",

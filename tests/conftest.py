@@ -5,7 +5,7 @@ import re
 import shutil
 import textwrap
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 from bs4 import BeautifulSoup
@@ -39,6 +39,37 @@ def copy_content(source: Path, target: Path) -> Path:
     """Copy a content tree to `target` (tests never write into the real content/)."""
     shutil.copytree(source, target)
     return target
+
+
+# A declared result's own lines, besides the candidates' votes (taken out to make a seat awaited).
+RESULT_LINE = re.compile(r"^(valid_votes|elected|result_source|recorded_at|provisional|declared_at|"
+                         r"declared_at_approx): .*\n", re.M)
+
+
+def without_result(text: str) -> str:
+    """Return a seat file's text with its result taken out: no votes, no declared total, no time,
+    no elected candidate, the lines around them as they were."""
+    return RESULT_LINE.sub("", re.sub(r", votes: \d+", "", text))
+
+
+def card_path(site: Site, slug: str | None = None) -> str:
+    """Return the path a share card is published under (named by what it shows): a seat's, or the
+    area's when `slug` is None."""
+    prefix = f"{slug}/share-" if slug else "share-"
+    found = [p for p in site.routes if p.startswith(prefix) and p.endswith(".png") and p.count("/") == prefix.count("/")]
+    assert len(found) == 1, found
+    return found[0]
+
+
+CARD_NAME = re.compile(r"share-[0-9a-f]{12}\.png")
+
+
+def plain_card_names(paths: Any) -> Any:
+    """Return output paths (a set, or a dict's keys) with each card's content-named file shown as
+    share.png, to compare what changed whatever the cards are called."""
+    if isinstance(paths, dict):
+        return {CARD_NAME.sub("share.png", k): v for k, v in paths.items()}
+    return {CARD_NAME.sub("share.png", p) for p in paths}
 
 
 def parse(html: str | bytes) -> BeautifulSoup:

@@ -168,11 +168,14 @@ def test_an_edit_to_the_code_that_converts_blurbs_is_published_at_once(own_check
 def test_an_edit_to_the_code_that_draws_cards_draws_them_again(own_checkout: Path) -> None:
     """A colour changed in cards.py without a design-version bump used to publish the old PNGs."""
     build_in(own_checkout)
-    before = (own_checkout / "dist/share.png").read_bytes()
+    [before] = (own_checkout / "dist").glob("share-*.png")
+    drawn = before.read_bytes()
     code = own_checkout / "sitegen/site/cards.py"
     code.write_text(code.read_text().replace('NAVY, ACCENT = "#14213d", "#e4003b"', 'NAVY, ACCENT = "#14213d", "#00a651"'))
     build_in(own_checkout)
-    assert (own_checkout / "dist/share.png").read_bytes() != before
+    [after] = (own_checkout / "dist").glob("share-*.png")
+    # drawn anew, and under a new name, so link previews that kept the old one fetch it
+    assert after.read_bytes() != drawn and after.name != before.name
 
 
 def test_a_new_version_of_a_library_makes_every_cached_item_anew(own_checkout: Path, tmp_path: Path) -> None:

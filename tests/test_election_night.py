@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.engine import Site, gather
-from tests.conftest import PROJECT, parse, project_paths
+from tests.conftest import without_result, PROJECT, parse, project_paths
 
 DECLARED = {  # seat -> declaration time (invented for this test only, in place of the real content's)
     "erewash": "2024-07-05T02:35:00+01:00",
@@ -28,7 +28,7 @@ def night_content(target: Path) -> Path:
         if path.stem in DECLARED:
             text = text.replace("rejected:", f"declared_at: {DECLARED[path.stem]}\nrejected:", 1)
         else:
-            text = re.sub(r"^valid_votes: \d+\n", "", re.sub(r", votes: \d+", "", text), flags=re.M)
+            text = without_result(text)
         path.write_text(text)
     return target
 
@@ -99,8 +99,7 @@ def test_data_files_carry_each_seat_status(night: Site) -> None:
 def test_a_fully_awaited_night_before_any_result(tmp_path: Path) -> None:
     content = night_content(tmp_path / "content")
     for path in (content / "constituencies").glob("*.yml"):
-        awaited = re.sub(r"^valid_votes: \d+\n", "", re.sub(r", votes: \d+", "", path.read_text()), flags=re.M)
-        path.write_text(awaited.replace("declared_at:", "# declared_at:"))
+        path.write_text(without_result(path.read_text()))
     build = gather(project_paths(content, tmp_path / "dist"))
     page = parse(build.files["index.html"])
     assert text(page.find("h1")) == "No results declared yet"

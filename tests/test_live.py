@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import re
+from datetime import datetime
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 
 from sitegen.engine import Site, gather
 from sitegen.preview.rehearse import Rehearsal
-from tests.conftest import PROJECT, parse, project_paths
+from tests.conftest import without_result, PROJECT, parse, project_paths
 
 DECLARED = {"erewash", "high-peak", "derbyshire-dales"}  # the three with a reported time in the content
 RECOUNT = "bolsover"
@@ -29,8 +30,7 @@ def text(node) -> str:
 
 def awaited(text_: str) -> str:
     """A seat file's text with its result taken out: no votes, no declared total, no time."""
-    text_ = re.sub(r", votes: \d+", "", text_)
-    return re.sub(r"^(valid_votes|declared_at|declared_at_approx): .*\n", "", text_, flags=re.M)
+    return without_result(text_)
 
 
 def night_at(target: Path, declared: set[str], recount: str | None = None) -> Path:
@@ -141,7 +141,8 @@ def test_status_json_lists_every_seat_state_and_a_version_of_them(night: Site) -
     assert (status["seats_total"], status["declared"], status["recounts"]) == (11, 3, 1)
     bolsover = next(s for s in status["seats"] if s["slug"] == "bolsover")
     assert bolsover == {"slug": "bolsover", "name": "Bolsover", "url": "bolsover/", "status": "recount",
-                        "result": None, "declared_at": None, "revision": None}
+                        "result": None, "declared_at": None, "declared_at_approx": None, "revision": None,
+                        "provisional": None, "corrected": None}
     erewash = next(s for s in status["seats"] if s["slug"] == "erewash")
     assert (erewash["result"], erewash["declared_at"]) == ("Labour GAIN from Conservative", "2024-07-05T02:30:00+01:00")
     assert re.fullmatch("[0-9a-f]{8}", erewash["revision"])
@@ -224,22 +225,23 @@ def test_the_feed_parses_with_an_entry_per_declaration_newest_first(tmp_path: Pa
     for entry in feed.entries:  # every entry links to a page the same build published
         assert entry.link.startswith(BASE)
         assert f"{entry.link[len(BASE):]}index.html" in site.files
+    stamps = [datetime.fromisoformat(e.updated) for e in feed.entries]
+    assert stamps == sorted(stamps, reverse=True)  # newest first
     if declared is None or declared:
-        # the three with a time first, newest first: Dales (07:00), High Peak (04:00), Erewash (02:30)
-        assert [e.title for e in feed.entries[:3]] == [
-            "Derbyshire Dales: Labour GAIN from Conservative", "High Peak: Labour GAIN from Conservative",
-            "Erewash: Labour GAIN from Conservative"]
-        assert feed.entries[0].updated == "2024-07-05T07:00:00+01:00"
-        assert feed.entries[2].summary == (
+        # Derbyshire Dales: "just before 07:00", so dated by the Library's record (06:55), not 07:00
+        assert feed.entries[0].title == "Derbyshire Dales: Labour GAIN from Conservative"
+        assert feed.entries[0].updated == "2024-07-05T06:55:00+01:00"
+        erewash = next(e for e in feed.entries if e.title.startswith("Erewash:"))
+        assert erewash.summary == (
             "Adam Thompson won Erewash for Labour, a gain from the Conservatives, with a majority of 5,859 "
-            "(13.6%) on a turnout of 60.4%.")
-        assert feed.feed.updated == "2024-07-05T07:00:00+01:00"
+            "(13.6%) on a turnout of 60.4%. Declared just after 02:30 BST, 5 July.")
+        assert feed.feed.updated == "2024-07-05T06:55:00+01:00"
     else:
         assert feed.feed.updated == "2024-07-05T00:00:00Z"
-    if declared is None:  # the rest, dated by the day, in name order
-        assert [e.title.split(":")[0] for e in feed.entries[3:]] == [
-            "Amber Valley", "Bolsover", "Chesterfield", "Derby North", "Derby South", "Mid Derbyshire",
-            "North East Derbyshire", "South Derbyshire"]
+    if declared is None:  # each dated by the Library's record where no exact declaration time is known
+        assert [e.title.split(":")[0] for e in feed.entries] == [
+            "Derbyshire Dales", "Mid Derbyshire", "North East Derbyshire", "Chesterfield", "Derby South",
+            "South Derbyshire", "Derby North", "Amber Valley", "High Peak", "Bolsover", "Erewash"]
 
 
 # --- the rehearsal ----------------------------------------------------------------------------------

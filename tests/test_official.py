@@ -23,7 +23,7 @@ import pytest
 from sitegen.cli import main
 from sitegen.config import Paths
 from sitegen.engine import gather
-from tests.conftest import PROJECT, parse
+from tests.conftest import PROJECT, card_path, parse
 from tests.test_official_figures import OFFICIAL
 
 OFFICIAL_DATA = PROJECT.parent / "shared" / "data" / "official"
@@ -72,7 +72,7 @@ def one_dp(value: Decimal) -> Decimal:
 def test_three_imports_into_an_empty_folder_give_the_official_site(imported: Path) -> None:
     code, out, err = run(imported, "build")
     assert code == 0, err
-    assert out.startswith("Built 25 pages")
+    assert out.startswith("Built 26 pages")
     notional = {r["constituency"]: r["notional_2019_winner"] for r in csv.DictReader(
         open(PROJECT.parent / "shared/data/derbyshire-2024/constituencies.csv"))}
     document = json.loads((imported / "dist/results.json").read_text(), parse_float=Decimal)
@@ -160,15 +160,37 @@ def test_a_seeded_mistake_is_found_with_our_line_and_the_official_value(tmp_path
 
 
 @needs_data
-def test_a_swap_of_two_candidates_votes_is_two_differences(tmp_path: Path) -> None:
+def _official_candidates() -> dict[str, list[tuple[str, int]]]:
+    """Each seat's candidates (name, votes), most votes first, read from the official file."""
+    seats: dict[str, list[tuple[str, int]]] = {}
+    with BY_CANDIDATE.open(encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            seats.setdefault(row["Constituency name"], []).append(
+                (f"{row['Candidate first name']} {row['Candidate surname']}", int(row["Votes"])))
+    return {name: sorted(c, key=lambda c: -c[1]) for name, c in seats.items()}
+
+
+@needs_data
+@pytest.mark.parametrize("seat", sorted(p.stem for p in (PROJECT / "content" / "constituencies").glob("*.yml")))
+def test_a_swap_of_the_winners_votes_with_another_candidates_is_refused_naming_both(tmp_path: Path, seat: str) -> None:
+    """Adam Thompson's and Maggie Throup's vote lines exchanged in erewash.yml passed every check and
+    published 'Conservative HOLD'; the declared winner now catches it, whichever seat."""
     root = copy_of_real_content(tmp_path)
-    _edit(root, "erewash", "votes: 17224}", "votes: 11365x}")
-    _edit(root, "erewash", "votes: 11365}", "votes: 17224}")
-    _edit(root, "erewash", "votes: 11365x}", "votes: 11365}")
-    code, out, _ = run(root, "check", "--against", str(BY_CANDIDATE))
+    path = root / "content" / "constituencies" / f"{seat}.yml"
+    text = path.read_text()
+    name = next(line[6:] for line in text.splitlines() if line.startswith("name: "))
+    (winner, most), (second, fewer) = _official_candidates()[name][:2]
+    assert text.count(f"votes: {most}}}") == 1 and text.count(f"votes: {fewer}}}") == 1
+    text = (text.replace(f"votes: {most}}}", "votes: MOST}").replace(f"votes: {fewer}}}", f"votes: {most}}}")
+            .replace("votes: MOST}", f"votes: {fewer}}}"))  # the two candidates' votes exchanged
+    path.write_text(text)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("elected: "))
+    code, out, err = run(root, "check", "--against", str(BY_CANDIDATE))
     assert code == 1
-    assert f"content/constituencies/erewash.yml:17:64: candidates[0].votes (Adam Thompson): 11,365 here; 17,224 in {BY_CANDIDATE}:43" in out
-    assert f"content/constituencies/erewash.yml:18:63: candidates[1].votes (Maggie Throup): 17,224 here; 11,365 in {BY_CANDIDATE}:42" in out
+    assert err.splitlines()[0] == (
+        f"content/constituencies/{seat}.yml:{line}:10: elected: {winner!r} was declared elected, but the votes "
+        f"put {second} first ({second} {most:,}, {winner} {fewer:,}); check each candidate's votes against the "
+        "declaration: are two lines swapped?")
 
 
 @needs_data
@@ -542,4 +564,4 @@ def test_a_national_site_of_650_seats_and_130_parties_builds(tmp_path: Path) -> 
     assert len(bars) <= 9 and bars[-1].select_one(".hbar-label").get_text() == "Others"
     stood = {c.party for s in site.results.seats for c in s.candidates}
     assert len(page.select("table.county-share tbody tr")) == len(stood)
-    assert site.files["share.png"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert site.files[card_path(site)][:8] == b"\x89PNG\r\n\x1a\n"

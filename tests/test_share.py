@@ -12,7 +12,7 @@ from PIL import Image
 
 from sitegen.site import cards
 from sitegen.engine import Site, build, gather
-from tests.conftest import PROJECT, parse, project_paths
+from tests.conftest import PROJECT, card_path, parse, project_paths
 from tests.test_live import night_at
 
 BASE = "https://example.org/derbyshire-2024/"
@@ -40,7 +40,7 @@ def test_every_page_shares_an_existing_1200_by_630_png(real_build: Site) -> None
         image_url = meta(page, "og:image")
         assert image_url.startswith(BASE), name
         target = image_url[len(BASE):]
-        assert target == ("share.png" if name == "index.html" else name.replace("index.html", "share.png"))
+        assert target == card_path(real_build, None if name == "index.html" else name.split("/")[0])
         assert png(real_build.files[target]).size == (1200, 630), target
         assert (meta(page, "og:image:width"), meta(page, "og:image:height")) == ("1200", "630")
         assert meta(page, "og:image:type") == "image/png"
@@ -89,9 +89,9 @@ def test_each_state_has_its_own_card(tmp_path: Path) -> None:
     content = night_at(tmp_path / "content", {"erewash"}, recount="bolsover")
     site = gather(project_paths(content, tmp_path / "dist"))
     # the stripe along the top: the winner's colour, amber for a recount, grey while awaited
-    assert pixel(site.files["erewash/share.png"], (600, 4)) == PARTY_COLOURS["lab"]
-    assert pixel(site.files["bolsover/share.png"], (600, 4)) == (0xF2, 0xC2, 0x30)
-    assert pixel(site.files["chesterfield/share.png"], (600, 4)) == (0xB7, 0xBD, 0xC6)
+    assert pixel(site.files[card_path(site, "erewash")], (600, 4)) == PARTY_COLOURS["lab"]
+    assert pixel(site.files[card_path(site, "bolsover")], (600, 4)) == (0xF2, 0xC2, 0x30)
+    assert pixel(site.files[card_path(site, "chesterfield")], (600, 4)) == (0xB7, 0xBD, 0xC6)
     # an awaited card shows no figures: what it is drawn from says so
     chesterfield = next(s for s in site.results.seats if s.seat.slug == "chesterfield")
     data = cards.seat_card(chesterfield, site.results.content.parties, "t", "e")
@@ -110,7 +110,7 @@ def test_seat_pages_offer_the_embed_code(real_build: Site) -> None:
     frame = parse(code).find("iframe")
     assert frame["src"] == BASE + "amber-valley/embed/"
     assert frame["title"] == "Amber Valley: Labour GAIN from Conservative – Derbyshire results 2024"
-    assert frame["height"] == str(260 + 62 * 5) and frame["loading"] == "lazy"
+    assert frame["height"] == str(260 + 62 * 5 + 40) and frame["loading"] == "lazy"  # (+40: the turnout note)
     script = parse(code).find("script").get_text()
     assert 'e.origin!=="https://example.org"' in script and "sitegen:height" in script
     assert offer.find("a", string="See the card")["href"] == "embed/"
@@ -167,7 +167,7 @@ def test_the_cards_fit_long_names(tmp_path: Path) -> None:
     seat = content / "constituencies" / "erewash.yml"
     seat.write_text(seat.read_text().replace("name: Erewash", "name: Erewash and the Very Long Name of Somewhere Else"))
     site = gather(project_paths(content, tmp_path / "dist"))
-    assert png(site.files["erewash/share.png"]).size == (1200, 630)
+    assert png(site.files[card_path(site, "erewash")]).size == (1200, 630)
     assert html.unescape(re.search(r'og:image:alt" content="([^"]*)"',
                                    site.files["erewash/index.html"]).group(1)).startswith(
         "Erewash and the Very Long Name of Somewhere Else: Labour GAIN")
@@ -180,7 +180,7 @@ def test_a_build_returns_the_site_it_wrote(tmp_path: Path) -> None:
     for name, body in built.site.files.items():
         data = body.encode("utf-8") if isinstance(body, str) else body
         assert (tmp_path / "dist" / name).read_bytes() == data, name
-    assert png(built.site.files["erewash/share.png"]).size == (1200, 630)
+    assert png(built.site.files[card_path(built.site, "erewash")]).size == (1200, 630)
     assert built.written == len(built.site.files)
 
 
@@ -273,9 +273,10 @@ def test_a_name_in_another_script_is_drawn_or_left_out_with_a_warning(tmp_path: 
     """Arabic, Hebrew or Chinese names were drawn as nothing, and the build said nothing."""
     content = shutil.copytree(PROJECT / "content", tmp_path / "content")
     seat = content / "constituencies" / "erewash.yml"
-    seat.write_text(seat.read_text().replace("{name: Adam Thompson,", f'{{name: "{name}",'))
+    seat.write_text(seat.read_text().replace("{name: Adam Thompson,", f'{{name: "{name}",')
+                    .replace("elected: Adam Thompson", f'elected: "{name}"'))
     site = gather(project_paths(content, tmp_path / "dist"))
-    data = site.routes["erewash/share.png"].context
+    data = site.routes[card_path(site, "erewash")].context
     assert data.winner == name
     assert_carries_its_message(cards.Cards(None), data)
     said = [w.format() for w in site.warnings if "share card" in w.message]
@@ -285,7 +286,7 @@ def test_a_name_in_another_script_is_drawn_or_left_out_with_a_warning(tmp_path: 
     else:
         distinct = list(dict.fromkeys(c for c in name if not c.isspace()))
         letters = ", ".join(repr(c) for c in distinct[:3]) + (" and more" if len(distinct) > 3 else "")
-        assert said == [f"{seat}: warning: its share card (erewash/share.png) leaves out the "
+        assert said == [f"{seat}: warning: its share card leaves out the "
                         f"winner's name {name!r} (its fonts have no letters for {letters}); the page shows it in full"]
 
 

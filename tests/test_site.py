@@ -260,3 +260,13 @@ def test_names_in_the_summary_sentence_are_isolated(real_build: Site) -> None:
     lead = page.find("p", class_="lead")
     assert [b.get_text() for b in lead.find_all("bdi")] == ["Adam Thompson", "Erewash", "Labour", "the Conservatives"]
     assert page.find("meta", attrs={"name": "description"})["content"] == lead.get_text()
+
+
+def test_published_stylesheets_and_scripts_leave_their_comments_behind() -> None:
+    """Comments are for whoever edits static/; readers downloaded about 2 KB of them on every page."""
+    from sitegen.site.assets import without_comments
+    css = b"/* the page */\n.a { color: red; } /* inline */\n.b::after { content: \"/* kept */\"; }\n"
+    assert without_comments("style.css", css) == b".a { color: red; } .b::after { content: \"/* kept */\"; }\n"
+    js = b"// a note\nvar url = 'https://example.org/';  // after code: kept\n  // indented note\nf();\n"
+    assert without_comments("live.js", js) == b"var url = 'https://example.org/';  // after code: kept\nf();\n"
+    assert without_comments("favicon.svg", b"<!-- x -->") == b"<!-- x -->"

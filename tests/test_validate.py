@@ -27,6 +27,8 @@ candidates:
   - {name: A, party: lab, votes: 300}
   - {name: B, party: con, votes: 200}
 valid_votes: 500
+elected: A
+result_source: count
 """
 
 
@@ -66,15 +68,15 @@ def test_valid_content_becomes_a_site() -> None:
      ["content/constituencies/seat.yml:3:12: previous.winer: unknown field 'winer' (did you mean 'winner'?)",
       "content/constituencies/seat.yml:3:12: previous.winner: required field is missing (is 'winer' here meant to be 'winner'?)"]),
     (SEAT.replace("hex", "") + "hex: {q: 1.5, r: 0}\n",
-     "content/constituencies/seat.yml:8:10: hex.q: expected a whole number, got 1.5"),
+     "content/constituencies/seat.yml:10:10: hex.q: expected a whole number, got 1.5"),
     (SEAT + "declared_at: yesterday\n",
-     "content/constituencies/seat.yml:8:14: declared_at: expected a date and time with its UTC offset, like "
+     "content/constituencies/seat.yml:10:14: declared_at: expected a date and time with its UTC offset, like "
      "2024-07-05T03:40:00+01:00, got 'yesterday'"),
     (SEAT.replace("  - {name: B, party: con, votes: 200}\n", "  - {name: B, party: con, votes: 300}\n")
      .replace("valid_votes: 500", "valid_votes: 600") + "winner_by_lot: C\n",
-     "content/constituencies/seat.yml:8:16: winner_by_lot: 'C' is not one of the tied candidates (A, B)"),
+     "content/constituencies/seat.yml:10:16: winner_by_lot: 'C' is not one of the tied candidates (A, B)"),
     (SEAT + "winner_by_lot: A\n",
-     "content/constituencies/seat.yml:8:16: winner_by_lot: there is no tie for first place; remove winner_by_lot"),
+     "content/constituencies/seat.yml:10:16: winner_by_lot: there is no tie for first place; remove winner_by_lot"),
 ])
 def test_constituency_messages(seat: str, expected: str) -> None:
     assert messages(raw_with(seat)) == (expected if isinstance(expected, list) else [expected])
@@ -97,13 +99,14 @@ def test_party_messages() -> None:
 
 
 def test_a_tie_resolved_by_lot_is_valid() -> None:
-    tied = SEAT.replace("votes: 200", "votes: 300").replace("valid_votes: 500", "valid_votes: 600") + "winner_by_lot: B\n"
+    tied = SEAT.replace("votes: 200", "votes: 300").replace("valid_votes: 500", "valid_votes: 600").replace("elected: A", "elected: B") + "winner_by_lot: B\n"
     assert validate(raw_with(tied)).constituencies[0].facts.winner_by_lot == "B"
 
 
 def test_an_awaited_seat_is_valid_and_warned_about() -> None:
     from sitegen.content.checks import collect_warnings
-    awaited = SEAT.replace(", votes: 300", "").replace(", votes: 200", "").replace("valid_votes: 500\n", "")
+    awaited = SEAT.replace(", votes: 300", "").replace(", votes: 200", "").replace("valid_votes: 500\n", "").replace(
+        "elected: A\nresult_source: count\n", "")
     site = validate(raw_with(awaited))
     assert not site.constituencies[0].is_declared()
     # (no warning for the missing blurb: the story of a result cannot be written before it)

@@ -119,3 +119,76 @@ def test_a_file_moved_into_content_from_elsewhere_is_not_content_only(tmp_path: 
     subprocess.run(["bash", "-e", "-c", script], cwd=repo, check=True,
                    env={**os.environ, "GITHUB_SHA": git(repo, "rev-parse", "HEAD"), "GITHUB_OUTPUT": str(output)})
     assert output.read_text() == "content_only=false\n"
+
+
+def _published_repo(tmp_path: Path) -> Path:
+    """A repository holding the real site, committed (published), with git's identity set."""
+    import shutil
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("content", "templates", "static"):
+        shutil.copytree(PROJECT / name, repo / name)
+    shutil.copy(PROJECT / "build.py", repo / "build.py")
+    git(repo, "init", "-q")
+    git(repo, "config", "user.email", "t@example.org")
+    git(repo, "config", "user.name", "t")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "published")
+    return repo
+
+
+SEAT = "content/constituencies/erewash.yml"
+CORRECTION = ("corrections:\n  - {at: 2024-07-05T04:10:00+01:00, was: {Adam Thompson: 17224, valid_votes: 43006}, "
+              "why: \"Typing error: the declaration gives 17,242\"}\n")
+
+
+def _mistype(repo: Path) -> None:
+    text = (repo / SEAT).read_text()
+    (repo / SEAT).write_text(text.replace("votes: 17224}", "votes: 17242}").replace("valid_votes: 43006", "valid_votes: 43024"))
+
+
+def _refusal(repo: Path, revision: str) -> list[str]:
+    line = next(i for i, row in enumerate((repo / SEAT).read_text().splitlines(), 1) if "Adam Thompson," in row)
+    example = "{at: <when, like 2024-07-05T04:10:00+01:00>, was: {%s}, why: <for readers>}"
+    return [
+        f"{SEAT}:6: valid_votes: published as 43,006 ({revision}), 43,024 now; a published figure changes only with a "
+        f"correction entry, which readers see: add under corrections: - {example % 'valid_votes: 43006'}",
+        f"{SEAT}:{line}: Adam Thompson's votes: published as 17,224 ({revision}), 17,242 now; a published figure changes "
+        f"only with a correction entry, which readers see: add under corrections: - {example % 'Adam Thompson: 17224'}",
+        "2 errors in 1 file; nothing written."]
+
+
+def test_the_publish_step_refuses_a_published_result_changed_without_a_correction(tmp_path: Path) -> None:
+    """Runs the publish workflow's own check on a real repository: the push before is what was published."""
+    import sys
+    step = next(s for s in load("publish.yml")["jobs"]["publish"]["steps"] if "tools/setup.sh" in s.get("run", ""))
+    script = step["run"][step["run"].index('before="'):].replace(".venv/bin/python", sys.executable)
+    repo = _published_repo(tmp_path)
+    before = git(repo, "rev-parse", "HEAD")
+    _mistype(repo)
+    git(repo, "commit", "-qam", "a figure changed")
+
+    def run_step() -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", "-c", script.replace("${{ github.event.before }}", before)], cwd=repo,
+                              capture_output=True, text=True)
+    refused = run_step()
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == _refusal(repo, before)
+    (repo / SEAT).write_text((repo / SEAT).read_text() + CORRECTION)
+    git(repo, "commit", "-qam", "the correction, in the open")
+    passed = run_step()
+    assert passed.returncode == 0, passed.stderr
+    assert passed.stdout.startswith("Checked 11 constituencies and 26 pages: no errors")
+
+
+def test_the_pre_commit_hook_refuses_a_published_result_changed_without_a_correction(tmp_path: Path) -> None:
+    import sys
+    hook = yaml.safe_load((PROJECT / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"][0]
+    assert hook["entry"] == "python build.py check --published HEAD"
+    repo = _published_repo(tmp_path)
+    _mistype(repo)
+    command = [sys.executable] + hook["entry"].split()[1:]
+    refused = subprocess.run(command, cwd=repo, capture_output=True, text=True)
+    assert refused.returncode == 1 and refused.stderr.splitlines() == _refusal(repo, "HEAD")
+    (repo / SEAT).write_text((repo / SEAT).read_text() + CORRECTION)
+    assert subprocess.run(command, cwd=repo, capture_output=True, text=True).returncode == 0

@@ -5,6 +5,7 @@ import difflib
 import re
 import typing
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Optional
 
 from sitegen.config import RESERVED_SLUGS, SLUG_RE, ordinal
@@ -219,6 +220,7 @@ def check_constituency(facts: ConstituencyFacts, file: YamlFile,
     add = _adder(file, errors)
     _check_candidates(facts, add)
     _check_state(facts, add)
+    _check_declaration(facts, add)
     _check_previous(facts, add, parties or {})
     return errors
 
@@ -231,18 +233,98 @@ def _check_state(facts: ConstituencyFacts, add: Any) -> None:
         add(("status",), "'awaited' while candidates have votes; remove the votes until the result is "
             "declared, or remove status")
     elif has_votes and facts.status == "recount":
-        add(("status",), "'recount' while candidates have votes; a recount has no result yet: remove the "
-            "votes and valid_votes until it is declared, then remove status")
+        note = " and recount_note" if facts.recount_note is not None else ""
+        add(("status",), f"'recount' while candidates have votes: once the recount is declared, remove "
+            f"status{note} (the votes are the declared result); while it is under way, remove the votes "
+            "and valid_votes")
     elif not has_votes and facts.status == "declared":
         add(("status",), "'declared' while no candidate has votes; give every candidate votes and add "
             "valid_votes")
     if facts.declared_at is not None and not has_votes:
         add(("declared_at",), "given while the result is not declared; remove it, or add every "
             "candidate's votes")
-    if facts.recount_note is not None and facts.status != "recount":
+    if facts.recount_note is not None and facts.status != "recount" and not has_votes:
         add(("recount_note",), "given while status is not recount; remove it, or add 'status: recount'")
+    if facts.recount_note is not None and facts.status is None and has_votes:
+        add(("recount_note",), "given while the result is declared; remove it (the recount is over)")
     if facts.declared_at_approx is not None and facts.declared_at is None:
         add(("declared_at_approx",), "given without declared_at; add the time it qualifies, or remove it")
+
+
+# The figures of a declared result that a correction can name, besides each candidate's votes.
+CORRECTABLE = ("valid_votes", "rejected", "electorate")
+
+
+def result_figures(candidates: list[tuple[str, str, int]], fields: dict[str, int]) -> dict[str, int]:
+    """Return a declared result's figures by the name a correction gives them: each candidate's
+    name (their votes; two who share a name are told apart by party, 'Greg Smith (green)'), and
+    valid_votes, rejected and electorate where given (`fields`)."""
+    names = [name for name, _, _ in candidates]
+    figures = {name if names.count(name) == 1 else f"{name} ({party})": votes for name, party, votes in candidates}
+    return {**figures, **{k: fields[k] for k in CORRECTABLE if fields.get(k) is not None}}
+
+
+def figures_of(facts: ConstituencyFacts) -> dict[str, int]:
+    """Return the figures of a declared result (result_figures) from its checked facts."""
+    return result_figures([(c.name, c.party, c.votes or 0) for c in facts.candidates],
+                          {k: getattr(facts, k) for k in CORRECTABLE})
+
+
+def _check_declaration(facts: ConstituencyFacts, add: Any) -> None:
+    """Check what a declared result records besides its votes: who was elected (the votes must make
+    them the winner), where the figures came from, and its corrections."""
+    declared = bool(facts.candidates) and all(c.votes is not None for c in facts.candidates)
+    if not declared:
+        if any(c.votes is not None for c in facts.candidates):
+            return  # half-typed votes: that message comes first
+        for name in ("elected", "result_source", "provisional", "corrections", "recorded_at"):
+            if getattr(facts, name) not in (None, []):
+                add((name,), "given while the result is not declared; remove it, or add every candidate's votes")
+        return
+    if facts.valid_votes != sum(c.votes or 0 for c in facts.candidates):
+        return  # the figures do not add up (a file cut off, say): that message is the one to act on
+    if facts.elected is None:
+        add(("candidates",), "a declared result needs 'elected:', the candidate the returning officer "
+            "declared elected, by name as on the declaration", key=True)
+    else:
+        _check_elected(facts, facts.elected, add)
+    if facts.result_source is None:
+        add(("candidates",), "a declared result needs 'result_source:', where its figures were taken "
+            "from: count, notice or release", key=True)
+    figures = figures_of(facts)
+    last = None
+    for i, correction in enumerate(facts.corrections):
+        if last is not None and correction.at < last:
+            add(("corrections", i, "at"), "comes before the correction above it; list corrections oldest first")
+        last = correction.at
+        if facts.declared_at is not None and correction.at < facts.declared_at:
+            add(("corrections", i, "at"), "comes before the result was declared (declared_at); check the date")
+        for name, was in correction.was.items():
+            if name not in figures:
+                known = ", ".join(k for k in figures if k not in CORRECTABLE)
+                add(("corrections", i, "was", name), f"{name!r} is not a figure of this result: name a "
+                    f"candidate ({known}), valid_votes, rejected or electorate", key=True)
+            elif i == len(facts.corrections) - 1 and figures[name] == was:
+                add(("corrections", i, "was", name), f"{was:,} is the figure the file gives now; 'was' "
+                    "holds the figure as it was published")
+
+
+def _check_elected(facts: ConstituencyFacts, elected: str, add: Any) -> None:
+    named = [c for c in facts.candidates if c.name == elected]
+    if not named:
+        names = ", ".join(c.name for c in facts.candidates)
+        add(("elected",), f"{elected!r} is not one of the candidates ({names}); write the name as in "
+            "candidates")
+        return
+    top = max(c.votes or 0 for c in facts.candidates)
+    first = [c for c in facts.candidates if c.votes == top]
+    winner = next((c for c in first if c.name == facts.winner_by_lot), first[0]) if len(first) > 1 else first[0]
+    if winner.name == elected:
+        return
+    theirs = max(named, key=lambda c: c.votes or 0)
+    add(("elected",), f"{elected!r} was declared elected, but the votes put {winner.name} first "
+        f"({winner.name} {winner.votes:,}, {elected} {theirs.votes:,}); check each candidate's votes "
+        "against the declaration: are two lines swapped?")
 
 
 def _check_candidates(facts: ConstituencyFacts, add: Any) -> None:
@@ -473,9 +555,16 @@ def collect_warnings(content: Content, raw: Optional[RawContent] = None) -> list
     declaration some days after polling day."""
     warnings = _time_problems(raw or RawContent(), content.info, list(content.constituencies), errors=False)
     has_map = any(s.facts.hex for s in content.constituencies)
+    awaited = [seat for seat in content.constituencies if not seat.is_declared()]
+    if len(awaited) == 1:
+        warnings.append(ContentError(awaited[0].path, 0, 0, "result awaited (no votes yet)", warning=True))
+    elif awaited:  # one line for them all, not one per seat on every save (650 on a national site)
+        names = [seat.facts.name for seat in awaited]
+        listed = ", ".join(names) if len(names) <= 4 else f"{', '.join(names[:3])} and {len(names) - 3} more"
+        folder = str(Path(awaited[0].path).parent)
+        warnings.append(ContentError(folder, 0, 0, f"{len(awaited)} of {len(content.constituencies)} results "
+                                     f"awaited (no votes yet): {listed}", warning=True))
     for seat in content.constituencies:
-        if not seat.is_declared():
-            warnings.append(ContentError(seat.path, 0, 0, "result awaited (no votes yet)", warning=True))
         if seat.facts.hex is None and has_map:
             warnings.append(ContentError(seat.path, 0, 0, "has no hex position, so it is left off the "
                                          "map; add 'hex: {q: ..., r: ...}'", warning=True))

@@ -28,7 +28,7 @@ class Accepts:
     - "text": a string, or a number kept as typed (`2019`), trimmed, at least `min_length` long;
     - "string": a string, trimmed, matching `pattern`;
     - "int": a whole number (true and false are not numbers), within `ge`/`gt`;
-    - "date": a date; "datetime": a date and time with its UTC offset;
+    - "date": a date; "datetime": a date and time with its UTC offset; "flag": true or false;
     - "list": a list of at least `min_length` items.
     """
 
@@ -434,8 +434,13 @@ def _scalar_check(accepts: Accepts) -> FieldCheck:
             return _problem(problems, WrongType(loc, value, DATETIME))
         return value
 
+    def check_flag(value: Any, problems: list[Problem], loc: Loc) -> Any:
+        if type(value) is not bool:
+            return _problem(problems, WrongType(loc, value, "true or false"))
+        return value
+
     checkers = {"text": check_text, "string": check_text, "int": check_int,
-                "date": check_date, "datetime": check_datetime}
+                "date": check_date, "datetime": check_datetime, "flag": check_flag}
     if kind not in checkers:
         raise TypeError(f"unknown kind {kind!r}")
     return checkers[kind]
@@ -504,6 +509,8 @@ def _scalar_schema(accepts: Accepts) -> dict[str, Any]:
         return {"type": "string", "format": "date"}
     if kind == "datetime":
         return {"type": "string", "format": "date-time"}
+    if kind == "flag":
+        return {"type": "boolean"}
     schema: dict[str, Any] = {"type": {"string": "string", "int": "integer"}[kind]}
     for key, value in (("pattern", accepts.pattern), ("minimum", accepts.ge), ("exclusiveMinimum", accepts.gt),
                        ("maximum", accepts.le)):

@@ -38,6 +38,10 @@ Nearness = Annotated[str, Accepts("string", pattern=r"^(about|just before|just a
 AREA_TYPES = ("county", "city", "borough", "district", "region", "nation", "country", "area")
 AreaType = Annotated[str, Accepts("string", pattern=rf"^({'|'.join(AREA_TYPES)})$",
                                   expects="one of " + ", ".join(AREA_TYPES[:-1]) + " or area")]
+Flag = Annotated[bool, Accepts("flag")]
+RESULT_SOURCES = ("count", "notice", "release")
+ResultSource = Annotated[str, Accepts("string", pattern=r"^(count|notice|release)$",
+                                      expects="one of count, notice or release")]
 PARTY_KINDS = ("party", "independent", "speaker")
 PartyKind = Annotated[str, Accepts("string", pattern=r"^(party|independent|speaker)$",
                                    expects="one of party, independent or speaker")]
@@ -153,6 +157,18 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A change to a declared result after it was published, shown to readers."""
+
+    at: Annotated[Moment, doc("When the corrected figures were entered, with UTC offset. "
+                              "Example: 2024-07-05T04:10:00+01:00")]
+    was: Annotated[dict[Text, Count], doc("Each figure that changed, as it was published: a candidate's "
+                                          "name (their votes), valid_votes, rejected or electorate. "
+                                          "The figure now is the one in the file. Example: {Adam Thompson: 17242}")]
+    why: Annotated[Text, doc("Why, for readers. Example: Typing error: the declaration gives 17,224")]
+
+
+@dataclass(frozen=True)
 class Hex:
     """Tile position on the area's map (HexJSON-style columns and rows)."""
 
@@ -175,6 +191,23 @@ class ConstituencyFacts:
                                                 "the returning officer announced it; the candidates' "
                                                 "votes must add up to it. Example: 42531")] = None
     rejected: Annotated[Optional[Count], doc("Rejected ballot papers. Example: 105")] = None
+    elected: Annotated[Optional[Text], doc("Declared results: the candidate the returning officer declared "
+                                           "elected, by name as in candidates; the votes must make them "
+                                           "the winner (this catches two lines swapped). Example: Adam Thompson")] = None
+    result_source: Annotated[Optional[ResultSource], doc("Declared results: where the figures were taken from: "
+                                                         "count (heard at the count), notice (the returning "
+                                                         "officer's declaration notice) or release (the "
+                                                         "official results release). Example: notice")] = None
+    provisional: Annotated[Optional[Flag], doc("Declared results: true while the figures are entered but not "
+                                               "yet checked by a second person; every page, embed, card and "
+                                               "data file says so until it is removed")] = None
+    corrections: Annotated[list[Correction], doc("Declared results: each change to a published figure, oldest "
+                                                 "first; `check --published` refuses a changed published "
+                                                 "figure without one")] = field(default_factory=list)
+    recorded_at: Annotated[Optional[Moment], doc("When the House of Commons Library recorded the result (its "
+                                                 "time-recorded file: minutes after the declaration); shown "
+                                                 "as such, and orders the night where declared_at is not "
+                                                 "known. Example: 2024-07-05T03:53:00+01:00")] = None
     declared_at: Annotated[Optional[Moment], doc("When the result was declared, with UTC offset. "
                                                  "Example: 2024-07-05T03:40:00+01:00")] = None
     declared_at_approx: Annotated[Optional[Nearness], doc("When the time reported is not exact: about, "

@@ -399,7 +399,7 @@ def result_changes(seat: ContentSeat, record: SeatRecord, book: PartyBook, plan:
     if diffs:  # in the order the file has them
         text.set_candidates([lines for _, lines in items])
     for key, value in (("ons_code", record.code), ("electorate", record.electorate), ("valid_votes", record.valid),
-                       ("rejected", record.invalid)):
+                       ("rejected", record.invalid), ("elected", _elected(record)), ("result_source", "release")):
         if value is not None and seat.data.get(key) != value:
             span = text.fields.get(key)
             diffs.append((key, seat.data.get(key), value, span.first + 1 if span else 0))
@@ -541,6 +541,7 @@ def _import_result(plan: Plan, content: ContentFolder, book: PartyBook, seat: Se
         path = content.folder / f"{slug}.yml"
         candidates = [_official_candidate(e, book) for e in seat.entries]
         extra = {"electorate": seat.electorate, "valid_votes": seat.valid, "rejected": seat.invalid,
+                 "elected": _elected(seat), "result_source": "release",
                  "hex": {"q": tile[0], "r": tile[1]} if tile else None}
         plan.writes[path] = new_seat_text(seat.name, seat.code, "the official result", candidates, extra, previous,
                                           [RESULTS_SOURCE])
@@ -587,9 +588,14 @@ def _shown(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def _summary(seat: SeatRecord) -> str:
+def _elected(seat: SeatRecord) -> Optional[str]:
+    """Return the name of the candidate an official result has first (whom it declares elected)."""
     top = sorted(seat.entries, key=lambda e: -(e.votes or 0))
-    return f"{top[0].name} elected" + (f" ({seat.result})" if seat.result else "") if top else "no candidates"
+    return top[0].name if top and top[0].votes is not None else None
+
+
+def _summary(seat: SeatRecord) -> str:
+    return f"{_elected(seat)} elected" + (f" ({seat.result})" if seat.result else "") if seat.entries else "no candidates"
 
 
 def _write_site_files(plan: Plan, content: ContentFolder, book: PartyBook, data: OfficialData,

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from sitegen.content.model import Content
 
 # What a seat file says about its result; left out while the seat waits in the rehearsal.
-RESULT_FIELDS = ("valid_votes", "declared_at", "declared_at_approx", "status", "recount_note")
+RESULT_FIELDS = ("valid_votes", "rejected", "elected", "result_source", "provisional", "corrections", "recorded_at",
+                 "declared_at", "declared_at_approx", "status", "recount_note")
 
 
 def awaited_text(text: str) -> str:

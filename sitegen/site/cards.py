@@ -10,6 +10,7 @@ machine with the pinned Pillow draws the same pixels, and a rebuild gives the sa
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import unicodedata
 from pathlib import Path
@@ -39,6 +40,7 @@ class CardBar(NamedTuple):
     short: str
     colour: str
     share: str
+    lost_deposit: bool = False
 
 
 class CardCandidate(NamedTuple):
@@ -93,7 +95,8 @@ class OverviewCard(NamedTuple):
 def seat_card(seat: SeatResult, parties: dict, site_title: str, election: str) -> SeatCard:
     """Return everything a seat's card shows."""
     facts = seat.seat.facts
-    head = (site_title, election, facts.name, seat.status, seat.label)
+    label = f"{seat.label} (provisional)" if seat.is_declared and facts.provisional else seat.label
+    head = (site_title, election, facts.name, seat.status, label)
     if not seat.is_declared:
         return SeatCard(*head, candidates=tuple(CardCandidate(c.name, parties[c.party].short, parties[c.party].colour)
                                                 for c in seat.candidates))
@@ -101,7 +104,8 @@ def seat_card(seat: SeatResult, parties: dict, site_title: str, election: str) -
     assert winner is not None and seat.majority is not None
     return SeatCard(*head, colour=parties[winner.party].colour, winner=winner.name, majority=seat.majority,
                     majority_pct=str(seat.majority_pct), turnout_pct=str(seat.turnout_pct),
-                    bars=tuple(CardBar(c.name, parties[c.party].short, parties[c.party].colour, str(c.share_pct))
+                    bars=tuple(CardBar(c.name, parties[c.party].short, parties[c.party].colour, str(c.shown_share_pct),
+                                       c.lost_deposit)
                                for c in seat.candidates[:4]))
 
 
@@ -129,6 +133,14 @@ def design_version() -> str:
     """Return the version of everything that decides a card's pixels: this module, the fonts and
     Pillow (a change to any draws every card again)."""
     return code_version(Path(__file__), REGULAR, BOLD)
+
+
+def card_file(card: Any) -> str:
+    """Return the file name a card is published under, named by what it shows and the design that
+    draws it ('share-3f9a0c1d2e4b.png'): a card that changes gets a new address, so link previews,
+    which keep an image by its address, fetch the new one."""
+    digest = hashlib.sha256(f"{design_version()}\0{card!r}".encode("utf-8")).hexdigest()
+    return f"share-{digest[:12]}.png"
 
 
 class Cards:
@@ -505,7 +517,7 @@ def _lay_out_seat(board: Board, data: SeatCard) -> None:
         if status == "declared":
             lines = _result_lines(cards, data, line_size, width)
             needed = below + sum(round(font.size * 1.3) for font, _, _ in lines) + 10
-            if (whole and (FOOT - needed) // _bar_row(line_size) >= min(2, len(data.bars))) or last:
+            if (whole and (FOOT - needed) // _bar_row(line_size) >= min(4, len(data.bars))) or last:
                 break
         else:
             needed = below + round(line_size * 1.3) + min(3, len(data.candidates)) * round(line_size * 1.6)
@@ -559,15 +571,17 @@ def _share_bars(board: Board, bars: tuple, top: float, size: int) -> None:
     shown = bars[:max(0, int((FOOT - top) // row))]
     if not shown:
         return
-    label_width = min(max(int(font.getlength(short)) for _, short, _, _ in shown), 260) + 24
+    label_width = min(max(int(font.getlength(bar.short)) for bar in shown), 260) + 24
     track = WIDTH - 2 * MARGIN - label_width - font.getlength("100.0%") - 20
-    largest = max(float(share) for *_, share in shown) or 1.0
-    for i, (_, short, colour, share) in enumerate(shown):
+    largest = max(float(bar.share) for bar in shown) or 1.0
+    for i, bar in enumerate(shown):
         y = top + i * row
-        board.text("bar", (MARGIN, y + 4), _shorten(font, short, label_width - 24), font, INK, full=short)
-        length = max(4, round(track * float(share) / largest))
-        board.rect((MARGIN + label_width, y + 6, MARGIN + label_width + length, y + 6 + font.size + 4), colour)
-        board.text("bar", (MARGIN + label_width + length + 14, y + 4), f"{share}%", font, INK)
+        board.text("bar", (MARGIN, y + 4), _shorten(font, bar.short, label_width - 24), font, INK, full=bar.short)
+        length = max(4, round(track * float(bar.share) / largest))
+        board.rect((MARGIN + label_width, y + 6, MARGIN + label_width + length, y + 6 + font.size + 4), bar.colour)
+        # (a lost deposit is said in words: a card has no room for a footnote)
+        value = f"{bar.share}% · lost deposit" if bar.lost_deposit else f"{bar.share}%"
+        board.text("bar", (MARGIN + label_width + length + 14, y + 4), value, font, INK)
 
 
 def _standing(board: Board, candidates: tuple, y: float, size: int) -> None:

@@ -54,6 +54,9 @@ class SeatState:
     result: Optional[str]
     declared_at: Optional[str]
     revision: Optional[str] = None  # of a declared result: changes with any figure (see result_revision)
+    approx: Optional[str] = None        # declared_at's nearness: about, just before, just after
+    provisional: Optional[bool] = None  # of a declared result: not yet checked by a second person
+    corrected: Optional[str] = None     # when its latest correction was made
 
 
 def result_revision(seat: SeatResult) -> Optional[str]:
@@ -63,17 +66,18 @@ def result_revision(seat: SeatResult) -> Optional[str]:
         return None
     facts = seat.seat.facts
     figures = [seat.label, facts.valid_votes, facts.rejected, facts.electorate,
-               facts.declared_at.isoformat() if facts.declared_at else None,
+               facts.declared_at.isoformat() if facts.declared_at else None, bool(facts.provisional),
                [[c.name, c.party, c.votes] for c in seat.candidates]]
     return hashlib.sha256(json.dumps(figures).encode("utf-8")).hexdigest()[:8]
 
 CSV_COLUMNS = ["constituency_slug", "constituency", "status", "position", "candidate", "party_id",
                "party", "description", "votes", "share_pct", "change_pp", "new_party", "elected",
                "lost_deposit", "valid_votes", "electorate", "turnout_pct", "majority", "result",
-               "rejected", "previous_votes", "previous_share_pct", "previous_valid_votes"]
+               "rejected", "previous_votes", "previous_share_pct", "previous_valid_votes", "provisional",
+               "result_source", "corrections", "valid_turnout_pct"]
 COUNTY_CSV_COLUMNS = ["party_id", "party", "seats_contested", "votes", "share_pct", "previous_votes",
                       "previous_share_pct", "change_pp", "new_party", "seats_won", "seats_before",
-                      "seats_covered", "valid_votes", "previous_valid_votes", "turnout_pct"]
+                      "seats_covered", "valid_votes", "previous_valid_votes", "turnout_pct", "valid_turnout_pct"]
 
 
 def _number(value: Optional[Decimal]) -> Optional[float]:
@@ -108,7 +112,8 @@ def seat_record(s: SeatResult) -> dict[str, Any]:
     return {
         "slug": s.seat.slug, "name": facts.name, "url": f"{s.seat.slug}/", "status": s.status,
         "electorate": facts.electorate, "rejected": facts.rejected, "valid_votes": s.valid_votes,
-        "turnout_pct": _number(s.turnout_pct), "majority": s.majority,
+        "turnout_pct": _number(s.turnout_pct), "valid_turnout_pct": _number(s.valid_turnout_pct),
+        "majority": s.majority,
         "majority_pct": _number(s.majority_pct), "result": s.label if s.is_declared else None,
         "gain": s.is_gain if s.is_declared else None,
         "winner": {"name": s.winner.name, "party": s.winner.party} if s.winner else None,
@@ -116,6 +121,10 @@ def seat_record(s: SeatResult) -> dict[str, Any]:
                                                "points_pp": _number(s.swing.points_pp)},
         "declared_at": facts.declared_at.isoformat() if facts.declared_at else None,
         "declared_at_approx": facts.declared_at_approx, "recount_note": facts.recount_note,
+        "recorded_at": facts.recorded_at.isoformat() if facts.recorded_at else None,
+        "elected": facts.elected, "result_source": facts.result_source,
+        "provisional": bool(facts.provisional) if s.is_declared else None,
+        "corrections": [{"at": c.at.isoformat(), "was": dict(c.was), "why": c.why} for c in facts.corrections],
         "previous": {"winner": facts.previous.winner, "mp": facts.previous.mp,
                      "votes": dict(facts.previous.votes), "valid_votes": facts.previous.valid_votes,
                      "shares_pct": {k: _number(_previous_share_pct(s, k)) for k in facts.previous.votes},
@@ -146,7 +155,9 @@ def _seat_data(s: SeatResult, parties: dict) -> tuple[str, str]:
              _text(c.description),
              c.votes, c.share_pct, c.change_pp, _FLAG[c.is_new], _FLAG[c.elected], _FLAG[c.lost_deposit],
              s.valid_votes, facts.electorate, s.turnout_pct, s.majority, label, facts.rejected,
-             c.previous_votes, _own_previous_share_pct(s, c), facts.previous.valid_votes]
+             c.previous_votes, _own_previous_share_pct(s, c), facts.previous.valid_votes,
+             _FLAG[bool(facts.provisional)] if s.is_declared else None, facts.result_source,
+             len(facts.corrections) if s.is_declared else None, s.valid_turnout_pct]
             for c in s.candidates]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
@@ -176,6 +187,7 @@ def county_record(county: County) -> dict[str, Any]:
         "previous_valid_votes": county.previous_valid_votes, "rejected": county.ballots - county.valid_votes,
         "electorate": county.electorate,
         "turnout_pct": _number(county.turnout_pct) if county.seats else None,
+        "valid_turnout_pct": _number(county.valid_turnout_pct) if county.seats else None,
         "parties": [{"party": t.party, "seats_contested": t.seats_contested, "votes": t.votes,
                      "share_pct": _number(t.share_pct), "previous_votes": t.previous_votes,
                      "previous_share_pct": _number(t.previous_share_pct),
@@ -202,7 +214,10 @@ def seat_states(seats: tuple[SeatResult, ...]) -> tuple[SeatState, ...]:
     """Return each seat's state, as status.json gives it."""
     return tuple(SeatState(s.seat.slug, s.seat.facts.name, s.status, s.label if s.is_declared else None,
                            s.seat.facts.declared_at.isoformat() if s.seat.facts.declared_at else None,
-                           result_revision(s))
+                           result_revision(s), s.seat.facts.declared_at_approx,
+                           bool(s.seat.facts.provisional) if s.is_declared else None,
+                           s.seat.facts.corrections[-1].at.isoformat() if s.is_declared and s.seat.facts.corrections
+                           else None)
                  for s in seats)
 
 
@@ -210,7 +225,9 @@ def render_status(r: Any, page: str, states: tuple[SeatState, ...]) -> str:
     """Return status.json: each seat's state, and a version of them all, for open pages to poll
     (static/live.js). Small, so that polling costs readers and hosts little."""
     seats = [{"slug": s.slug, "name": s.name, "url": f"{s.slug}/", "status": s.status, "result": s.result,
-              "declared_at": s.declared_at, "revision": s.revision} for s in states]
+              "declared_at": s.declared_at, "declared_at_approx": s.approx, "revision": s.revision,
+              "provisional": s.provisional,
+              "corrected": s.corrected} for s in states]
     listed = _dumps(seats)
     version = hashlib.sha256(listed.encode("utf-8")).hexdigest()[:16]
     declared = sum(1 for s in states if s.status == "declared")
@@ -261,7 +278,8 @@ def render_county_csv(r: Any, page: str, data: ResultsData) -> str:
         writer.writerow([t.party, _text(parties[t.party].name), t.seats_contested, t.votes, t.share_pct,
                          t.previous_votes, t.previous_share_pct,
                          t.change_pp, _FLAG[t.is_new], seats.after if seats else 0, seats.before if seats else 0,
-                         len(county.seats), county.valid_votes, county.previous_valid_votes, county.turnout_pct])
+                         len(county.seats), county.valid_votes, county.previous_valid_votes, county.turnout_pct,
+                         county.valid_turnout_pct])
     return buffer.getvalue()
 
 

@@ -7,7 +7,7 @@ import pickle
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, NamedTuple, Optional, Union
 from zoneinfo import ZoneInfo
 
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
@@ -50,6 +50,42 @@ def format_uk_time(value: datetime, nearness: Optional[str] = None) -> str:
     return f"{nearness + ' ' if nearness else ''}{local:%H:%M} {local.tzname()}, {local.day} {local:%B}"
 
 
+class Changed(NamedTuple):
+    """One figure a correction changed: what it is, as published, and as it is now."""
+
+    what: str
+    was: int
+    now: Optional[int]
+
+
+class CorrectionNote(NamedTuple):
+    """A correction as readers see it."""
+
+    at: datetime
+    changes: tuple[Changed, ...]
+    why: str
+
+
+FIGURE_NAMES = {"valid_votes": "Valid votes", "rejected": "Rejected ballots", "electorate": "Electorate"}
+
+
+def correction_notes(facts: Any) -> tuple[CorrectionNote, ...]:
+    """Return a seat's corrections, newest first, each figure with what it is now (the figure
+    after this correction: the next correction's 'was', or the file's)."""
+    from sitegen.content.checks import figures_of
+    now = figures_of(facts)
+    notes = []
+    for correction in reversed(facts.corrections):
+        changes = tuple(Changed(FIGURE_NAMES.get(k, f"Votes for {k}"), was, now.get(k)) for k, was in correction.was.items())
+        notes.append(CorrectionNote(correction.at, changes, correction.why))
+        now = {**now, **correction.was}
+    return tuple(notes)
+
+
+SOURCE_NAMES = {"count": "as announced at the count", "notice": "from the returning officer's declaration notice",
+                "release": "from the official results release"}
+
+
 def text_colour_on(fill: str) -> str:
     """Return black or white, whichever contrasts more with the `#rrggbb` fill (WCAG formula)."""
     def channel(c: int) -> float:
@@ -75,7 +111,7 @@ def make_environment(templates: Path, compiled: Optional[Path] = None,
                       bytecode_cache=CompiledTemplates(compiled, known) if compiled or known else None)
     env.filters.update(num=format_number, pct=format_pct, signed=format_signed, day=format_day,
                        uk_time=format_uk_time, text_on=text_colour_on,
-                       ordinal=ordinal)
+                       ordinal=ordinal, corrections=correction_notes, source_name=SOURCE_NAMES.get)
     return env
 
 

@@ -161,6 +161,7 @@ class SeatPage:
     next: Optional[Neighbour]
     ranks: tuple[str, ...]
     poll_seconds: int
+    share: str = ""                  # its share card's path: named by what the card shows
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ class OverviewPage:
     night: Night
     county: County
     blurb: Optional[str]
+    share: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,20 @@ class MovedPage:
 
 
 @dataclass(frozen=True)
+class CorrectionsPage:
+    """corrections/: every correction to a published result on the site, newest first."""
+
+    site: SiteInfo
+    seats: tuple[SeatResult, ...]   # the declared seats with corrections
+    share: str = ""
+
+
+def corrections_page(site: SiteInfo, seats: tuple[SeatResult, ...], share: str) -> CorrectionsPage:
+    """Return the corrections page's context: the declared seats that have corrections."""
+    return CorrectionsPage(site, tuple(s for s in seats if s.is_declared and s.seat.facts.corrections), share)
+
+
+@dataclass(frozen=True)
 class FeedEntry:
     """One declaration in feed.xml."""
 
@@ -221,12 +237,22 @@ class Feed:
     updated: str
 
 
-def _moment(seat: SeatResult, fallback: date) -> str:
-    """Return when a seat was declared as RFC 3339: its declared_at, else the start of its day."""
+def _moment(seat: SeatResult, polling_day: date) -> str:
+    """Return the instant feed.xml gives for a seat's entry (RFC 3339), never one the content does
+    not give: its latest correction; else its declaration time when exact; else when the Commons
+    Library recorded it (recorded_at); else the close of polls, 22:00 UK time on polling day, the
+    earliest a result can be declared (the entry's text says its time is not known)."""
+    from sitegen.site.filters import UK_TIME
     facts = seat.seat.facts
+    if facts.corrections:
+        return facts.corrections[-1].at.isoformat()
+    if facts.declared_at is not None and facts.declared_at_approx is None:
+        return facts.declared_at.isoformat()
+    if facts.recorded_at is not None:
+        return facts.recorded_at.isoformat()
     if facts.declared_at is not None:
         return facts.declared_at.isoformat()
-    return f"{(facts.updated or fallback).isoformat()}T00:00:00Z"
+    return datetime(polling_day.year, polling_day.month, polling_day.day, 22, tzinfo=UK_TIME).isoformat()
 
 
 def _instant(stamp: str) -> datetime:
@@ -235,15 +261,13 @@ def _instant(stamp: str) -> datetime:
 
 def feed_of(site: SiteInfo, parties: Parties, seats: tuple[SeatResult, ...]) -> Feed:
     """Return feed.xml's context: an entry per declared seat, newest first (then by name), dated
-    from the content, never the clock."""
-    fallback = site.updated or site.polling_day
+    from the content, never the clock (_moment)."""
     declared = sorted((s for s in seats if s.is_declared), key=lambda s: s.seat.facts.name)
-    # declared_at when known; a seat without it sorts by its day, after timed seats of that day
-    declared.sort(key=lambda s: (s.seat.facts.declared_at.astimezone(timezone.utc).isoformat()
-                                 if s.seat.facts.declared_at else _moment(s, fallback)[:10]), reverse=True)
-    entries = tuple(FeedEntry(s, _moment(s, fallback)) for s in declared)
+    entries = [FeedEntry(s, _moment(s, site.polling_day)) for s in declared]
+    entries.sort(key=lambda e: _instant(e.updated), reverse=True)
+    fallback = site.updated or site.polling_day
     updated = max((e.updated for e in entries), key=_instant) if entries else f"{fallback.isoformat()}T00:00:00Z"
-    return Feed(site, parties, entries, len(declared), len(seats), updated)
+    return Feed(site, parties, tuple(entries), len(declared), len(seats), updated)
 
 
 # --- rendering ------------------------------------------------------------------------------------
@@ -310,7 +334,7 @@ def render_seat_page(r: Renderer, page: str, context: SeatPage) -> str:
         "constituency.html", page, page_context=context, seat=seat, facts=seat.seat.facts, site=site,
         parties=context.parties, bars=bars, chart_height=chart_height(bars), change_bars=change_bars(seat),
         blurb=r.blurb(context.blurb, page), previous_seat=context.previous, next_seat=context.next,
-        canonical=f"{site.base_url}{seat.seat.slug}/", live=live_states((seat,)),
+        canonical=f"{site.base_url}{seat.seat.slug}/", live=live_states((seat,)), share=context.share,
         live_every=live_every(context.poll_seconds), embed_code=embed_snippet(site, seat, None))
 
 
@@ -323,6 +347,7 @@ def render_overview(r: Renderer, page: str, context: OverviewPage) -> str:
     return r.render(
         "overview.html", page, night=night, site=site, parties=parties, blurb=r.blurb(context.blurb, page),
         canonical=site.base_url, map=hexes, seat_rows=seat_rows, map_tiles=map_tiles, county=context.county,
+        share=context.share,
         headline=title, updated=last_updated(night, site), live=live_states(night.seats),
         live_every=live_every(poll_seconds(night)), embed_code=embed_snippet(site, None, title),
         county_bars=county_bars(context.county),
@@ -362,6 +387,16 @@ def overview_fragments(r: Renderer, parties: Parties, seats: tuple[SeatResult, .
     return rows, parts.tiles(hexes)
 
 
+def render_corrections(r: Renderer, page: str, context: CorrectionsPage) -> str:
+    """Return the page listing every correction, newest first."""
+    from sitegen.site.filters import correction_notes
+    notes = sorted(((note, s) for s in context.seats for note in correction_notes(s.seat.facts)),
+                   key=lambda pair: (pair[0].at, pair[1].seat.facts.name), reverse=True)
+    return r.render("corrections.html", page, site=context.site, notes=notes,
+                    canonical=f"{context.site.base_url}corrections/", live="", live_every=None,
+                    share=context.share)
+
+
 def render_moved(r: Renderer, page: str, context: MovedPage) -> str:
     """Return the page left at an old address of a renamed constituency (or of its embed),
     sending readers on."""
@@ -391,7 +426,13 @@ def embed_height(seat: Optional[SeatResult]) -> int:
     if seat is None:
         return 600
     if seat.is_declared:
-        return 260 + 62 * len(seat.candidates)
+        facts = seat.seat.facts
+        notes = 40  # what turnout counts
+        if facts.provisional:
+            notes += 70
+        if facts.corrections:  # 'Corrected <time>: <why>', some 35 characters a line at 320 px
+            notes += 40 + 22 * (len(facts.corrections[-1].why) // 35 + 1)
+        return 260 + 62 * len(seat.candidates) + notes
     return 240 + 30 * len(seat.candidates)
 
 

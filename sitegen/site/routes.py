@@ -15,19 +15,19 @@ from typing import Any, Callable, NamedTuple, Optional, Union
 from sitegen.buildcache import Memo
 from sitegen.content.model import SiteInfo
 from sitegen.results import Results
-from sitegen.site.cards import OverviewCard, SeatCard, favicon_ico, overview_card, seat_card, touch_icon
+from sitegen.site.cards import OverviewCard, SeatCard, card_file, favicon_ico, overview_card, seat_card, touch_icon
 from sitegen.site.data import (ResultsData, hexjson_name, render_county_csv, render_hexjson, render_results_csv,
                                render_results_json, render_status, seat_states, tiles_of)
 from sitegen.site.pages import (AreaEmbed, MovedPage, Neighbour, OverviewPage, Renderer, SeatEmbed, SeatPage,
-                                embed_path, feed_of, page_dates, poll_seconds, rank_phrases, render_area_embed,
+                                corrections_page, embed_path, feed_of, render_corrections, page_dates, poll_seconds, rank_phrases, render_area_embed,
                                 render_feed, render_moved, render_overview, render_seat_embed, render_seat_page,
                                 seat_path)
 
 Body = Union[str, bytes]
 
 OVERVIEW, RESULTS_JSON, RESULTS_CSV = "index.html", "results.json", "results.csv"
-SHARE_IMAGE = "share.png"
 STATUS, FEED = "status.json", "feed.xml"
+CORRECTIONS = "corrections/index.html"
 
 # What a route publishes, which decides how the post-render check reads it.
 PAGE = "page"              # HTML whose links and anchors must resolve
@@ -111,7 +111,14 @@ def route_table(results: Results, asset_names: dict[str, str], memo: Optional[Me
     content, seats = results.content, results.seats
     info, parties = content.info, content.parties
     night, county = results.night, results.county
-    table = [Route(OVERVIEW, render_overview, OverviewPage(info, parties, night, county, content.overview))]
+    # Share cards (og:image) are named by what they show, so a changed card has a new address
+    area_card = overview_card(night, county, parties, info.title, info.election)
+    cards = {seat.seat.slug: memo.get(("card", seat.seat.slug), (seat, parties, info.title, info.election),
+                                      lambda seat=seat: seat_card(seat, parties, info.title, info.election))
+             for seat in seats}
+    shares = {slug: f"{slug}/{card_file(card)}" for slug, card in cards.items()}
+    area_share = card_file(area_card)
+    table = [Route(OVERVIEW, render_overview, OverviewPage(info, parties, night, county, content.overview, area_share))]
     for i, seat in enumerate(seats):
         before, after = (seats[i - 1] if i else None), (seats[i + 1] if i + 1 < len(seats) else None)
         slug = seat.seat.slug
@@ -119,7 +126,7 @@ def route_table(results: Results, asset_names: dict[str, str], memo: Optional[Me
             info, parties, seat, content.blurbs[slug].shown(seat.is_declared),
             Neighbour(before.seat.slug, before.seat.facts.name) if before else None,
             Neighbour(after.seat.slug, after.seat.facts.name) if after else None,
-            rank_phrases(results, seat) if seat.is_declared else (), poll_seconds(night)), seat=slug))
+            rank_phrases(results, seat) if seat.is_declared else (), poll_seconds(night), shares[slug]), seat=slug))
     # A renamed seat's old addresses keep working: a small page at each sends readers on
     # (and so do embeds already placed in articles).
     table += [Route(f"{old}/{part}index.html", render_moved, MovedPage(info, seat.seat.facts.name,
@@ -127,6 +134,7 @@ def route_table(results: Results, asset_names: dict[str, str], memo: Optional[Me
               for seat in seats for old in seat.seat.facts.old_slugs for part in ("", "embed/")]
     data = ResultsData(info, parties, seats, results.tally, county)
     table += [
+        Route(CORRECTIONS, render_corrections, corrections_page(info, seats, area_share)),
         Route("404.html", render_not_found, NotFound(info, site_path(info.base_url)), kind=ANYWHERE_PAGE),
         Route("sitemap.xml", render_sitemap, Sitemap(info, page_dates(info, seats)), kind=DATA),
         Route("robots.txt", render_robots, info.base_url, kind=DATA),
@@ -143,14 +151,11 @@ def route_table(results: Results, asset_names: dict[str, str], memo: Optional[Me
     # the area; and the icons browsers and phones ask for by name.
     for seat in seats:
         slug = seat.seat.slug
-        card = memo.get(("card", slug), (seat, parties, info.title, info.election),
-                        lambda seat=seat: seat_card(seat, parties, info.title, info.election))
-        table.append(Route(f"{slug}/{SHARE_IMAGE}", render_seat_card, card, kind=IMAGE))
+        table.append(Route(shares[slug], render_seat_card, cards[slug], kind=IMAGE))
         table.append(Route(embed_path(slug), render_seat_embed, memo.get(("embed", slug), (info, parties, seat),
                                                                          lambda seat=seat: SeatEmbed(info, parties, seat))))
     table += [
-        Route(SHARE_IMAGE, render_overview_card, overview_card(night, county, parties, info.title, info.election),
-              kind=IMAGE),
+        Route(area_share, render_overview_card, area_card, kind=IMAGE),
         Route(embed_path(None), render_area_embed, AreaEmbed(info, parties, night)),
         Route("apple-touch-icon.png", render_icon, touch_icon, kind=IMAGE),
         Route("favicon.ico", render_icon, favicon_ico, kind=IMAGE),
