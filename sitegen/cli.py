@@ -53,7 +53,8 @@ COMMANDS = {
                  "Serve a scratch copy of the content with every seat awaited, then declare one seat\n"
                  "every --every seconds (0: each time you press Enter), as the night will go. Your\n"
                  "content/ is never written to.",
-                 ["python3 build.py rehearse --open", "python3 build.py rehearse --every 0 --recount erewash"]),
+                 ["python3 build.py rehearse --open", "python3 build.py rehearse --every 0 --recount erewash",
+                  "python3 build.py rehearse --correct high-peak"]),
     "new": ("start a constituency's files: new \"Name\"",
             "Write content/constituencies/<slug>.yml, with every field explained, and an empty blurb\n"
             "beside it. Never overwrites a file.",
@@ -165,6 +166,9 @@ def make_parser() -> argparse.ArgumentParser:
     subs["rehearse"].add_argument("--poll", type=_seconds(1), default=10, metavar="SECONDS",
                                   help="how often open pages check for news (default 10; the published site "
                                        "checks every 60)")
+    subs["rehearse"].add_argument("--correct", metavar="SLUG",
+                                  help="this seat declares with a figure mistyped, and is corrected (a correction "
+                                       "entry) the step after")
     subs["rehearse"].add_argument("--recount", metavar="SLUG",
                                   help="this seat goes to a recount the step before it declares")
     _common(subs["reset"], output=False)
@@ -382,8 +386,8 @@ def main(argv: list[str], root: Optional[Path] = None, out: TextIO = sys.stdout,
         return serve(paths, host=args.host, port=args.port, open_browser=args.open, out=out, err=err)
     if command == "rehearse":
         from sitegen.preview.rehearse import rehearse
-        return rehearse(paths, every=args.every, poll=args.poll, recount=args.recount, host=args.host,
-                        port=args.port, open_browser=args.open, out=out, err=err)
+        return rehearse(paths, every=args.every, poll=args.poll, recount=args.recount, correct=args.correct,
+                        host=args.host, port=args.port, open_browser=args.open, out=out, err=err)
     if command == "check" and args.against:
         return run_reconcile(paths, args.against, out=out, err=err, jobs=args.jobs)
     return run_build(paths, write=command == "build", out=out, err=err, jobs=args.jobs,

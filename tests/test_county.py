@@ -236,6 +236,6 @@ def test_a_seat_page_shows_when_it_was_declared(project: Paths) -> None:
     # as reported: Erewash "just after 2.30am" (Erewash Borough Council), so qualified on the page
     declared = parse(site.files["erewash/index.html"]).find("span", class_="declared")
     assert " ".join(declared.get_text().split()) == "Declared just after 02:30 BST, 5 July"
-    assert declared.find("time")["datetime"] == "2024-07-05T02:30:00+01:00"
+    assert declared.find("time")["datetime"] == "2024-07-05"  # an approximate time: only its day is exact
     # without a time, nothing is claimed
     assert parse(site.files["chesterfield/index.html"]).find("span", class_="declared") is None

@@ -90,7 +90,7 @@ def test_a_declared_seat_shows_its_story_and_when_it_was_declared(night: Site) -
     assert text(page.find(id="about-heading")) == "About the result"
     declared = page.find("span", class_="declared")
     assert text(declared) == "Declared just before 07:00 BST, 5 July"
-    assert declared.find("time")["datetime"] == "2024-07-05T07:00:00+01:00"
+    assert declared.find("time")["datetime"] == "2024-07-05"  # 'just before 07:00': only the day is exact
 
 
 def test_the_map_shows_each_state(night: Site) -> None:
@@ -179,19 +179,32 @@ def test_every_page_links_the_feed(night: Site) -> None:
 
 # --- time from the content -----------------------------------------------------------------------
 
-def test_last_updated_is_the_latest_declaration_in_the_content(real_build: Site, night: Site) -> None:
+def test_the_overview_names_the_latest_time_the_results_record(real_build: Site, night: Site) -> None:
+    """It said 'Last updated just before 07:00 … with the declaration in Derbyshire Dales', which the
+    data cannot show to be the latest (eight seats have no declaration time); an approximate time
+    had an exact datetime."""
     for site in (real_build, night):
         updated = parse(site.files["index.html"]).find("p", class_="updated")
-        assert " ".join(updated.get_text().split()) == ("Last updated just before 07:00 BST, 5 July, with the declaration in "
+        assert " ".join(updated.get_text().split()) == ("Latest time in these results: just before 07:00 BST, 5 July, the declaration in "
                                  "Derbyshire Dales")
-        assert updated.find("time")["datetime"] == "2024-07-05T07:00:00+01:00"
+        assert updated.find("time")["datetime"] == "2024-07-05"  # only the day is known exactly
 
 
-def test_last_updated_falls_back_to_site_updated(tmp_path: Path) -> None:
+def test_before_any_result_no_time_is_claimed(tmp_path: Path) -> None:
+    """'Last updated 5 July 2024' (site.yml's `updated`) showed on the evening of 4 July."""
     content = night_at(tmp_path / "content", set())
     site = gather(project_paths(content, tmp_path / "dist"))
+    assert parse(site.files["index.html"]).find("p", class_="updated") is None
+
+
+def test_a_correction_or_the_librarys_record_can_be_the_latest_time(tmp_path: Path) -> None:
+    content = night_at(tmp_path / "content", {"erewash", "bolsover"})
+    site = gather(project_paths(content, tmp_path / "dist"))
     updated = parse(site.files["index.html"]).find("p", class_="updated")
-    assert text(updated) == "Last updated 5 July 2024"  # site.yml's `updated`
+    # Bolsover has no declaration time; the Library recorded it at 03:10, after Erewash's 02:30
+    assert " ".join(updated.get_text().split()) == (
+        "Latest time in these results: 03:10 BST, 5 July, the Commons Library’s record of Bolsover")
+    assert updated.find("time")["datetime"] == "2024-07-05T03:10:00+01:00"
 
 
 def test_sitemap_dates_each_seat_by_its_declaration(tmp_path: Path) -> None:
@@ -256,10 +269,11 @@ def test_a_rehearsal_replays_the_night_and_every_step_passes_the_check(tmp_path:
     before = tree_digest(PROJECT / "content")
     rehearsal = Rehearsal(paths, tmp_path / "scratch", recount="amber-valley")
     try:
-        # seats with a reported time first, in time order; then the rest by file name
-        assert rehearsal.order == ["erewash", "high-peak", "derbyshire-dales", "amber-valley", "bolsover",
-                                   "chesterfield", "derby-north", "derby-south", "mid-derbyshire",
-                                   "north-east-derbyshire", "south-derbyshire"]
+        # in time order: the reported declaration time (Erewash 02:30, High Peak 04:00, Derbyshire
+        # Dales 07:00), else the Commons Library's recorded time (Bolsover 03:10, Amber Valley 03:53, ...)
+        assert rehearsal.order == ["erewash", "bolsover", "amber-valley", "high-peak", "derby-north",
+                                   "south-derbyshire", "derby-south", "chesterfield", "north-east-derbyshire",
+                                   "mid-derbyshire", "derbyshire-dales"]
         seen = []
         while True:
             site = gather(rehearsal.paths)  # gather ends with the post-render check: it raises on a fault
@@ -270,7 +284,7 @@ def test_a_rehearsal_replays_the_night_and_every_step_passes_the_check(tmp_path:
             assert ("story-heading" in site.files["index.html"]) == rehearsal.done
             if rehearsal.step() is None:
                 break
-        assert seen == [(n, 0) for n in range(4)] + [(3, 1)] + [(n, 0) for n in range(4, 12)]
+        assert seen == [(n, 0) for n in range(3)] + [(2, 1)] + [(n, 0) for n in range(3, 12)]  # Amber Valley: 3rd
         # the end of the replay is the editor's own content, byte for byte
         final = gather(project_paths(PROJECT / "content", tmp_path / "real"))
         assert site.files == final.files
@@ -410,3 +424,19 @@ def test_a_result_revision_changes_with_any_figure_of_a_declared_result(tmp_path
     third = revision()
     seat.write_text(text)
     assert len({first, second, third}) == 3 and revision() == first
+
+
+def test_a_rehearsal_can_declare_a_mistyped_figure_and_correct_it(tmp_path: Path) -> None:
+    paths = project_paths(PROJECT / "content", tmp_path / "dist")
+    rehearsal = Rehearsal(paths, tmp_path / "scratch", correct="high-peak")
+    try:
+        said = [rehearsal.step() for _ in range(5)]
+        assert said[3:] == ["High Peak declared, with a figure mistyped", "High Peak corrected"]
+        site = gather(rehearsal.paths)  # the correction passes the checks, and is shown
+        record = next(s for s in json.loads(site.files["results.json"])["constituencies"] if s["slug"] == "high-peak")
+        # High Peak: Jon Pearce 22,533 of 49,206 valid votes (official), typed 18 too high
+        assert record["corrections"] == [{"at": "2024-07-05T04:25:00+01:00",
+                                          "was": {"Jon Pearce": 22551, "valid_votes": 49224},
+                                          "why": "Rehearsal: 18 votes too many were typed; corrected from the declaration"}]
+    finally:
+        rehearsal.close()

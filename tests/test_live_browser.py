@@ -24,10 +24,10 @@ POLL_SECONDS = 1  # the rehearsal's polling interval, shortened for the test (th
 class Rehearsing:
     """`build.py rehearse` in a process of its own, declaring a seat each time it is told to."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, *options: str):
         self.process = subprocess.Popen(
             [sys.executable, str(PROJECT / "build.py"), "rehearse", "--every", "0", "--poll", str(POLL_SECONDS),
-             "--port", str(port)], cwd=PROJECT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+             "--port", str(port), *options], cwd=PROJECT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, bufsize=1)
         self.url = f"http://127.0.0.1:{port}/"
         self.lines: list[str] = []
@@ -103,6 +103,30 @@ def test_the_banner_names_a_new_declaration_within_one_interval(rehearsal: Rehea
     page.close()
 
 
+def test_a_correction_at_step_five_reaches_an_open_tab(browser: Browser) -> None:
+    """A rehearsal that declares High Peak with a figure mistyped (step 4) and corrects it with a
+    correction entry (step 5): the tab open on High Peak is told, and shows the correction."""
+    rehearsal = Rehearsing(free_port("127.0.0.1", 8650) or 8650, "--correct", "high-peak")
+    try:
+        steps = [rehearsal.declare_next() for _ in range(4)]
+        assert steps[-1] == "Rehearsal: High Peak declared, with a figure mistyped (4 of 11 declared)"
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(rehearsal.url + "high-peak/")
+        assert "22,551" in page.locator("table.result").inner_text()  # 22,533 typed 18 too high
+        page.wait_for_timeout(POLL_SECONDS * 1500)  # the page's first look at status.json
+        assert rehearsal.declare_next() == "Rehearsal: High Peak corrected (4 of 11 declared)"
+        banner = page.locator("aside.live-banner")
+        expect(banner).to_be_visible(timeout=(POLL_SECONDS + 2) * 1000)
+        assert banner.locator("p").inner_text() == "Corrected: High Peak."
+        banner.get_by_role("button", name="Show").click()
+        expect(page.locator("p.corrected")).to_be_visible()
+        assert page.locator("p.corrected").inner_text() == "Corrected 04:25 BST, 5 July: what changed, and why"
+        assert "Votes for Jon Pearce: 22,551 before, 22,533 now" in page.locator("#corrections").inner_text()
+        page.close()
+    finally:
+        rehearsal.stop()
+
+
 def test_a_seat_page_hears_of_news_and_updates_can_be_stopped(rehearsal: Rehearsing, browser: Browser) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.goto(rehearsal.url + "erewash/")
@@ -115,18 +139,18 @@ def test_a_seat_page_hears_of_news_and_updates_can_be_stopped(rehearsal: Rehears
     banner.get_by_role("button", name="Stop updates").click()
     expect(banner).to_be_hidden()
     assert control.inner_text() == "Checking for new results is off.Turn on"
-    rehearsal.declare_next()  # High Peak: the page no longer asks
+    rehearsal.declare_next()  # Bolsover: the page no longer asks
     page.wait_for_timeout(POLL_SECONDS * 2500)
     expect(banner).to_be_hidden()
     page.reload()  # remembered in this browser
     assert page.locator("p.live-control").inner_text() == "Checking for new results is off.Turn on"
     page.locator("p.live-control button").click()
     assert page.locator("p.live-control").inner_text() == "This page checks for new results every second.Turn off"
-    page.wait_for_timeout(POLL_SECONDS * 1500)  # High Peak declared before this page loaded: no news
+    page.wait_for_timeout(POLL_SECONDS * 1500)  # Bolsover declared before this page loaded: no news
     expect(page.locator("aside.live-banner")).to_be_hidden()
-    assert rehearsal.declare_next() == "Rehearsal: Derbyshire Dales declared (3 of 11 declared)"
+    assert rehearsal.declare_next() == "Rehearsal: Amber Valley declared (3 of 11 declared)"
     expect(page.locator("aside.live-banner")).to_be_visible(timeout=(POLL_SECONDS + 2) * 1000)
-    assert page.locator("aside.live-banner p").inner_text() == "1 new result: Derbyshire Dales."
+    assert page.locator("aside.live-banner p").inner_text() == "1 new result: Amber Valley."
     # from a seat page, Show goes to the overview, where the news is
     page.locator("aside.live-banner").get_by_role("button", name="Show").click()
     page.wait_for_url(rehearsal.url)

@@ -302,6 +302,8 @@ def test_one_unfinished_seat_hides_nothing_else(project: Paths) -> None:
     preview.rebuild(["content/constituencies/derby-west.yml"])
     aside = parse(call(preview, "/")[2]).find("aside", id="sitegen-problems")
     assert aside.find("ol") is None and aside.find("summary").get_text() == "1 warning"
+    # warnings alone build fine: they sit below the page, covering none of it ('11 warnings' covered it)
+    assert "position:fixed" not in aside["style"] and aside["role"] == "status"
     assert aside.find("li").get_text() == ("content/constituencies/erewash.yml: warning: has no blurb; add "
                                            "erewash.md beside it to describe the result")
 

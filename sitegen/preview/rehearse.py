@@ -1,22 +1,24 @@
 """A rehearsal of election night: the editor's finished content replayed seat by seat.
 
 A scratch copy of content/ starts with every seat awaited; each step puts one seat's own file back
-as the editor wrote it, in the order the seats declared (`declared_at`; seats without it follow
-in file-name order). Nothing of the editor's is written to. `build.py rehearse` serves the scratch
+as the editor wrote it, in the order the seats declared (`declared_at`, else the Commons Library's
+`recorded_at`; seats with neither follow in file-name order). With --correct, one seat is declared
+with a figure mistyped and corrected, with a correction entry, the step after. Nothing of the editor's is written to. `build.py rehearse` serves the scratch
 copy like the published site (no live reload: open pages learn of new results as readers' pages
 will, through status.json), and the tests replay it step by step.
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import sys
 import tempfile
 import threading
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Optional, TextIO
 
 import yaml
 
@@ -48,11 +50,41 @@ def recount_text(text: str) -> str:
 
 
 def declaration_order(content: Content) -> list[str]:
-    """Return the seats' slugs in the order they declared: by declared_at, then the rest by slug."""
-    timed = sorted((seat.facts.declared_at.astimezone(timezone.utc), seat.slug) for seat in content.constituencies
-                   if seat.facts.declared_at is not None)
-    untimed = sorted(seat.slug for seat in content.constituencies if seat.facts.declared_at is None)
+    """Return the seats' slugs in the order they declared: by declared_at, or where that is not
+    known by when the Commons Library recorded the result (recorded_at); then the rest by slug."""
+    def when(seat: Any) -> Optional[datetime]:
+        return seat.facts.declared_at or seat.facts.recorded_at
+    timed = sorted((when(seat).astimezone(timezone.utc), seat.slug) for seat in content.constituencies
+                   if when(seat) is not None)
+    untimed = sorted(seat.slug for seat in content.constituencies if when(seat) is None)
     return [slug for _, slug in timed] + untimed
+
+
+MISTYPED_BY = 18  # what --correct adds to the winner's votes (and the total) before correcting it
+
+
+def mistyped_text(text: str) -> tuple[str, dict[str, int]]:
+    """Return a declared seat file with the elected candidate's votes and valid_votes typed 18 too
+    high (as a slip at the keyboard would), and the figures as they were typed."""
+    data = yaml.safe_load(text)
+    elected, valid = data["elected"], data["valid_votes"]
+    votes = next(c["votes"] for c in data["candidates"] if c["name"] == elected)
+    text = re.sub(rf"^valid_votes: {valid}\b", f"valid_votes: {valid + MISTYPED_BY}", text, count=1, flags=re.M)
+    line = re.compile(rf"^(\s*- \{{name: {re.escape(str(elected))},.*votes: ){votes}\}}", re.M)
+    text = line.sub(lambda m: f"{m.group(1)}{votes + MISTYPED_BY}}}", text, count=1)
+    return text, {str(elected): votes + MISTYPED_BY, "valid_votes": valid + MISTYPED_BY}
+
+
+def corrected_text(text: str, was: dict[str, int]) -> str:
+    """Return the seat's final file with a correction entry for the mistyped figures, made 25
+    minutes after the declaration (or the Library's record of it)."""
+    data = yaml.safe_load(text)
+    moment = data.get("declared_at") or data.get("recorded_at")
+    at = (moment + timedelta(minutes=25)).isoformat() if moment else None
+    figures = ", ".join(f"{name}: {value}" for name, value in was.items())
+    entry = (f"  - {{at: {at}, was: {{{figures}}}, why: \"Rehearsal: {MISTYPED_BY} votes too many were typed; "
+             "corrected from the declaration\"}\n")
+    return text.rstrip("\n") + "\ncorrections:\n" + entry
 
 
 def copy_sources(source: Path, target: Path) -> None:
@@ -67,7 +99,7 @@ def copy_sources(source: Path, target: Path) -> None:
 class Rehearsal:
     """A scratch copy of the content, declared one seat at a time."""
 
-    def __init__(self, paths: Paths, scratch: Path, recount: Optional[str] = None):
+    def __init__(self, paths: Paths, scratch: Path, recount: Optional[str] = None, correct: Optional[str] = None):
         """Copy the content into `scratch` with every seat awaited. Raises ContentErrors when the
         content does not pass the build's checks: only a finished night can be replayed."""
         from sitegen.content.checks import validate
@@ -85,8 +117,10 @@ class Rehearsal:
         copy_sources(self.source, self.paths.content)
         self.folder = self.paths.content / "constituencies"
         self.recount = recount      # a seat that goes to a recount the step before it declares
+        self.correct = correct      # a seat declared with a figure mistyped, corrected the step after
         self.declared: list[str] = []
         self._recounting = False
+        self._mistyped: Optional[dict[str, int]] = None
         # The story of the whole night is held back until the night is over.
         self._overview = self.paths.content / "overview.md"
         self._story = self._overview.read_bytes() if self._overview.exists() else None
@@ -111,17 +145,28 @@ class Rehearsal:
 
     def step(self) -> Optional[str]:
         """Move the night on one step; return what happened ('Erewash declared'), None when done."""
+        if self._mistyped is not None and self.correct is not None:
+            self._write(self.correct, corrected_text(self._final(self.correct), self._mistyped))
+            self._mistyped = None
+            if self.done and self._story is not None:
+                self._overview.write_bytes(self._story)
+            return f"{self.names[self.correct]} corrected"
         if self.done:
             return None
         slug = self.order[len(self.declared)]
         name = self.names[slug]
+        if slug == self.correct:
+            text, self._mistyped = mistyped_text(self._final(slug))
+            self._write(slug, text)
+            self.declared.append(slug)
+            return f"{name} declared, with a figure mistyped"
         if slug == self.recount and not self._recounting:
             self._recounting = True
             self._write(slug, recount_text(self._final(slug)))
             return f"{name}: recount"
         self._write(slug, self._final(slug))
         self.declared.append(slug)
-        if self.done and self._story is not None:
+        if self.done and self._story is not None and self._mistyped is None:
             self._overview.write_bytes(self._story)
         return f"{name} declared"
 
@@ -144,7 +189,7 @@ def _can_press_enter() -> bool:
 
 
 def rehearse(paths: Paths, *, every: float, poll: float, recount: Optional[str], host: str, port: int,
-             open_browser: bool, out: TextIO, err: TextIO) -> int:
+             open_browser: bool, out: TextIO, err: TextIO, correct: Optional[str] = None) -> int:
     """Serve a rehearsal until interrupted, declaring a seat every `every` seconds (0: on Enter).
     The scratch copy is removed however it ends (Ctrl-C even while copying, `kill`, a closed terminal)."""
     from sitegen.errors import ContentErrors
@@ -163,7 +208,7 @@ def rehearse(paths: Paths, *, every: float, poll: float, recount: Optional[str],
     scratch = Path(tempfile.mkdtemp(prefix="sitegen-rehearsal-"))
     try:
         try:
-            rehearsal = Rehearsal(paths, scratch, recount)
+            rehearsal = Rehearsal(paths, scratch, recount, correct)
             from sitegen.engine import gather
             gather(paths)  # the finished content must build, pages and all, before it can be replayed
         except ContentErrors as exc:
@@ -171,9 +216,10 @@ def rehearse(paths: Paths, *, every: float, poll: float, recount: Optional[str],
                 print(error.format(), file=err)
             print(f"rehearse: {exc.summary()[:-len('nothing written.')]}fix them first.", file=err)
             return 1
-        if recount is not None and recount not in rehearsal.order:
-            print(f"python3 build.py: error: --recount {recount!r} is not a constituency's slug", file=err)
-            return 2
+        for flag, slug in (("--recount", recount), ("--correct", correct)):
+            if slug is not None and slug not in rehearsal.order:
+                print(f"python3 build.py: error: {flag} {slug!r} is not a constituency's slug", file=err)
+                return 2
 
         def night() -> None:
             total = len(rehearsal.order)

@@ -103,10 +103,14 @@ def _problem_items(problems: list[ContentError]) -> str:
 def render_overlay(errors: list[ContentError], warnings: list[ContentError]) -> str:
     """Return the panel laid over each previewed page while the content has problems: the errors
     (the page is its last good version) and, folded, the warnings."""
-    style = ("position:fixed;left:0;right:0;bottom:0;max-height:45vh;overflow:auto;z-index:2147483647;"
-             "margin:0;padding:.75rem 1rem;background:#fff;color:#111;font:15px/1.45 system-ui,sans-serif;"
-             "border-top:4px solid #b00020;box-shadow:0 -2px 10px rgba(0,0,0,.25)")
-    parts = [f'<aside id="sitegen-problems" role="alert" aria-label="Problems in the content" style="{style}">']
+    look = ("margin:0;padding:.75rem 1rem;background:#fff;color:#111;font:15px/1.45 system-ui,sans-serif;"
+            "border-top:4px solid #b00020;box-shadow:0 -2px 10px rgba(0,0,0,.25)")
+    if errors:  # over the page, where the editor looks
+        style = "position:fixed;left:0;right:0;bottom:0;max-height:45vh;overflow:auto;z-index:2147483647;" + look
+        parts = [f'<aside id="sitegen-problems" role="alert" aria-label="Problems in the content" style="{style}">']
+    else:  # warnings alone build fine: below the page, covering none of it
+        style = look.replace("#b00020", "#8a6d00")
+        parts = [f'<aside id="sitegen-problems" role="status" aria-label="Warnings about the content" style="{style}">']
     if errors:
         files = len({e.path for e in errors})
         parts.append(f"<p style=\"margin:0 0 .4rem\"><strong>{len(errors)} error{'s' if len(errors) != 1 else ''} "

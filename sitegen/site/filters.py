@@ -86,6 +86,12 @@ SOURCE_NAMES = {"count": "as announced at the count", "notice": "from the return
                 "release": "from the official results release"}
 
 
+def machine_time(value: datetime, nearness: Optional[str] = None) -> str:
+    """Return a <time datetime> value: the instant, or for a time reported as 'just after 02:30'
+    only its day in the UK, which is all the content knows exactly."""
+    return value.astimezone(UK_TIME).date().isoformat() if nearness else value.isoformat()
+
+
 def text_colour_on(fill: str) -> str:
     """Return black or white, whichever contrasts more with the `#rrggbb` fill (WCAG formula)."""
     def channel(c: int) -> float:
@@ -110,7 +116,7 @@ def make_environment(templates: Path, compiled: Optional[Path] = None,
                       keep_trailing_newline=True,
                       bytecode_cache=CompiledTemplates(compiled, known) if compiled or known else None)
     env.filters.update(num=format_number, pct=format_pct, signed=format_signed, day=format_day,
-                       uk_time=format_uk_time, text_on=text_colour_on,
+                       uk_time=format_uk_time, text_on=text_colour_on, machine_time=machine_time,
                        ordinal=ordinal, corrections=correction_notes, source_name=SOURCE_NAMES.get)
     return env
 

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional
 
 from markupsafe import Markup, escape
 
@@ -80,21 +80,30 @@ def headline(night: Night, parties: Parties) -> str:
     return f"{night.declared} of {total} seats declared"
 
 
-def last_updated(night: Night, site: SiteInfo) -> Optional[tuple[str, Any, Optional[str], Optional[str]]]:
-    """Return when the content last changed, as (datetime attribute, moment, nearness, seat): the
-    latest declaration it records, or site.yml's `updated` when that is a later day (a date, no
-    seat); None when it records neither. Never the build's clock, so that a rebuild gives the
-    same bytes."""
-    latest = night.latest[0] if night.latest else None
-    day = site.updated
-    if latest is not None:
-        moment = latest.seat.facts.declared_at
-        if not day or moment.date() >= day:  # type: ignore[union-attr]
-            return (moment.isoformat(), moment, latest.seat.facts.declared_at_approx,  # type: ignore[union-attr]
-                    latest.seat.facts.name)
-    if day:
-        return (day.isoformat(), day, None, None)
-    return None
+class LatestTime(NamedTuple):
+    """The latest time the results record, and what happened then."""
+
+    moment: datetime
+    nearness: Optional[str]   # declared_at_approx, for a declaration time reported roughly
+    what: str                 # 'the declaration in', "the Commons Library's record of", 'a correction to'
+    seat: str
+
+
+def last_updated(night: Night, site: SiteInfo) -> Optional[LatestTime]:
+    """Return the latest time the content records for a declared seat (its declaration, the
+    Library's record of it, or a correction), or None before any: never the build's clock, and
+    never site.yml's `updated`, a day that says nothing of the night's hours."""
+    known = []
+    for seat in night.seats:
+        if not seat.is_declared:
+            continue
+        facts, name = seat.seat.facts, seat.seat.facts.name
+        if facts.declared_at is not None:
+            known.append(LatestTime(facts.declared_at, facts.declared_at_approx, "the declaration in", name))
+        if facts.recorded_at is not None:
+            known.append(LatestTime(facts.recorded_at, None, "the Commons Library’s record of", name))
+        known += [LatestTime(c.at, None, "a correction to", name) for c in facts.corrections]
+    return max(known, key=lambda t: (t.moment, t.seat)) if known else None
 
 
 def rank_phrases(results: Results, seat: SeatResult) -> tuple[str, ...]:
