@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Optional, TextIO
 
@@ -25,7 +26,7 @@ from sitegen.content.read import load_yaml
 from sitegen.content.model import Party
 from sitegen.content.fields import INVALID, check
 from sitegen.content.schema import modeline
-from sitegen.content.yamltext import block, flow_mapping, scalar
+from sitegen.content.yamltext import block, flow_mapping, key, scalar
 from sitegen.official.area import Area, HexLayout, choose_seats, read_hexjson
 from sitegen.official.matching import field as get, name_key, pair_up, seat_key
 from sitegen.official.parties import KNOWN_BY_KEY, PartyRef, known_party, new_party, resolve
@@ -565,6 +566,8 @@ def _import_result(plan: Plan, content: ContentFolder, book: PartyBook, seat: Se
             plan.hold(existing.path, f"{key}: {_shown(here)} here, {_shown(official)} in the official file "
                       "(not written: run with --apply to take the official figures)", line)
         return
+    if existing.is_declared:  # a published result changes in the open: a correction entry says so
+        _add_correction(text, existing, diffs, data.shown)
     what = "corrected from the official result" if existing.is_declared else f"declared: {_summary(seat)}"
     plan.say(existing.path, what)
     for key, here, official, _ in diffs:
@@ -578,6 +581,28 @@ def _import_result(plan: Plan, content: ContentFolder, book: PartyBook, seat: Se
         plan.say(existing.path, "  filled in: " + ", ".join(filled))
     plan.writes[existing.path] = text.text()
     plan.seats_written += 1
+
+
+def _add_correction(text: FileText, seat: ContentSeat, diffs: list[tuple[str, Any, Any, int]], shown: str) -> None:
+    """Add a correction entry for the figures of a declared result the official file changes: each
+    as it was, made now (when the newsroom takes the revision), naming the file."""
+    from zoneinfo import ZoneInfo
+    was: dict[str, int] = {}
+    for field_name, here, _, _ in diffs:
+        found = re.fullmatch(r"candidates\[(\d+)\]\.votes", field_name)
+        if found and isinstance(here, int):
+            was[str(seat.candidates[int(found.group(1))].get("name"))] = here
+        elif field_name in ("valid_votes", "rejected", "electorate") and isinstance(here, int):
+            was[field_name] = here
+    if not was:
+        return
+    old = seat.data.get("corrections") if isinstance(seat.data.get("corrections"), list) else []
+    at = datetime.now(ZoneInfo("Europe/London")).replace(second=0, microsecond=0)
+    figures = "{" + ", ".join(f"{key(name)}: {value}" for name, value in was.items()) + "}"
+    why = f"Revised to the official results release ({Path(shown).name})"
+    lines = ["corrections:"] + [f"  - {flow_mapping(entry)}" for entry in old if isinstance(entry, dict)]
+    lines.append(f"  - {{at: {at.isoformat()}, was: {figures}, why: {scalar(why)}}}")
+    text.set_field("corrections", lines, keep_comment=False)
 
 
 def _shown(value: Any) -> str:

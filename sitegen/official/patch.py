@@ -16,8 +16,9 @@ from sitegen.content.read import _Loader
 
 # The order import writes a seat file's fields in; a field it adds goes before the first field
 # that comes after it here.
-FIELD_ORDER = ("name", "ons_code", "electorate", "valid_votes", "rejected", "elected", "declared_at",
-               "declared_at_approx", "status", "recount_note", "hex", "previous", "candidates", "sources")
+FIELD_ORDER = ("name", "ons_code", "electorate", "valid_votes", "rejected", "elected", "result_source", "provisional",
+               "recorded_at", "declared_at", "declared_at_approx", "status", "recount_note", "hex", "previous",
+               "candidates", "sources", "corrections")
 
 
 @dataclass
