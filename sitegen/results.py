@@ -140,6 +140,20 @@ class SeatResult:
         """Return True when the result has been declared."""
         return self.winner is not None
 
+    @cached_property
+    def previous_majority(self) -> Optional[int]:
+        """Return last time's notional majority: the first party's (or named independent's) notional
+        votes minus the second's; None with fewer than two."""
+        previous = self.seat.facts.previous
+        votes = sorted([*previous.votes.values(), *previous.independents.values()], reverse=True)
+        return votes[0] - votes[1] if len(votes) > 1 else None
+
+    @cached_property
+    def previous_majority_pct(self) -> Optional[Decimal]:
+        """Return that majority as a % of last time's notional valid votes, 1 dp."""
+        majority = self.previous_majority
+        return None if majority is None else round_pct(pct(majority, self.seat.facts.previous.valid_votes))
+
     @property
     def status(self) -> str:
         """Return 'declared', 'recount' (a count under way again) or 'awaited'."""

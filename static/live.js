@@ -28,6 +28,7 @@
   var baseline = null;   // the states the page was taken to show, once the first status arrived
   var latest = null;     // the seats of the last status read
   var timer = null, lastPoll = 0, stopped = false;
+  var reads = 0, heard = {};  // which read of status.json first brought each seat's news
   var banner, message, announcer, control;
 
   function storedOff() {
@@ -160,6 +161,12 @@
       if (!was) return s.status !== "awaited";  // a seat new to the site, once it has news
       s.corrected = s.status === "declared" && was[0] === "d" && !!was[1] && !!s.revision && was[1] !== s.revision;
       return WORDS[was[0]] !== s.status || s.corrected;
+    });
+    // newest first: the news this page heard of last, then the later declaration time
+    reads += 1;
+    changes.forEach(function (s) { if (!heard[s.slug]) heard[s.slug] = reads; });
+    changes.sort(function (a, b) {
+      return (heard[b.slug] - heard[a.slug]) || String(b.declared_at || "").localeCompare(String(a.declared_at || ""));
     });
     if (changes.length) report(changes);
     else banner.hidden = true;

@@ -8,6 +8,7 @@ import io
 import json
 import re
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 import shutil
 import tempfile
 from pathlib import Path
@@ -440,3 +441,19 @@ def test_a_rehearsal_can_declare_a_mistyped_figure_and_correct_it(tmp_path: Path
                                           "why": "Rehearsal: 18 votes too many were typed; corrected from the declaration"}]
     finally:
         rehearsal.close()
+
+
+def test_an_awaited_seat_says_who_held_it_and_the_majority_to_overturn(tmp_path: Path) -> None:
+    """Before its result a seat page gave no context although the content has it."""
+    rows = [r for r in csv.DictReader((PROJECT.parent / "shared/data/derbyshire-2024/notional-2019.csv").open())
+            if r["constituency"] == "Erewash"] if (PROJECT.parent / "shared/data").is_dir() else []
+    if not rows:
+        pytest.skip("../shared/data is not beside the checkout")
+    votes = sorted((int(r["votes"]) for r in rows), reverse=True)
+    majority = votes[0] - votes[1]
+    share = (Decimal(majority * 100) / sum(int(r["votes"]) for r in rows)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    site = gather(project_paths(night_at(tmp_path / "content", set()), tmp_path / "dist"))
+    page = parse(site.files["erewash/index.html"])
+    facts = {text(d.find("dt")): text(d.find("dd")) for d in page.select("dl.facts > div")}
+    assert facts == {"Held by": "Conservative in 2019 (notional)", "Previous MP": "Maggie Throup",
+                     "Majority to overturn": f"{majority:,} ({share}%)"}

@@ -249,3 +249,16 @@ def test_an_unreadable_status_is_passed_over(published: tuple[str, Path], browse
     finally:
         (dist / "status.json").write_text(original)
         page.close()
+
+
+def test_the_banner_lists_new_results_newest_first(rehearsal: Rehearsing, browser: Browser) -> None:
+    """It listed them alphabetically: the result declared last must come first."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(rehearsal.url)
+    page.wait_for_timeout(POLL_SECONDS * 1500)  # the page's first look at status.json
+    banner = page.locator("aside.live-banner p")
+    for count in range(1, 5):  # Erewash, Bolsover, Amber Valley, High Peak, each heard before the next
+        rehearsal.declare_next()
+        expect(banner).to_contain_text(f"{count} new result", timeout=(POLL_SECONDS + 3) * 1000)
+    assert banner.inner_text() == "4 new results: High Peak, Amber Valley, Bolsover and Erewash."
+    page.close()

@@ -298,3 +298,20 @@ def test_a_long_site_title_leaves_the_election_whole() -> None:
     placed = {p.role: p for p in cards.Cards(None).layout(data)}
     assert placed["election"].text == f"· {election}"
     assert placed["masthead"].text.endswith("…") and placed["masthead"].full == data.site_title.upper()
+
+
+def test_a_card_has_the_same_address_whatever_else_is_installed(real_build: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Card addresses were made from every installed library's version, so CI's fresh environment
+    published every card under another name than the checkout it was tested on."""
+    from sitegen import buildcache
+    card = real_build.routes[card_path(real_build, "erewash")].context
+    before = cards.card_file(card)
+    monkeypatch.setattr(buildcache, "installed_libraries", lambda: "somelib==9.9")
+    cards.design_version.cache_clear()
+    cards.drawing_version.cache_clear()
+    try:
+        assert cards.card_file(card) == before
+        assert cards.card_file(card._replace(turnout_pct="60.5")) != before  # what it shows names it
+    finally:
+        cards.design_version.cache_clear()
+        cards.drawing_version.cache_clear()

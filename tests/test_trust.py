@@ -298,3 +298,17 @@ def test_a_lost_deposit_never_reads_five_percent(real_build: Site) -> None:
             assert f"{share} · lost deposit" in drawn
             shown_on_a_card.append(slug)
     assert shown_on_a_card == ["north-east-derbyshire"]
+
+
+def test_the_county_row_for_independents_shows_no_change(real_build: Site) -> None:
+    """It showed +0.3: the 2019 independents of Chesterfield and Derby North against unrelated 2024
+    independents elsewhere. Independents are different people, so the county never compares them."""
+    page = parse(real_build.files["index.html"])
+    rows = {words(tr.find("th")): [words(td) for td in tr.find_all("td")]
+            for tr in page.select("section.county table tbody tr")}
+    independent = next(cells for label, cells in rows.items() if label.startswith("Independent"))
+    assert independent[-1] == "–"
+    row = next(r for r in csv.DictReader(io.StringIO(real_build.files["county.csv"])) if r["party_id"] == "ind")
+    assert (row["change_pp"], row["previous_votes"], row["new_party"]) == ("", "", "false")
+    county = json.loads(real_build.files["results.json"])["county"]
+    assert next(p for p in county["parties"] if p["party"] == "ind")["change_pp"] is None

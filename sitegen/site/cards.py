@@ -135,11 +135,23 @@ def design_version() -> str:
     return code_version(Path(__file__), REGULAR, BOLD)
 
 
+@functools.lru_cache(maxsize=1)
+def drawing_version() -> str:
+    """Return a hash of what decides a card's pixels and nothing else: this module, the fonts and
+    Pillow's version (the cache's design_version also counts every installed library, which would
+    give the same card another address on another machine)."""
+    from PIL import __version__ as pillow
+    digest = hashlib.sha256(pillow.encode("utf-8"))
+    for path in (Path(__file__), REGULAR, BOLD):
+        digest.update(b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def card_file(card: Any) -> str:
-    """Return the file name a card is published under, named by what it shows and the design that
+    """Return the file name a card is published under, named by what it shows and the code that
     draws it ('share-3f9a0c1d2e4b.png'): a card that changes gets a new address, so link previews,
-    which keep an image by its address, fetch the new one."""
-    digest = hashlib.sha256(f"{design_version()}\0{card!r}".encode("utf-8")).hexdigest()
+    which keep an image by its address, fetch the new one; the same card, the same address."""
+    digest = hashlib.sha256(f"{drawing_version()}\0{card!r}".encode("utf-8")).hexdigest()
     return f"share-{digest[:12]}.png"
 
 
