@@ -47,9 +47,13 @@ def test_awaited_seat_page(night: Site) -> None:
     page = parse(night.files["derbyshire-dales/index.html"])
     assert text(page.find("title")) == "Derbyshire Dales: result awaited – Derbyshire results 2024"
     assert text(page.find(class_="badge")) == "Result awaited"
-    assert page.find("table", class_="result") is None and page.find("dl", class_="facts") is None
+    assert page.find("table", class_="result") is None
+    # last time's figures, for context, and no figure of this election's
+    facts = page.find("dl", class_="facts")
+    assert [text(dt) for dt in facts.find_all("dt")] == ["Held by", "Previous MP", "Majority to overturn"]
+    facts.decompose()
     page.find("details", class_="embed-offer").decompose()  # the embed code (width="100%") is no figure
-    assert "%" not in text(page.find("main"))  # no figures at all
+    assert "%" not in text(page.find("main"))
     candidates = [text(li) for li in page.find("ul", class_="candidates").find_all("li")]
     assert candidates == [  # ballot-paper order, by surname
         "Kelda Boothroyd – Green Party", "Robert Court – Liberal Democrats", "Sarah Dines – Conservative",
