@@ -97,13 +97,13 @@ def test_a_declared_seat_shows_its_story_and_when_it_was_declared(night: Site) -
 def test_the_map_shows_each_state(night: Site) -> None:
     page = parse(night.files["index.html"])
     tiles = {a["href"]: a for a in page.find("figure", class_="hex-map").find_all("a")}
-    assert tiles["bolsover/"]["aria-label"] == "Bolsover: recount under way"
+    assert tiles["bolsover/"]["aria-label"] == "Bolsover Recount: recount under way"
     assert tiles["bolsover/"].find("polygon")["fill"] == "url(#recount-hatch)"
     assert text(tiles["bolsover/"].find("tspan", class_="tile-party")) == "Recount"
-    assert tiles["chesterfield/"]["aria-label"] == "Chesterfield: result awaited"
+    assert tiles["chesterfield/"]["aria-label"] == "Chesterfield Awaited: result awaited"
     assert tiles["chesterfield/"].find("polygon")["fill"] == "url(#awaited-hatch)"
     assert text(tiles["chesterfield/"].find("tspan", class_="tile-party")) == "Awaited"
-    assert tiles["erewash/"]["aria-label"] == "Erewash: Labour gain from Conservative"
+    assert tiles["erewash/"]["aria-label"] == "Erewash Lab: Labour gain from Conservative"
     assert text(tiles["erewash/"].find("tspan", class_="tile-party")) == "Lab"
     legend = [text(li) for li in page.find("ul", class_="legend").find_all("li")]
     assert legend == ["Labour 3", "Recount 1", "Awaited 7"]

@@ -155,10 +155,17 @@ def test_the_404_page_links_home_wherever_the_site_is_served(browser: Browser, t
         assert page.locator("h1").inner_text() == "Page not found"
         page.wait_for_function("document.querySelector('a[data-home]').getAttribute('href') !== '/derbyshire-2024/'",
                                timeout=5000)
-        page.locator("main a[data-home]").click()
+        assert page.locator(".seat-list a").first.get_attribute("href") == "/" + mount + "amber-valley/"
+        page.locator("main p a[data-home]").click()
         page.wait_for_load_state()
         assert page.url == host + mount
         assert page.locator("h1").inner_text() == "Labour won all 11 seats"
+        page.go_back()
+        page.wait_for_function("document.querySelector('.seat-list a').getAttribute('href') !== "
+                               "'/derbyshire-2024/amber-valley/'", timeout=5000)
+        page.locator(".seat-list a", has_text="Erewash").click()  # every seat is listed, and reachable
+        page.wait_for_load_state()
+        assert page.url == host + mount + "erewash/"
         page.close()
 
 

@@ -187,8 +187,8 @@ def test_hex_map_links_every_seat_with_an_accessible_name(real_build: Site) -> N
     links = svg.find_all("a")
     assert len(links) == 11
     labels = {a["aria-label"]: a["href"] for a in links}
-    assert labels["Amber Valley: Labour gain from Conservative"] == "amber-valley/"
-    assert labels["Chesterfield: Labour hold"] == "chesterfield/"
+    assert labels["Amber Valley Lab: Labour gain from Conservative"] == "amber-valley/"
+    assert labels["Chesterfield Lab: Labour hold"] == "chesterfield/"
     assert {a.find("polygon")["fill"] for a in links} == {"#E4003B"}
     assert [text(li) for li in page.find("ul", class_="legend").find_all("li")] == ["Labour 11"]
 
@@ -270,3 +270,14 @@ def test_published_stylesheets_and_scripts_leave_their_comments_behind() -> None
     js = b"// a note\nvar url = 'https://example.org/';  // after code: kept\n  // indented note\nf();\n"
     assert without_comments("live.js", js) == b"var url = 'https://example.org/';  // after code: kept\nf();\n"
     assert without_comments("favicon.svg", b"<!-- x -->") == b"<!-- x -->"
+
+
+def test_each_map_tile_is_named_by_what_it_shows_first(real_build: Site) -> None:
+    """The tiles read 'Amber Valley Lab' but were named 'Amber Valley: Labour gain from Conservative'
+    (Lighthouse and axe: visible text labels do not match accessible names)."""
+    for name in ("index.html", "embed/index.html"):
+        tiles = parse(real_build.files[name]).select("figure svg a")
+        assert len(tiles) == 11
+        for a in tiles:
+            shown = " ".join(a.find("text").get_text(" ").split())
+            assert a["aria-label"].startswith(shown + ": "), (name, shown, a["aria-label"])

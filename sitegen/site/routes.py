@@ -9,6 +9,7 @@ finds the pages, the seat pages and the data files here. To publish a new file, 
 """
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple, Optional, Union
 
@@ -62,6 +63,7 @@ class NotFound:
 
     site: SiteInfo
     home: str
+    seats: tuple[tuple[str, str], ...] = ()  # (slug, name) of every seat, listed on the page
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,10 @@ class Sitemap:
 def render_not_found(r: Renderer, page: str, context: NotFound) -> str:
     css = r.assets["style.css"].data.decode("utf-8") if "style.css" in r.assets else ""
     from markupsafe import Markup
-    return r.env.get_template("404.html").render(site=context.site, inline_css=Markup(css), home=context.home)
+    icon = r.assets.get("favicon.svg")
+    icon_url = "data:image/svg+xml;base64," + base64.b64encode(icon.data).decode("ascii") if icon else None
+    return r.env.get_template("404.html").render(site=context.site, inline_css=Markup(css), home=context.home,
+                                                 seats=context.seats, icon=icon_url)
 
 
 def render_sitemap(r: Renderer, page: str, context: Sitemap) -> str:
@@ -135,7 +140,8 @@ def route_table(results: Results, asset_names: dict[str, str], memo: Optional[Me
     data = ResultsData(info, parties, seats, results.tally, county)
     table += [
         Route(CORRECTIONS, render_corrections, corrections_page(info, seats, area_share)),
-        Route("404.html", render_not_found, NotFound(info, site_path(info.base_url)), kind=ANYWHERE_PAGE),
+        Route("404.html", render_not_found, NotFound(info, site_path(info.base_url), tuple(
+            (seat.seat.slug, seat.seat.facts.name) for seat in seats)), kind=ANYWHERE_PAGE),
         Route("sitemap.xml", render_sitemap, Sitemap(info, page_dates(info, seats)), kind=DATA),
         Route("robots.txt", render_robots, info.base_url, kind=DATA),
         Route(RESULTS_JSON, render_results_json, data, kind=DATA),
