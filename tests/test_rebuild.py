@@ -36,11 +36,11 @@ UNTOUCHED_BY_PARTIES = {"404.html", "apple-touch-icon.png", "favicon.ico", "robo
     ((SEAT, "name: Erewash", "updated: 2024-07-06\nname: Erewash"),
      SEAT_PARTS - {"erewash/share.png"} | DATA | AREA | {"sitemap.xml"}),
     (("content/constituencies/erewash.md", "Labour", "Labour's"), {"erewash/index.html"}),
-    # renamed so it sorts first: its old and new neighbours name it
+    # renamed so it sorts first: its old and new neighbours name it, and so does the 404 page's list
     ((SEAT, "name: Erewash", "name: Aaa Erewash"),
      SEAT_PARTS | DATA | AREA | {"derbyshire-dales/index.html", "high-peak/index.html", "amber-valley/index.html",
                                  "sitemap.xml", "derbyshire.hexjson", "status.json", "share.png",
-                                 "corrections/index.html"}),
+                                 "corrections/index.html", "404.html"}),
     (("content/overview.md", "Derbyshire", "Derbys"), {"index.html"}),
     # a party's colour shows on every page, card and data file, not in the states, the map's
     # file, the sitemap or the static files
