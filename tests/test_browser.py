@@ -204,3 +204,30 @@ def test_every_figure_is_there_without_javascript(browser: Browser, site_url: st
     page.goto(site_url)
     assert page.locator("h1").inner_text() == "Labour won all 11 seats"
     assert page.locator("table.seats tbody tr").count() == 11
+
+
+LONG_SEAT = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch"  # 58 letters
+LONG_CANDIDATE = "Maximilian Alexander Bartholomew Featherston"  # 43 letters and spaces
+
+
+@pytest.fixture(scope="module")
+def long_names_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import shutil
+    root = tmp_path_factory.mktemp("long")
+    content = shutil.copytree(PROJECT / "content", root / "content")
+    seat = content / "constituencies" / "erewash.yml"
+    seat.write_text(seat.read_text().replace("name: Erewash\n", f"name: {LONG_SEAT}\n", 1)
+                    .replace("Adam Thompson", LONG_CANDIDATE))
+    build(project_paths(content, root / "dist"))
+    with serve_folder(root / "dist") as url:
+        yield url
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_long_names_never_widen_a_page(browser: Browser, long_names_url: str, width: int) -> None:
+    """A 58-letter seat name made three seat pages scroll sideways (469 to 606 px wide at 320)."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    for path in ("", "erewash/", "erewash/embed/", "amber-valley/", "derby-north/", "embed/", "corrections/"):
+        page.goto(long_names_url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    page.close()
