@@ -2,22 +2,15 @@
 night. Writes only seat files that hold a result; refuses the site's own content without --yes."""
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import TextIO
 
+from sitegen.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, report
 from sitegen.config import Paths
 from sitegen.errors import ContentErrors
 from sitegen.output import replace_file
 from sitegen.preview.rehearse import RESULT_FIELDS, awaited_text
-
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-
-
-def _in_repository(folder: Path) -> bool:
-    found = subprocess.run(["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
-                           capture_output=True, text=True, check=False)
-    return found.returncode == 0 and found.stdout.strip() == "true"
+from sitegen.published import in_repository
 
 
 def reset_awaited(paths: Paths, *, yes: bool, out: TextIO, err: TextIO) -> int:
@@ -25,7 +18,7 @@ def reset_awaited(paths: Paths, *, yes: bool, out: TextIO, err: TextIO) -> int:
     from sitegen.content.checks import validate
     from sitegen.content.read import load_content
     shown = paths.display(paths.content)
-    if not yes and _in_repository(paths.content):
+    if not yes and in_repository(paths.content):
         print(f"python3 build.py: error: reset --awaited takes every result out of {shown}/, which git "
               "tracks (your site's own content); run it on a copy (rehearse makes one for you), or add "
               "--yes to go ahead: git keeps what it removes", file=err)
@@ -33,8 +26,7 @@ def reset_awaited(paths: Paths, *, yes: bool, out: TextIO, err: TextIO) -> int:
     try:
         content = validate(load_content(paths))
     except ContentErrors as exc:
-        for error in exc.errors:
-            print(error.format(), file=err)
+        report(exc.errors, err)
         print(exc.summary().replace("nothing written.", "nothing reset."), file=err)
         return EXIT_CONTENT
     changed = 0

@@ -98,12 +98,20 @@ def small_project_at(root: Path) -> Path:
     return root
 
 
+def copy_project_files(target: Path, *, runnable: bool = False) -> Path:
+    """Copy the project's content, templates and static files into `target` (and build.py, so that
+    `python build.py ...` runs there, when `runnable`); return `target`."""
+    for name in ("content", "templates", "static"):
+        shutil.copytree(PROJECT / name, target / name)
+    if runnable:
+        shutil.copy(PROJECT / "build.py", target / "build.py")
+    return target
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A copy of the project's content, templates and static files to build and break freely."""
-    for name in ("content", "templates", "static"):
-        shutil.copytree(PROJECT / name, tmp_path / name)
-    return tmp_path
+    return copy_project_files(tmp_path)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import feedparser
 import pytest
 
 from sitegen.engine import Site, gather
-from tests.conftest import PROJECT, card_path, parse, project_paths
+from tests.conftest import PROJECT, card_path, copy_project_files, parse, project_paths
 
 SEAT = "constituencies/erewash.yml"
 CORRECTED = ("corrections:\n  - {at: 2024-07-05T04:10:00+01:00, was: {Adam Thompson: 17224, valid_votes: 43006}, "
@@ -199,16 +199,8 @@ def run_build(root: Path, *argv: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(root / "build.py"), *argv], cwd=root, capture_output=True, text=True)
 
 
-def copy_project(target: Path) -> Path:
-    import shutil
-    for name in ("content", "templates", "static"):
-        shutil.copytree(PROJECT / name, target / name)
-    shutil.copy(PROJECT / "build.py", target / "build.py")
-    return target
-
-
 def test_reset_awaited_takes_every_result_out_keeping_the_candidates(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "copy")
+    root = copy_project_files(tmp_path / "copy", runnable=True)
     done = run_build(root, "reset", "--awaited")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == (
@@ -231,7 +223,7 @@ def test_reset_awaited_takes_every_result_out_keeping_the_candidates(tmp_path: P
 
 
 def test_reset_refuses_content_git_tracks_without_yes(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "repo")
+    root = copy_project_files(tmp_path / "repo", runnable=True)
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     before = (root / "content" / SEAT).read_text()
     refused = run_build(root, "reset", "--awaited")

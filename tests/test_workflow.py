@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, copy_project_files
 
 WORKFLOWS = PROJECT / ".github" / "workflows"
 
@@ -123,12 +123,7 @@ def test_a_file_moved_into_content_from_elsewhere_is_not_content_only(tmp_path: 
 
 def _published_repo(tmp_path: Path) -> Path:
     """A repository holding the real site, committed (published), with git's identity set."""
-    import shutil
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    for name in ("content", "templates", "static"):
-        shutil.copytree(PROJECT / name, repo / name)
-    shutil.copy(PROJECT / "build.py", repo / "build.py")
+    repo = copy_project_files(tmp_path / "repo", runnable=True)
     git(repo, "init", "-q")
     git(repo, "config", "user.email", "t@example.org")
     git(repo, "config", "user.name", "t")
