@@ -59,7 +59,7 @@ COMMANDS = {
             "Write content/constituencies/<slug>.yml, with every field explained, and an empty blurb\n"
             "beside it. Never overwrites a file.",
             ['python3 build.py new "Newtown and District"']),
-    "import": ("bring in official data: import candidates|results FILE",
+    "import": ("bring in official data: import candidates|results|places FILE",
                "import candidates FILE: Democracy Club's candidate list into awaited seats: one file per\n"
                "  seat (ONS code, name, candidates in ballot order with party and person id), new parties\n"
                "  added to parties.yml. Run again after nominations close: candidates are added, withdrawn\n"
@@ -68,10 +68,14 @@ COMMANDS = {
                "import results FILE: the UK Parliament results website's candidate-level export: electorate,\n"
                "  valid and rejected votes, each candidate's votes, as declared. A declared seat that\n"
                "  differs is listed, and changed only with --apply.\n"
+               "import places FILE --wards FILE: a postcode lookup (postcode, PCON24CD) and the ONS ward\n"
+               "  lookup into content/places/, for readers to find their seat: the rows of the site's seats,\n"
+               "  a ward kept in a seat only where its postcodes are. Credit them in content/places/sources.md.\n"
                "The area: the site's own seats, or --seats, --region or --all.",
                ["python3 build.py import candidates candidates.csv --all --area Derbyshire --area-type county",
                 "python3 build.py import candidates candidates.csv --seats @seats.txt --notional notional.csv "
                 "--hexjson uk.hexjson",
+                "python3 build.py import places postcodes.csv --wards wards.csv",
                 "python3 build.py import results results.csv --notional notional.csv --region \"East Midlands\"",
                 "python3 build.py import results results.csv --apply"]),
     "reset": ("reset --awaited: every seat back to awaited, candidates kept",
@@ -178,13 +182,15 @@ def make_parser() -> argparse.ArgumentParser:
     _common(subs["new"])
     subs["new"].add_argument("name", nargs="?", help="the constituency's name, in quotes")
     _common(subs["import"])
-    subs["import"].add_argument("kind", choices=["candidates", "results"], help="what the file holds")
+    subs["import"].add_argument("kind", choices=["candidates", "results", "places"], help="what the file holds")
     subs["import"].add_argument("file", type=Path, help="the official file (CSV)")
     subs["import"].add_argument("--notional", type=Path, metavar="FILE",
                                 help="the notional results of the previous election on these boundaries "
                                      "(UK Parliament export), for each seat's previous result")
     subs["import"].add_argument("--hexjson", type=Path, metavar="FILE",
                                 help="a HexJSON layout keyed by ONS code, for each seat's place on the map")
+    subs["import"].add_argument("--wards", type=Path, metavar="FILE",
+                                help="places: the ONS ward to constituency lookup, for finding a seat by ward")
     subs["import"].add_argument("--apply", action="store_true",
                                 help="results: also change declared results that differ from the file")
     _area_options(subs["import"])
@@ -402,6 +408,12 @@ def run_import_command(paths: Paths, args: argparse.Namespace, out: TextIO, err:
               if given]
     if len(chosen) > 1:
         print(f"python3 build.py: error: choose one of {', '.join(chosen)}", file=err)
+        return EXIT_USAGE
+    if args.kind == "places":
+        from sitegen.official.places import run_places_import
+        return run_places_import(paths, args.file, args.wards, out, err)
+    if args.wards:
+        print("python3 build.py: error: --wards is for import places", file=err)
         return EXIT_USAGE
     if args.apply and args.kind != "results":
         print("python3 build.py: error: --apply is for import results", file=err)

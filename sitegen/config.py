@@ -11,7 +11,8 @@ from typing import NamedTuple, Optional
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Folders the site writes for itself: a seat (or a seat's old address) cannot be one of them.
 RESERVED_SLUGS = {"assets": "the site's stylesheets and scripts", "embed": "the area's embeddable card",
-                  "corrections": "the page listing every correction"}
+                  "corrections": "the page listing every correction",
+                  "find": "the page and index for finding a constituency", "maps": "the map views"}
 # Content files larger than this are refused (a results file is a few KB).
 MAX_CONTENT_BYTES = 1_000_000
 MAX_SECONDS = 3600  # rehearse --every and --poll: an hour between steps is no rehearsal

@@ -155,7 +155,8 @@ def test_every_link_resolves_from_a_sub_path(browser: Browser, site_url: str) ->
             "els => els.map(e => new URL(e.getAttribute('href') || e.getAttribute('src'), document.baseURI).href)")
         queue += [h.split("#")[0] for h in hrefs if h.startswith(site_url)]
     assert problems == []
-    assert len([u for u in seen if u.endswith("/")]) == 25  # the overview and 11 seats, their 12 embeds, corrections
+    # the overview and 11 seats, their 12 embeds, corrections, the list of seats and places
+    assert len([u for u in seen if u.endswith("/")]) == 26
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -163,7 +164,7 @@ def test_keyboard_reaches_every_link_in_order(browser: Browser, site_url: str, p
     page, _ = open_page(browser, site_url + path, VIEWPORTS["desktop"])
     expected = page.eval_on_selector_all(
         # those shown: the update bar is hidden until there is news, the embed code until asked for
-        "a[href], button, summary, textarea, [tabindex='0']",
+        "a[href], input, button, summary, textarea, [tabindex='0']",
         "els => els.filter(e => e.checkVisibility()).map(e => e.outerHTML.slice(0, 80))")
     assert len(expected) > 8
     reached = []

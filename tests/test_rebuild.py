@@ -32,7 +32,9 @@ UNTOUCHED_BY_PARTIES = {"404.html", "apple-touch-icon.png", "favicon.ico", "robo
     ([(SEAT, "votes: 17224", "votes: 1"), (SEAT, "elected: Adam Thompson", "elected: Maggie Throup")],
      SEAT_PARTS | DATA | AREA | {"derbyshire.hexjson", "status.json", "share.png", "corrections/index.html",
                                  "bolsover/index.html",
-                                 "derby-north/index.html", "derby-south/index.html"}),
+                                 "derby-north/index.html", "derby-south/index.html",
+                                 # the search index and the list of seats say who won
+                                 "find/index.html", "find/index.json"}),
     ((SEAT, "name: Erewash", "updated: 2024-07-06\nname: Erewash"),
      SEAT_PARTS - {"erewash/share.png"} | DATA | AREA | {"sitemap.xml"}),
     (("content/constituencies/erewash.md", "Labour", "Labour's"), {"erewash/index.html"}),
@@ -40,7 +42,10 @@ UNTOUCHED_BY_PARTIES = {"404.html", "apple-touch-icon.png", "favicon.ico", "robo
     ((SEAT, "name: Erewash", "name: Aaa Erewash"),
      SEAT_PARTS | DATA | AREA | {"derbyshire-dales/index.html", "high-peak/index.html", "amber-valley/index.html",
                                  "sitemap.xml", "derbyshire.hexjson", "status.json", "share.png",
-                                 "corrections/index.html", "404.html"}),
+                                 "corrections/index.html", "404.html",
+                                 # found by its new name: the list of seats, and the index of names by
+                                 # their first letters (the seats are numbered by their slug, so no other)
+                                 "find/index.html", "find/index.json", "find/n-a.json", "find/n-e.json"}),
     (("content/overview.md", "Derbyshire", "Derbys"), {"index.html"}),
     # a party's colour shows on every page, card and data file, not in the states, the map's
     # file, the sitemap or the static files
@@ -51,12 +56,14 @@ UNTOUCHED_BY_PARTIES = {"404.html", "apple-touch-icon.png", "favicon.ico", "robo
 def test_a_change_renders_the_outputs_whose_context_changed(project: Paths, change: tuple | list, expected) -> None:
     rebuilder = Rebuilder(project)
     first = rebuilder.rebuild()
-    assert first.full and len(first.outputs) == 54
+    assert first.full and len(first.outputs) == 138  # 54, and find/ (tests/test_routes.py)
     for one in change if isinstance(change, list) else [change]:
         edit(project, *one)
     again = rebuilder.rebuild()
-    if isinstance(expected, tuple):  # every output but these and the static files
-        expected = {o for o in plain_card_names(first.outputs) if o not in expected[1] and not o.startswith("assets/")}
+    if isinstance(expected, tuple):  # every output but these, the static files and the search index
+        # (which names seats, wards and candidates and no party colour or site title)
+        expected = {o for o in plain_card_names(first.outputs) if o not in expected[1] and not o.startswith("assets/")
+                    and not (o.startswith("find/") and o.endswith(".json"))}
     assert plain_card_names(again.outputs) == expected
     assert not again.full
 

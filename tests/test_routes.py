@@ -19,13 +19,23 @@ def test_dist_holds_exactly_the_files_the_routes_declare(tmp_path: Path) -> None
     assert built.site is not None
     routes = built.site.routes
     assert published(paths.dist) == set(routes) | {MARKER}  # and the file saying the generator wrote it
-    # 13 pages and 12 embeds, 6 data files, the tile map, sitemap, robots.txt, 12 share images, 2 icons, 5 assets
-    assert len(routes) == 54
+    # 14 pages and 12 embeds, 6 data files, the tile map, sitemap, robots.txt, 12 share images, 2 icons, 6 assets,
+    # and the search index: its first file, a file per postcode area and district, and per first letter
+    districts = {line.split(" ")[0] for line in postcode_lines()}
+    areas = {district.rstrip("0123456789") for district in districts}
+    letters = {path for path in routes if path.startswith("find/n-")}
+    assert (len(districts), len(areas)) == (50, 6)  # DE, LE, NG, S, SK, ST
+    assert len(routes) == 56 + 1 + len(areas) + len(districts) + len(letters)
+
+
+def postcode_lines() -> list[str]:
+    return (PROJECT / "content" / "places" / "postcodes.csv").read_text(encoding="utf-8").splitlines()[1:]
 
 
 def test_every_route_says_what_it_publishes(real_build: Site) -> None:
     kinds = {path: route.kind for path, route in real_build.routes.items()}
-    assert {p for p, k in kinds.items() if k == PAGE} == {"index.html", "embed/index.html", "corrections/index.html"} | {
+    assert {p for p, k in kinds.items() if k == PAGE} == {"index.html", "embed/index.html", "corrections/index.html",
+                                                         "find/index.html"} | {
         f"{s.seat.slug}/index.html" for s in real_build.results.seats} | {
         f"{s.seat.slug}/embed/index.html" for s in real_build.results.seats}
     assert plain_card_names({p for p, k in kinds.items() if k == IMAGE}) == {
@@ -33,7 +43,7 @@ def test_every_route_says_what_it_publishes(real_build: Site) -> None:
     assert {p for p, k in kinds.items() if k == ANYWHERE_PAGE} == {"404.html"}
     assert {p for p, k in kinds.items() if k == DATA} == {
         "results.json", "results.csv", "county.csv", "derbyshire.hexjson", "sitemap.xml", "robots.txt",
-        "status.json", "feed.xml"}
+        "status.json", "feed.xml"} | {p for p in kinds if p.startswith("find/") and p.endswith(".json")}
     assert all(p.startswith("assets/") for p, k in kinds.items() if k == ASSET)
     seat_pages = {route.seat: p for p, route in real_build.routes.items() if route.seat}
     assert seat_pages == {s.seat.slug: f"{s.seat.slug}/index.html" for s in real_build.results.seats}

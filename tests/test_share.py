@@ -147,9 +147,13 @@ def test_the_404_page_describes_itself_and_links_home_without_the_placeholder_ho
                                          "constituency’s result is on the Derbyshire overview.")
     homes = page.find_all("a", attrs={"data-home": True})
     slugs = sorted(p.split("/")[0] for p in real_build.files if p.endswith("/index.html") and p.count("/") == 1
-                   and p.split("/")[0] not in ("embed", "corrections"))
+                   and p.split("/")[0] not in ("embed", "corrections", "find"))
     # home, twice, then every seat, by base_url's path only (a script finds the real root)
     assert [a["href"] for a in homes] == ["/derbyshire-2024/"] * 2 + [f"/derbyshire-2024/{s}/" for s in slugs]
+    # the search box sends readers to the list of seats and places, and its script is found the same way
+    form = page.find("form", class_="finder")
+    assert form["action"] == "/derbyshire-2024/find/"
+    assert form["data-search"].startswith("assets/search.") and form["data-search"].endswith(".js")
     assert [a.get_text() for a in page.select(".seat-list a")][:2] == ["Amber Valley", "Bolsover"]
     assert "example.org" not in real_build.files["404.html"]
     # its icon is in the page: at an address it cannot know, a link to a file would fail

@@ -10,6 +10,7 @@ from typing import Any, Optional
 
 from sitegen.config import RESERVED_SLUGS, SLUG_RE, ordinal
 from sitegen.errors import ContentError, ContentErrors
+from sitegen.content.places import Places, RawPlaces, check_places
 from sitegen.content.read import AWAITED_SUFFIX, Loc, RawContent, YamlFile
 from sitegen.buildcache import Memo
 from sitegen.content.model import Constituency, ConstituencyFacts, Content, NewPartyId, Party, SeatBlurbs, SiteInfo
@@ -45,6 +46,13 @@ def validate(raw: RawContent, memo: Optional[Memo] = None,
         if seat is not None:
             seats.append(seat)
     errors.extend(_check_blurbs(raw) + _check_seats_together(raw, seats) + _check_times(raw, info, seats))
+    # every seat file's code, a file with a mistake included: its seat's places wait for it (the
+    # preview holds the file's mistake; find/ leaves out a seat that is not in the site)
+    codes = {file.data["ons_code"]: slug for slug, file in raw.constituencies.items()
+             if isinstance(file.data, dict) and isinstance(file.data.get("ons_code"), str)}
+    found, places = memo.get("places", (raw.places, tuple(sorted(codes.items()))),
+                             lambda: _checked_places(raw.places, codes))
+    errors += found
     if errors and held is not None and all(_in_a_seat_file(e, raw) for e in errors):
         # a seat with a mistake stands as it last built; one whose facts file is gone (deleted, or
         # renamed with its blurb not yet) is gone
@@ -61,7 +69,12 @@ def validate(raw: RawContent, memo: Optional[Memo] = None,
     blurbs = {seat.slug: SeatBlurbs(*(f.text if f else None for f in (raw.blurbs.get(seat.slug),
                                                                        raw.awaited_blurbs.get(seat.slug))))
               for seat in seats}
-    return Content(info, parties, tuple(seats), raw.overview.text if raw.overview else None, blurbs)
+    return Content(info, parties, tuple(seats), raw.overview.text if raw.overview else None, blurbs, places)
+
+
+def _checked_places(raw: RawPlaces, codes: dict[str, str]) -> tuple[list[ContentError], Optional[Places]]:
+    found: list[ContentError] = []
+    return found, check_places(raw, codes, found)
 
 
 def _checked(file: Optional[YamlFile], check_file: Any) -> tuple[list[ContentError], Any]:
@@ -571,4 +584,4 @@ def collect_warnings(content: Content, raw: Optional[RawContent] = None) -> list
         if content.blurbs[seat.slug].result is None and seat.is_declared():
             warnings.append(ContentError(seat.path, 0, 0, f"has no blurb; add {seat.slug}.md "
                                          "beside it to describe the result", warning=True))
-    return warnings
+    return warnings + list(content.places.left_out if content.places else ())

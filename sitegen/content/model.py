@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, NamedTuple, Optional
 
 from sitegen.config import SLUG_RE
+from sitegen.content.places import Places
 from sitegen.content.fields import Accepts, Doc
 
 # What editors may write in each kind of field (checked by fields.py, described in the JSON Schemas).
@@ -274,3 +275,4 @@ class Content:
     constituencies: tuple[Constituency, ...]  # sorted by name
     overview: Optional[str] = None  # Markdown source
     blurbs: dict[str, SeatBlurbs] = field(default_factory=dict)  # by slug; pages, not results, show them
+    places: Optional[Places] = None  # content/places/: postcodes and wards, for finding a seat

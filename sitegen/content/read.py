@@ -12,6 +12,8 @@ from typing import Any, NamedTuple, Optional
 import yaml
 
 from sitegen.config import MAX_BLURB_CHARACTERS, MAX_CONTENT_BYTES, RESERVED_SLUGS, SLUG_RE, Paths, slugify
+from sitegen.content import places
+from sitegen.content.places import RawPlaces
 from sitegen.errors import ContentError
 from sitegen.files import BACKUP, EDITOR_WORK, is_source_name, read_file
 
@@ -86,6 +88,7 @@ class RawContent:
     facts_files: set[str] = field(default_factory=set)  # slugs with a .yml, even an unreadable one
     blurbs: dict[str, TextFile] = field(default_factory=dict)
     awaited_blurbs: dict[str, TextFile] = field(default_factory=dict)  # <slug>.awaited.md
+    places: RawPlaces = RawPlaces(None, None, None, "content/places")
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[ContentError] = field(default_factory=list)  # files that look like content, skipped
 
@@ -313,9 +316,9 @@ class LoadCache(dict[Path, tuple[tuple[int, int, int], bytes, Any, list[ContentE
         return path
 
 
-def read_bytes(path: Path, paths: Paths, errors: list[ContentError]) -> bytes | None:
+def read_bytes(path: Path, paths: Paths, errors: list[ContentError], limit: int = MAX_CONTENT_BYTES) -> bytes | None:
     """Return a content file's bytes, or None after recording why it may not be read (files.py)."""
-    data, why = read_file(path, paths.content, MAX_CONTENT_BYTES, "content/")
+    data, why = read_file(path, paths.content, limit, "content/")
     if why is not None:
         errors.append(ContentError(paths.display(path), 0, 0, why))
     return data
@@ -380,7 +383,7 @@ def _stat_key(path: Path) -> tuple[int, int, int]:
 
 
 def _load(path: Path, paths: Paths, errors: list[ContentError], parse: Any, cache: LoadCache | None,
-          changed: Optional[set[Path]] = None) -> Any:
+          changed: Optional[set[Path]] = None, limit: int = MAX_CONTENT_BYTES) -> Any:
     """Return `parse` of the file's bytes, reusing the cached result while the file is unchanged.
 
     With `changed` (the files a watcher saw change), other cached files are trusted without a stat.
@@ -390,7 +393,7 @@ def _load(path: Path, paths: Paths, errors: list[ContentError], parse: Any, cach
         if key[0] >= 0 and ((changed is not None and path not in changed) or key == _stat_key(path)):
             errors.extend(found)
             return loaded
-    data = read_bytes(path, paths, errors)
+    data = read_bytes(path, paths, errors, limit)
     if data is None:
         return None
     if cache is not None and path in cache and cache[path][1] == data:
@@ -434,6 +437,7 @@ def load_content(paths: Paths, cache: LoadCache | None = None, changed: Optional
             raw.errors.append(ContentError(paths.display(content / name), 0, 0, "file not found"))
     if (content / "overview.md").exists():
         raw.overview = load_markdown(content / "overview.md", paths, raw.errors, cache, changed)
+    raw.places = _load_places(content / places.FOLDER, paths, raw.errors, cache, changed)
     folder = content / "constituencies"
     names = sorted(entry.name for entry in os.scandir(folder)) if folder.is_dir() else []
     for name in names:
@@ -442,6 +446,19 @@ def load_content(paths: Paths, cache: LoadCache | None = None, changed: Optional
         raw.errors.append(ContentError(paths.display(folder), 0, 0, "no constituency files found; add "
                                        "<slug>.yml files here (python3 build.py new \"Name\" starts one)"))
     return raw
+
+
+def _parse_text(data: bytes, shown: str, errors: list[ContentError]) -> str | None:
+    return decode_text(data, shown, errors)
+
+
+def _load_places(folder: Path, paths: Paths, errors: list[ContentError], cache: LoadCache | None,
+                 changed: Optional[set[Path]]) -> RawPlaces:
+    """Read content/places/: each lookup's text, None where a file is absent."""
+    texts = [_load(folder / name, paths, errors, _parse_text, cache, changed, places.MAX_PLACES_BYTES)
+             if (folder / name).exists() or (folder / name).is_symlink() else None
+             for name in (places.POSTCODES, places.WARDS, places.SOURCES)]
+    return RawPlaces(*texts, paths.display(folder))
 
 
 AWAITED_SUFFIX = ".awaited"  # <slug>.awaited.md: the blurb shown until the result is declared

@@ -21,12 +21,18 @@ PARLIAMENT = "UK Parliament results export"
 LIBRARY_CANDIDATES = "Commons Library results by candidate"
 LIBRARY_CONSTITUENCIES = "Commons Library results by constituency"
 LIBRARY_TIMES = "Commons Library winning members (time recorded)"
+POSTCODE_LOOKUP = "postcode lookup (postcode and 2024 constituency code)"
+WARD_LOOKUP = "ONS ward to constituency lookup"
+WARD_LOOKUP_ONS = "ONS ward to constituency lookup (Open Geography Portal columns)"
 LAYOUTS = {
     PARLIAMENT: ("constituency geographic code", "candidate vote count", "main party name"),
     LIBRARY_CANDIDATES: ("ons id", "candidate surname", "votes", "democracy club person id"),
     LIBRARY_CONSTITUENCIES: ("ons id", "electorate", "valid votes", "invalid votes", "result"),
     LIBRARY_TIMES: ("ons_id", "time_recorded"),
     DC_CANDIDATES: ("person_id", "person_name", "post_label"),
+    POSTCODE_LOOKUP: ("postcode", "pcon24cd"),
+    WARD_LOOKUP: ("ward_code", "ward_name", "pcon_code", "lad_name"),
+    WARD_LOOKUP_ONS: ("wd24cd", "wd24nm", "pcon24cd", "lad24nm"),
 }
 
 
@@ -102,8 +108,9 @@ def read_table(path: Path, shown: Optional[str] = None) -> Table:
     layout = next((name for name, needs in LAYOUTS.items() if all(n in columns for n in needs)), None)
     if layout is None:
         raise ContentErrors([ContentError(shown, 1, 0, "is not a layout this tool reads: expected a Democracy Club "
-                                          "candidate list, a UK Parliament results export or a Commons Library "
-                                          "CBP-10009 file (see docs/EDITING.md)")])
+                                          "candidate list, a UK Parliament results export, a Commons Library "
+                                          "CBP-10009 file, a postcode lookup or an ONS ward lookup (see "
+                                          "docs/EDITING.md)")])
     table = Table(path, shown, layout, columns, [])
     try:
         for record in reader:

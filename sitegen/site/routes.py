@@ -17,6 +17,7 @@ from sitegen.buildcache import Memo
 from sitegen.content.model import SiteInfo
 from sitegen.results import Results
 from sitegen.site.cards import OverviewCard, SeatCard, card_file, favicon_ico, overview_card, seat_card, touch_icon
+from sitegen.site.find import FIND_PAGE, find_outputs, render_find_data, render_find_page
 from sitegen.site.data import (ResultsData, hexjson_name, render_county_csv, render_hexjson, render_results_csv,
                                render_results_json, render_status, seat_states, tiles_of)
 from sitegen.site.pages import (AreaEmbed, MovedPage, Neighbour, OverviewPage, Renderer, SeatEmbed, SeatPage,
@@ -80,7 +81,8 @@ def render_not_found(r: Renderer, page: str, context: NotFound) -> str:
     icon = r.assets.get("favicon.svg")
     icon_url = "data:image/svg+xml;base64," + base64.b64encode(icon.data).decode("ascii") if icon else None
     return r.env.get_template("404.html").render(site=context.site, inline_css=Markup(css), home=context.home,
-                                                 seats=context.seats, icon=icon_url)
+                                                 seats=context.seats, icon=icon_url,
+                                                 search_js=r.assets["search.js"].output if "search.js" in r.assets else None)
 
 
 def render_sitemap(r: Renderer, page: str, context: Sitemap) -> str:
@@ -151,6 +153,10 @@ def route_table(results: Results, asset_names: dict[str, str], memo: Optional[Me
         Route(STATUS, render_status, seat_states(seats), kind=DATA),
         Route(FEED, render_feed, feed_of(info, parties, seats), kind=DATA),
     ]
+    # Find your seat: a page listing every seat with its places, and the index the search box reads
+    for path, context in find_outputs(info, parties, seats, content.places, area_share).items():
+        table.append(Route(path, render_find_page, context) if path == FIND_PAGE
+                     else Route(path, render_find_data, context, kind=DATA))
     if any(s.seat.facts.hex for s in seats):
         table.append(Route(hexjson_name(info.area), render_hexjson, tiles_of(seats), kind=DATA))
     # Results that travel: a share card per page (og:image), an embeddable card per seat and for
