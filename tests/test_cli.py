@@ -21,14 +21,14 @@ def run(argv: list[str], root: Path) -> tuple[int, str, str]:
 def test_build_writes_dist_and_reports(project_copy: Path) -> None:
     code, out, err = run([], project_copy)
     assert code == 0 and err == ""
-    assert out.startswith("Built 26 pages and 28 other files into dist/: 54 written, 0 unchanged, ")
+    assert out.startswith("Built 37 pages and 111 other files into dist/: 148 written, 0 unchanged, ")
     assert (project_copy / "dist" / "derbyshire-dales" / "index.html").is_file()
 
 
 def test_check_writes_nothing(project_copy: Path) -> None:
     code, out, err = run(["check"], project_copy)
     assert code == 0 and err == ""
-    assert out.startswith("Checked 11 constituencies and 26 pages: no errors")
+    assert out.startswith("Checked 11 constituencies and 37 pages: no errors")
     assert not (project_copy / "dist").exists()
 
 
@@ -97,7 +97,7 @@ def test_content_and_output_options(project_copy: Path, tmp_path: Path) -> None:
     code, out, _ = run(["--content", str(PROJECT / "tests" / "fixtures" / "small"),
                         "--output", str(target)], project_copy)
     assert code == 0
-    assert sorted(p.name for p in target.iterdir() if p.is_dir()) == ["amber-valley", "assets", "chesterfield", "corrections", "embed"]
+    assert sorted(p.name for p in target.iterdir() if p.is_dir()) == ["amber-valley", "assets", "chesterfield", "corrections", "embed", "find", "maps"]
 
 
 def test_progress_bar_shows_on_a_terminal_and_is_erased() -> None:

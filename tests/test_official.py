@@ -73,7 +73,7 @@ def one_dp(value: Decimal) -> Decimal:
 def test_three_imports_into_an_empty_folder_give_the_official_site(imported: Path) -> None:
     code, out, err = run(imported, "build")
     assert code == 0, err
-    assert out.startswith("Built 27 pages")
+    assert out.startswith("Built 37 pages")
     notional = {r["constituency"]: r["notional_2019_winner"] for r in csv.DictReader(
         open(PROJECT.parent / "shared/data/derbyshire-2024/constituencies.csv"))}
     document = json.loads((imported / "dist/results.json").read_text(), parse_float=Decimal)

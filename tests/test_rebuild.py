@@ -17,6 +17,8 @@ SEAT = "content/constituencies/erewash.yml"
 SEAT_PARTS = {"erewash/index.html", "erewash/embed/index.html", "erewash/share.png"}
 DATA = {"results.json", "results.csv", "county.csv", "feed.xml"}
 AREA = {"index.html", "embed/index.html"}  # the overview and the area's embed show every seat
+MAPS = {f"maps/{view}/index.html" for view in ("winner", "previous", "majority", "turnout", "change-lab", "change-con",
+                                                "change-reform", "change-green", "change-ld", "swing")}
 UNTOUCHED_BY_PARTIES = {"404.html", "apple-touch-icon.png", "favicon.ico", "robots.txt", "sitemap.xml", "status.json",
                         "derbyshire.hexjson"}
 
@@ -25,7 +27,8 @@ UNTOUCHED_BY_PARTIES = {"404.html", "apple-touch-icon.png", "favicon.ico", "robo
     # the seat's page, embed and card quote the figures, and so do the data files, the feed and the
     # area's pages; status.json too (the result's revision, which tells open pages of a correction);
     # the area's card (its shares round the same) stays
-    ((SEAT, "votes: 17224", "votes: 17225"), SEAT_PARTS | DATA | AREA | {"status.json"}),
+    # (of the maps, only the majority's figures move)
+    ((SEAT, "votes: 17224", "votes: 17225"), SEAT_PARTS | DATA | AREA | {"status.json", "maps/majority/index.html"}),
     # the winner changes, so the tile map, the states and the area's card do too (and the pages that
     # name the area's card, whose address is its content: the corrections page); the majority and
     # turnout fall to the area's lowest, which changes the rank three other pages name
@@ -34,7 +37,7 @@ UNTOUCHED_BY_PARTIES = {"404.html", "apple-touch-icon.png", "favicon.ico", "robo
                                  "bolsover/index.html",
                                  "derby-north/index.html", "derby-south/index.html",
                                  # the search index and the list of seats say who won
-                                 "find/index.html", "find/index.json"}),
+                                 "find/index.html", "find/index.json"} | MAPS),
     ((SEAT, "name: Erewash", "updated: 2024-07-06\nname: Erewash"),
      SEAT_PARTS - {"erewash/share.png"} | DATA | AREA | {"sitemap.xml"}),
     (("content/constituencies/erewash.md", "Labour", "Labour's"), {"erewash/index.html"}),
@@ -45,7 +48,7 @@ UNTOUCHED_BY_PARTIES = {"404.html", "apple-touch-icon.png", "favicon.ico", "robo
                                  "corrections/index.html", "404.html",
                                  # found by its new name: the list of seats, and the index of names by
                                  # their first letters (the seats are numbered by their slug, so no other)
-                                 "find/index.html", "find/index.json", "find/n-a.json", "find/n-e.json"}),
+                                 "find/index.html", "find/index.json", "find/n-a.json", "find/n-e.json"} | MAPS),
     (("content/overview.md", "Derbyshire", "Derbys"), {"index.html"}),
     # a party's colour shows on every page, card and data file, not in the states, the map's
     # file, the sitemap or the static files
@@ -56,7 +59,7 @@ UNTOUCHED_BY_PARTIES = {"404.html", "apple-touch-icon.png", "favicon.ico", "robo
 def test_a_change_renders_the_outputs_whose_context_changed(project: Paths, change: tuple | list, expected) -> None:
     rebuilder = Rebuilder(project)
     first = rebuilder.rebuild()
-    assert first.full and len(first.outputs) == 138  # 54, and find/ (tests/test_routes.py)
+    assert first.full and len(first.outputs) == 148  # 54, find/ and maps/ (tests/test_routes.py)
     for one in change if isinstance(change, list) else [change]:
         edit(project, *one)
     again = rebuilder.rebuild()
@@ -110,13 +113,13 @@ def test_a_one_seat_change_renders_only_what_it_touches(project: Paths) -> None:
     before = plain_card_names(read_tree(project.dist))
     report = rebuilder.rebuild()
     after = plain_card_names(read_tree(project.dist))
-    # 9 outputs show the seat's votes, its majority or the area's sums; the area's embed shows only
+    # 10 outputs show the seat's votes, its majority or the area's sums; the area's embed shows only
     # the winners, so its bytes stay (no seat's rank in the area moves, so no other page); status.json
     # carries the result's new revision
-    assert (report.full, report.rendered, report.written) == (False, 10, 9)
+    assert (report.full, report.rendered, report.written) == (False, 11, 10)
     assert sorted(n for n in after if after[n] != before[n]) == [
         "county.csv", "erewash/embed/index.html", "erewash/index.html", "erewash/share.png", "feed.xml", "index.html",
-        "results.csv", "results.json", "status.json"]
+        "maps/majority/index.html", "results.csv", "results.json", "status.json"]
 
 
 def test_a_seat_with_a_mistake_stays_as_it_last_built_and_the_next_save_recovers(project: Paths) -> None:

@@ -25,7 +25,9 @@ def test_dist_holds_exactly_the_files_the_routes_declare(tmp_path: Path) -> None
     areas = {district.rstrip("0123456789") for district in districts}
     letters = {path for path in routes if path.startswith("find/n-")}
     assert (len(districts), len(areas)) == (50, 6)  # DE, LE, NG, S, SK, ST
-    assert len(routes) == 56 + 1 + len(areas) + len(districts) + len(letters)
+    maps = {path for path in routes if path.startswith("maps/")}
+    assert len(maps) == 10  # winner, 2019, majority, turnout, five parties' change in share, swing
+    assert len(routes) == 56 + 1 + len(areas) + len(districts) + len(letters) + len(maps)
 
 
 def postcode_lines() -> list[str]:
@@ -36,6 +38,7 @@ def test_every_route_says_what_it_publishes(real_build: Site) -> None:
     kinds = {path: route.kind for path, route in real_build.routes.items()}
     assert {p for p, k in kinds.items() if k == PAGE} == {"index.html", "embed/index.html", "corrections/index.html",
                                                          "find/index.html"} | {
+        p for p in kinds if p.startswith("maps/")} | {
         f"{s.seat.slug}/index.html" for s in real_build.results.seats} | {
         f"{s.seat.slug}/embed/index.html" for s in real_build.results.seats}
     assert plain_card_names({p for p, k in kinds.items() if k == IMAGE}) == {

@@ -190,7 +190,12 @@ def test_hex_map_links_every_seat_with_an_accessible_name(real_build: Site) -> N
     assert labels["Amber Valley Lab: Labour gain from Conservative"] == "amber-valley/"
     assert labels["Chesterfield Lab: Labour hold"] == "chesterfield/"
     assert {a.find("polygon")["fill"] for a in links} == {"#E4003B"}
-    assert [text(li) for li in page.find("ul", class_="legend").find_all("li")] == ["Labour 11"]
+    # the nine gains are striped over the colour, the two holds are not
+    striped = sorted(a["href"] for a in links if a.find("polygon", fill="url(#gain-stripes)"))
+    assert striped == sorted(f"{s}/" for s in ("amber-valley", "bolsover", "derby-north", "derbyshire-dales", "erewash",
+                                               "high-peak", "mid-derbyshire", "north-east-derbyshire",
+                                               "south-derbyshire"))
+    assert [text(li) for li in page.find("ul", class_="legend").find_all("li")] == ["Labour 11", "gain: changed hands 9"]
 
 
 def test_hex_layout_echoes_the_county_and_is_exported(real_build: Site) -> None:

@@ -173,7 +173,7 @@ def test_the_publish_step_refuses_a_published_result_changed_without_a_correctio
     git(repo, "commit", "-qam", "the correction, in the open")
     passed = run_step()
     assert passed.returncode == 0, passed.stderr
-    assert passed.stdout.startswith("Checked 11 constituencies and 27 pages: no errors")
+    assert passed.stdout.startswith("Checked 11 constituencies and 37 pages: no errors")
 
 
 def test_the_pre_commit_hook_refuses_a_published_result_changed_without_a_correction(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from sitegen.buildcache import Memo
 from sitegen.config import ordinal
 from sitegen.content.model import Party, SiteInfo
 from sitegen.results import County, Night, Results, SeatResult, TallyRow
+from sitegen.site.maps import view_titles
 from sitegen.site.charts import HexMap, chart_height, change_bars, county_bars, hex_map, seat_bars, share_bars
 
 if TYPE_CHECKING:
@@ -356,6 +357,7 @@ def render_overview(r: Renderer, page: str, context: OverviewPage) -> str:
     return r.render(
         "overview.html", page, night=night, site=site, parties=parties, blurb=r.blurb(context.blurb, page),
         canonical=site.base_url, map=hexes, seat_rows=seat_rows, map_tiles=map_tiles, county=context.county,
+        map_views=view_titles(site, parties, night.seats) if hexes else (),
         share=context.share,
         headline=title, updated=last_updated(night, site), live=live_states(night.seats),
         live_every=live_every(poll_seconds(night)), embed_code=embed_snippet(site, None, title),

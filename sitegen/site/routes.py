@@ -17,6 +17,8 @@ from sitegen.buildcache import Memo
 from sitegen.content.model import SiteInfo
 from sitegen.results import Results
 from sitegen.site.cards import OverviewCard, SeatCard, card_file, favicon_ico, overview_card, seat_card, touch_icon
+from sitegen.site.charts import hex_map
+from sitegen.site.maps import map_views, render_map
 from sitegen.site.find import FIND_PAGE, find_outputs, render_find_data, render_find_page
 from sitegen.site.data import (ResultsData, hexjson_name, render_county_csv, render_hexjson, render_results_csv,
                                render_results_json, render_status, seat_states, tiles_of)
@@ -153,6 +155,9 @@ def route_table(results: Results, asset_names: dict[str, str], memo: Optional[Me
         Route(STATUS, render_status, seat_states(seats), kind=DATA),
         Route(FEED, render_feed, feed_of(info, parties, seats), kind=DATA),
     ]
+    # The map views, one page each, when the seats have places on the map
+    table += [Route(path, render_map, view) for path, view in
+              map_views(info, parties, night, hex_map(night.seats), area_share).items()]
     # Find your seat: a page listing every seat with its places, and the index the search box reads
     for path, context in find_outputs(info, parties, seats, content.places, area_share).items():
         table.append(Route(path, render_find_page, context) if path == FIND_PAGE
