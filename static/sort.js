@@ -6,7 +6,11 @@
   function value(row, index) {
     var cell = row.cells[index];
     if (!cell) return "";
-    return cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim();
+    if (cell.hasAttribute("data-sort")) return cell.getAttribute("data-sort");
+    var text = cell.textContent.trim();
+    if (!cell.classList.contains("num")) return text;
+    var number = /^[0-9][0-9,]*(\.[0-9]+)?/.exec(text);  // '3,554 (8.4%)' sorts as 3554, '59.6%' as 59.6
+    return number ? number[0].replace(/,/g, "") : "";     // '–' (no result yet) sorts last
   }
 
   function sortBy(table, index, header) {

@@ -168,15 +168,31 @@ def test_overview_shows_the_county_in_figures(real_build) -> None:
     assert facts == {"Valid votes": "487,468", "Turnout": "61.0%", "Changed hands": "9 of 11 seats"}
     rows = [[" ".join(c.get_text(" ").split()) for c in tr.find_all(["th", "td"])]
             for tr in section.select("table.county-share tbody tr")]
-    assert rows[0] == ["Labour Lab", "195,568", "40.1%", "+5.4"]
-    assert rows[1] == ["Conservative Con", "133,262", "27.3%", "\u221225.0"]
+    # each party by name with the short code the chart above uses
+    assert rows[0] == ["Labour (Lab)", "195,568", "40.1%", "+5.4"]
+    assert rows[1] == ["Conservative (Con)", "133,262", "27.3%", "\u221225.0"]
+    assert rows[7][0] == "Chesterfield and North Derbyshire Independents (CANDI)"
     closest = [li.find("a").get_text() for li in section.find(id="closest-heading").find_next("ol").find_all("li")]
     assert closest == ["Derbyshire Dales", "North East Derbyshire", "Mid Derbyshire"]
     largest = [li.find("a").get_text() for li in section.find(id="largest-heading").find_next("ol").find_all("li")]
     assert largest == ["Chesterfield", "Derby North", "High Peak"]
-    turnout = [[" ".join(c.get_text().split()) for c in tr.find_all(["th", "td"])]
-               for tr in section.select("table.turnout tbody tr")]
-    assert turnout[0] == ["1", "Derbyshire Dales", "70.2%"] and turnout[-1] == ["11", "Derby South", "51.5%"]
+    # what changed, near the top: gains, the sitting MPs who lost (content's previous MPs standing
+    # again and beaten), the closest result, the biggest swing, the highest and lowest turnout
+    changed = [" ".join(li.get_text().split()) for li in page.select("section.changed li")]
+    assert changed == [
+        "Labour gained 9 seats (9 from Conservative): Amber Valley, Bolsover, Derby North, Derbyshire Dales, "
+        "Erewash, High Peak and 3 more.",
+        "8 sitting MPs lost: Nigel Mills (Con, Amber Valley), Mark Fletcher (Con, Bolsover), Amanda Solloway (Con, "
+        "Derby North), Sarah Dines (Con, Derbyshire Dales), Maggie Throup (Con, Erewash), Robert Largan (Con, High "
+        "Peak) and 2 more.",
+        "Closest result: Derbyshire Dales (majority 350 (0.7%)).",
+        "Biggest swing: Amber Valley (24.4 points from Con to Lab).",
+        "Turnout: Derbyshire Dales (highest, 70.2%), Derby South (lowest, 51.5%)."]
+    links = [a["href"] for a in page.select("section.changed a")]
+    assert links[:2] == ["amber-valley/", "bolsover/"] and links[6] == "maps/winner/"
+    # it and the editor's story come before the figures
+    order = [h.get_text() for h in page.find_all("h2")]
+    assert order[:2] == ["What changed", "The story of the night"]
 
 
 def test_county_csv_has_a_row_per_party(real_build) -> None:
@@ -220,7 +236,7 @@ def test_county_section_with_three_of_eleven_declared(project: Paths) -> None:
     # Labour 15,746 + 17,224 + 22,533 = 55,503 of 134,743 = 41.19%; notional 12,227 + 16,954 + 24,254
     # = 53,435 of 45,609 + 48,814 + 54,173 = 148,596 = 35.96%; change +5.2
     assert (lab["votes"], lab["share_pct"], lab["previous_votes"], lab["change_pp"]) == (55503, 41.2, 53435, 5.2)
-    assert [li.find("a").get_text() for li in section.find(id="changed-heading").find_next("ul").find_all("li")] == [
+    assert [a.get_text() for a in page.select("section.changed li")[0].find_all("a")] == [
         "Amber Valley", "Erewash", "High Peak"]
     # fewer than four declared: no seat page claims a rank yet
     assert parse(build.files["high-peak/index.html"]).find("ul", class_="ranks") is None

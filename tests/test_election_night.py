@@ -83,8 +83,8 @@ def test_overview_shows_progress_running_tally_and_what_is_left(night: Site) -> 
     rows = {text(r.find("a")): r for r in page.find("table", class_="seats").find("tbody").find_all("tr")}
     assert "Result awaited" in text(rows["Bolsover"])
     tiles = {a["aria-label"]: a for a in page.find("figure", class_="hex-map").find_all("a")}
-    assert tiles["Bolsover Awaited: result awaited"].find("polygon")["fill"] == "url(#awaited-hatch)"
-    assert tiles["Erewash Lab: Labour gain from Conservative"].find("polygon")["fill"] == "#E4003B"
+    assert tiles["Bolsover Awaited: result awaited"].find("use")["fill"] == "url(#awaited-hatch)"
+    assert tiles["Erewash Lab: Labour gain from Conservative"].find("use")["fill"] == "#E4003B"
 
 
 def test_data_files_carry_each_seat_status(night: Site) -> None:

@@ -194,3 +194,25 @@ def test_rows_of_a_seat_the_site_does_not_have_are_left_out_with_one_warning(tmp
             ) in err.splitlines()
     index = json.loads((root / "dist/find/index.json").read_text())
     assert index["areas"] == ["DE"]
+
+
+@pytest.mark.parametrize("seats", [1, 100])
+def test_every_page_of_a_site_of_one_to_a_hundred_seats_is_within_the_budget(tmp_path: Path, seats: int) -> None:
+    """60 KB of HTML a page (its styles and scripts are shared files, cached once: tests/test_browser.py
+    weighs a page with them); past 40 seats the map is one picture and the table links every seat."""
+    from bench.generate import generate
+    from sitegen.engine import build
+    from tests.conftest import project_paths
+    content = generate(seats, tmp_path / "content", parties=30)
+    built = build(project_paths(content, tmp_path / "dist"))
+    assert built.site is not None
+    pages = {path: len(body.encode("utf-8") if isinstance(body, str) else body)
+             for path, body in built.site.files.items() if path.endswith(".html")}
+    assert len(pages) >= (2 * seats + 14 if seats == 100 else 2 * seats + 6)
+    heavy = {path: size for path, size in pages.items() if size > 60 * 1024}
+    assert heavy == {}
+    overview = parse(built.site.files["index.html"])
+    assert len(overview.select("table.seats tbody tr")) == seats
+    if seats == 100:
+        assert overview.select("figure.hex-map svg")[0]["role"] == "img"
+        assert len(overview.select("figure.hex-map svg a")) == 0

@@ -105,6 +105,9 @@ def seat_bars(tally: tuple[TallyRow, ...], seats: int, before_label: str, after_
 # Pointy-topped hexes: the radius is centre to corner; a tile is sqrt(3) radii wide.
 HEX_RADIUS = 50
 SQRT3 = 1.7320508075688772
+# One tile, drawn once per map (<use href="#hex" x y>): a pointy-top hexagon around (0, 0)
+HEX_PATH = "M0,-50L43.3,-25L43.3,25L0,50L-43.3,25L-43.3,-25Z"
+MAX_LABELLED_TILES = 40  # beyond this a tile is too small for its name on a phone; it is named for screen readers
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,9 @@ def make_environment(templates: Path, compiled: Optional[Path] = None,
     env.filters.update(num=format_number, pct=format_pct, signed=format_signed, day=format_day,
                        uk_time=format_uk_time, text_on=text_colour_on, machine_time=machine_time,
                        ordinal=ordinal, corrections=correction_notes, source_name=SOURCE_NAMES.get)
+    from sitegen.site.charts import HEX_PATH, MAX_LABELLED_TILES
+    env.globals["hex_path"] = HEX_PATH  # the one tile every map draws with <use>
+    env.globals["max_labelled_tiles"] = MAX_LABELLED_TILES
     return env
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from sitegen.content.model import SiteInfo
 from sitegen.results import Night, SeatResult, round_pct
-from sitegen.site.charts import HexMap
+from sitegen.site.charts import MAX_LABELLED_TILES, HexMap
 from sitegen.site.filters import format_number, format_pct, format_signed
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ class MapTile:
     fill: str
     value: str            # the few characters under the name: 'Lab', '8.4%', '+12.1'
     label: str            # what a screen reader hears: the visible words first
+    said: str             # the same without the figure, for a map too large for words on its tiles
     striped: bool = False  # a gain, on the winner view
 
 
@@ -73,6 +74,7 @@ class MapView:
     rows: tuple[MapRow, ...]
     views: tuple[tuple[str, str], ...]   # every view's key and title, for the links between them
     share: str
+    labels: bool = True                  # tiles big enough for words
 
 
 def map_path(key: str) -> str:
@@ -130,7 +132,8 @@ def map_views(site: SiteInfo, parties: "Parties", night: Night, hexes: Optional[
             fill, value, said, striped = fill_value(tile.seat)
             name = tile.seat.seat.facts.name
             made.append(MapTile(tile.seat.seat.slug, name, tile.points, tile.x, tile.y, tile.lines, fill, value,
-                                f"{name} {value}: {said}" if value else f"{name}: {said}", striped))
+                                f"{name} {value}: {said}" if value else f"{name}: {said}", f"{name}: {said}",
+                                striped))
         return tuple(made)
 
     def waiting(seat: SeatResult) -> tuple[str, str, str, bool]:
@@ -145,7 +148,7 @@ def map_views(site: SiteInfo, parties: "Parties", night: Night, hexes: Optional[
             legend.append(LegendEntry(AWAITED_FILL, "not declared yet"))
         out[map_path(key)] = MapView(site, key, titles[key], summary, made, hexes.width, hexes.height,
                                      tuple(legend), columns, numeric or (False,) + (True,) * (len(columns) - 1),
-                                     tuple(rows), tuple(views), share)
+                                     tuple(rows), tuple(views), share, len(made) <= MAX_LABELLED_TILES)
 
     by_name = sorted(seats, key=lambda s: s.seat.facts.name)
 
@@ -157,6 +160,9 @@ def map_views(site: SiteInfo, parties: "Parties", night: Night, hexes: Optional[
         said = (f"{p.name} gain from {parties[seat.seat.facts.previous.winner].name}" if seat.is_gain
                 else f"{p.name} hold")
         return p.colour, p.short, said, seat.is_gain
+    def short_result(seat: SeatResult) -> str:  # the table's narrow column: 'Lab gain from Con'
+        p = parties[seat.winner.party].short
+        return f"{p} gain from {parties[seat.seat.facts.previous.winner].short}" if seat.is_gain else f"{p} hold"
     won: dict[str, int] = {}
     for seat in declared:
         won[seat.winner.party] = won.get(seat.winner.party, 0) + 1
@@ -166,8 +172,8 @@ def map_views(site: SiteInfo, parties: "Parties", night: Night, hexes: Optional[
         tiles(winner),
         [LegendEntry(parties[p].colour, f"{parties[p].name} {n}") for p, n in sorted(won.items(), key=lambda i: (-i[1], i[0]))]
         + ([LegendEntry("#6b7280", "gain: changed hands", True)] if gains else []),
-        ("Constituency", "Winner", "Result"),
-        [MapRow(s.seat.slug, s.seat.facts.name, (s.winner.name, winner(s)[2]) if s.is_declared else
+        ("Seat", "Winner", "Result"),
+        [MapRow(s.seat.slug, s.seat.facts.name, (s.winner.name, short_result(s)) if s.is_declared else
                 ("–", waiting(s)[2])) for s in by_name], (False, False, False))
 
     # the previous winner (notional)
@@ -181,8 +187,8 @@ def map_views(site: SiteInfo, parties: "Parties", night: Night, hexes: Optional[
         + ", ".join(f"{parties[p].name} {n}" for p, n in sorted(before.items(), key=lambda i: (-i[1], i[0]))) + ".",
         tiles(previous),
         [LegendEntry(parties[p].colour, f"{parties[p].name} {n}") for p, n in sorted(before.items(), key=lambda i: (-i[1], i[0]))],
-        ("Constituency", f"{site.previous_election} winner", "Majority"),
-        [MapRow(s.seat.slug, s.seat.facts.name, (parties[s.seat.facts.previous.winner].name,
+        ("Seat", f"{site.previous_election} winner", "Majority"),
+        [MapRow(s.seat.slug, s.seat.facts.name, (parties[s.seat.facts.previous.winner].short,
                 f"{format_number(s.previous_majority)} ({format_pct(s.previous_majority_pct)})"
                 if s.previous_majority is not None else "–")) for s in by_name], (False, False, True))
 
@@ -201,10 +207,10 @@ def map_views(site: SiteInfo, parties: "Parties", night: Night, hexes: Optional[
                      f"{format_number(ordered[-1].majority)} ({format_pct(ordered[-1].majority_pct)})."
                      if ordered else "No results declared yet."),
         tiles(majority), [LegendEntry(f, t) for f, t in zip(SEQUENTIAL, _range_text(edges, "%"))],
-        ("Constituency", "Winner", "Majority", "Share of valid vote"),
-        [MapRow(s.seat.slug, s.seat.facts.name, (parties[s.winner.party].short, format_number(s.majority),
-                                                 format_pct(s.majority_pct))) for s in ordered],
-        (False, False, True, True))
+        ("Seat", "Winner", "Majority (share of the vote)"),
+        [MapRow(s.seat.slug, s.seat.facts.name, (parties[s.winner.party].short,
+                                                 f"{format_number(s.majority)} ({format_pct(s.majority_pct)})"))
+         for s in ordered], (False, False, True))
 
     # turnout
     edges = (55, 60, 65, 70)
@@ -218,7 +224,7 @@ def map_views(site: SiteInfo, parties: "Parties", night: Night, hexes: Optional[
                     f"{ordered[-1].seat.facts.name}, {format_pct(ordered[-1].turnout_pct)}. Turnout is every "
                     "ballot paper counted over the electorate." if ordered else "No results declared yet."),
         tiles(turnout), [LegendEntry(f, t) for f, t in zip(SEQUENTIAL, _range_text(edges, "%"))],
-        ("Constituency", "Turnout"),
+        ("Seat", "Turnout"),
         [MapRow(s.seat.slug, s.seat.facts.name, (format_pct(s.turnout_pct),)) for s in ordered])
 
     # change in one party's share, in points
@@ -252,11 +258,10 @@ def map_views(site: SiteInfo, parties: "Parties", night: Night, hexes: Optional[
                    f" New there in {len(new)}." if new else "")
         add(f"change-{party}", summary, tiles(change),
             [LegendEntry(f, t) for f, t in zip(DIVERGING, _range_text(edges, " points", signed=True))],
-            ("Constituency", "Share", f"{site.previous_election}", "Change"),
-            [MapRow(s.seat.slug, s.seat.facts.name, (
-                format_pct(candidate(s).share_pct), format_pct(round_pct(s.previous_shares.get(party, Fraction(0)))),
-                format_signed(round_pct(candidate(s).change)))) for s in compared]
-            + [MapRow(s.seat.slug, s.seat.facts.name, (format_pct(candidate(s).share_pct), "–", "new")) for s in new])
+            ("Seat", "Share", "Change (points)"),
+            [MapRow(s.seat.slug, s.seat.facts.name, (format_pct(candidate(s).share_pct),
+                                                     format_signed(round_pct(candidate(s).change)))) for s in compared]
+            + [MapRow(s.seat.slug, s.seat.facts.name, (format_pct(candidate(s).share_pct), "new")) for s in new])
 
     # swing between the two parties it names
     def swing(seat: SeatResult) -> tuple[str, str, str, bool]:
@@ -274,8 +279,8 @@ def map_views(site: SiteInfo, parties: "Parties", night: Night, hexes: Optional[
                   if ordered else "No results declared yet."),
         tiles(swing), [LegendEntry(parties[p].colour, f"towards {parties[p].name} {n}")
                        for p, n in sorted(towards.items(), key=lambda i: (-i[1], i[0]))],
-        ("Constituency", "Swing", "From", "To"),
-        [MapRow(s.seat.slug, s.seat.facts.name, (f"{s.swing.points_pp} points", parties[s.swing.from_party].short,
+        ("Seat", "Swing (points)", "From", "To"),
+        [MapRow(s.seat.slug, s.seat.facts.name, (f"{s.swing.points_pp}", parties[s.swing.from_party].short,
                                                  parties[s.swing.to_party].short)) for s in ordered],
         (False, True, False, False))
     return out

@@ -21,7 +21,7 @@ from sitegen.config import ordinal
 from sitegen.content.model import Party, SiteInfo
 from sitegen.results import County, Night, Results, SeatResult, TallyRow
 from sitegen.site.maps import view_titles
-from sitegen.site.charts import HexMap, chart_height, change_bars, county_bars, hex_map, seat_bars, share_bars
+from sitegen.site.charts import MAX_LABELLED_TILES, HexMap, chart_height, change_bars, county_bars, hex_map, seat_bars, share_bars
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -358,12 +358,66 @@ def render_overview(r: Renderer, page: str, context: OverviewPage) -> str:
         "overview.html", page, night=night, site=site, parties=parties, blurb=r.blurb(context.blurb, page),
         canonical=site.base_url, map=hexes, seat_rows=seat_rows, map_tiles=map_tiles, county=context.county,
         map_views=view_titles(site, parties, night.seats) if hexes else (),
+        changed=what_changed(night, context.county, parties, site),
         share=context.share,
         headline=title, updated=last_updated(night, site), live=live_states(night.seats),
         live_every=live_every(poll_seconds(night)), embed_code=embed_snippet(site, None, title),
         county_bars=county_bars(context.county),
         seat_bars=seat_bars(night.tally, night.total, f"Before: {site.previous_election}",
                             f"After: {site.polling_day.year}"))
+
+
+class Changed(NamedTuple):
+    """One line of the overview's "what changed": a sentence, then the seats it is about."""
+
+    lead: str
+    seats: tuple[tuple[str, str, str], ...]   # slug, name, a few words about it
+    more: int = 0                              # seats left unlisted (the map lists them all)
+
+
+def what_changed(night: Night, county: County, parties: Parties, site: SiteInfo) -> tuple[Changed, ...]:
+    """Return the overview's short account of the night, worked out from the results: gains by
+    party and from whom, sitting MPs who lost, the closest result, the biggest swing, and the
+    highest and lowest turnout."""
+    declared = [s for s in county.seats]
+    if not declared:
+        return ()
+    lines: list[Changed] = []
+    most = 6
+    gains: dict[str, list[SeatResult]] = {}
+    for seat in declared:
+        if seat.is_gain:
+            gains.setdefault(seat.winner.party, []).append(seat)
+    for party, won in sorted(gains.items(), key=lambda item: (-len(item[1]), item[0])):
+        sources: dict[str, int] = {}
+        for seat in won:
+            before = seat.seat.facts.previous.winner
+            sources[before] = sources.get(before, 0) + 1
+        froms = ", ".join(f"{n} from {parties[p].name}" for p, n in sorted(sources.items(), key=lambda i: (-i[1], i[0])))
+        lines.append(Changed(f"{parties[party].name} gained {len(won)} {'seat' if len(won) == 1 else 'seats'} "
+                             f"({froms})", tuple((s.seat.slug, s.seat.facts.name, "") for s in won[:most]),
+                             max(0, len(won) - most)))
+    if not gains:
+        lines.append(Changed(f"No seat changed hands: every declared seat was held", ()))
+    lost = [(s, c) for s in declared for c in s.candidates
+            if s.seat.facts.previous.mp and c.name == s.seat.facts.previous.mp and not c.elected]
+    if lost:
+        lines.append(Changed(f"{len(lost)} sitting {'MP' if len(lost) == 1 else 'MPs'} lost", tuple(
+            (s.seat.slug, c.name, f"{parties[c.party].short}, {s.seat.facts.name}") for s, c in lost[:most]),
+            max(0, len(lost) - most)))
+    closest = county.by_majority[0]
+    lines.append(Changed("Closest result", ((closest.seat.slug, closest.seat.facts.name,
+                                             f"majority {closest.majority:,} ({closest.majority_pct}%)"),)))
+    swung = [s for s in declared if s.swing is not None]
+    if swung:
+        big = max(swung, key=lambda s: (s.swing.points, s.seat.facts.name))
+        lines.append(Changed("Biggest swing", ((big.seat.slug, big.seat.facts.name,
+                                                f"{big.swing.points_pp} points from {parties[big.swing.from_party].short} "
+                                                f"to {parties[big.swing.to_party].short}"),)))
+    high, low = county.by_turnout[0], county.by_turnout[-1]
+    lines.append(Changed("Turnout", ((high.seat.slug, high.seat.facts.name, f"highest, {high.turnout_pct}%"),) + (
+        ((low.seat.slug, low.seat.facts.name, f"lowest, {low.turnout_pct}%"),) if low is not high else ())))
+    return tuple(lines)
 
 
 class _Parts:
@@ -383,8 +437,9 @@ class _Parts:
         return self.r.memo.get((kind, self.page, slug), (*inputs, self.parties, self.r.env), render)
 
     def tiles(self, hexes: Optional[HexMap], new_tab: bool = False) -> list[Markup]:
-        return [self.made("tile", t.seat.seat.slug, (t.seat, t.points, t.lines),
-                          lambda p, t=t: p.map_tile(t, relative_url(t.seat.seat.slug + "/", self.page), new_tab))
+        labels = bool(hexes) and len(hexes.tiles) <= MAX_LABELLED_TILES  # type: ignore[union-attr]
+        return [self.made("tile", t.seat.seat.slug, (t.seat, t.x, t.y, t.lines, labels),
+                          lambda p, t=t: p.map_tile(t, relative_url(t.seat.seat.slug + "/", self.page), new_tab, labels))
                 for t in (hexes.tiles if hexes else ())]
 
 
@@ -392,9 +447,9 @@ def overview_fragments(r: Renderer, parties: Parties, seats: tuple[SeatResult, .
                        hexes: Optional[HexMap]) -> tuple[list[Markup], list[Markup]]:
     """Return the overview's table rows and map tiles, one per seat, reused while unchanged."""
     parts = _Parts(r, parties, "index.html")
-    rows = [parts.made("row", s.seat.slug, (s,), lambda p, s=s: p.seat_row(s, relative_url(s.seat.slug + "/",
-                                                                                          "index.html")))
-            for s in seats]
+    names = len(seats) <= MAX_LABELLED_TILES
+    rows = [parts.made("row", s.seat.slug, (s, names), lambda p, s=s: p.seat_row(
+        s, relative_url(s.seat.slug + "/", "index.html"), names)) for s in seats]
     return rows, parts.tiles(hexes)
 
 
