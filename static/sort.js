@@ -37,8 +37,7 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "sort-button";
-      button.textContent = header.textContent;
-      header.textContent = "";
+      while (header.firstChild) button.appendChild(header.firstChild);  // its words, short and long
       header.appendChild(button);
       button.addEventListener("click", function () { sortBy(table, index, header); });
     });

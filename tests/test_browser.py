@@ -215,24 +215,86 @@ LONG_SEAT = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch"  # 58 l
 LONG_CANDIDATE = "Maximilian Alexander Bartholomew Featherston"  # 43 letters and spaces
 
 
+# Words broken across lines ('487,4/68', 'TURN/OUT', 'Farnswort/h'): a box too narrow for a word of
+# up to 20 letters is a layout fault at any width from 320 px; a longer one (the 58-letter name)
+# is wider than a phone and has to break somewhere.
+BROKEN_WORDS = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const el = node.parentElement;
+    if (!el || el.closest('.visually-hidden, script, style, [hidden]') || !el.getClientRects().length) continue;
+    const words = /[^\\s\\-\u2013\u2014\\/]{2,}/g;
+    let m;
+    while ((m = words.exec(node.textContent))) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const rects = [...range.getClientRects()].filter(r => r.width > 0);
+      const lines = new Set(rects.map(r => Math.round(r.bottom)));
+      if (lines.size > 1 && m[0].length <= 20) found.push(m[0]);
+    }
+  }
+  return found;
+}"""
+
+
 @pytest.fixture(scope="module")
-def long_names_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def long_names_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The site with a 58-letter seat name and a 43-letter candidate, in the night's three states:
+    every seat awaited; three declared (the long-named seat among them) and one in a recount; all declared."""
+    import contextlib
     import shutil
+    from tests.conftest import without_result
     root = tmp_path_factory.mktemp("long")
-    content = shutil.copytree(PROJECT / "content", root / "content")
-    seat = content / "constituencies" / "erewash.yml"
-    seat.write_text(seat.read_text().replace("name: Erewash\n", f"name: {LONG_SEAT}\n", 1)
-                    .replace("Adam Thompson", LONG_CANDIDATE))
-    build(project_paths(content, root / "dist"))
-    with serve_folder(root / "dist") as url:
-        yield url
+    states = {"awaited": set(), "midnight": {"erewash", "amber-valley", "high-peak"}, "declared": None}
+    with contextlib.ExitStack() as stack:
+        urls = {}
+        for state, declared in states.items():
+            content = shutil.copytree(PROJECT / "content", root / state / "content")
+            for file in (content / "constituencies").glob("*.yml"):
+                text = file.read_text()
+                if file.stem == "erewash":
+                    text = text.replace("name: Erewash\n", f"name: {LONG_SEAT}\n", 1).replace("Adam Thompson",
+                                                                                               LONG_CANDIDATE)
+                if declared is not None and file.stem not in declared:
+                    text = without_result(text)
+                    if state == "midnight" and file.stem == "bolsover":
+                        text += "status: recount\n"
+                file.write_text(text)
+            build(project_paths(content, root / state / "dist"))
+            urls[state] = stack.enter_context(serve_folder(root / state / "dist"))
+        yield urls
 
 
 @pytest.mark.parametrize("width", [320, 390, 1280])
-def test_long_names_never_widen_a_page(browser: Browser, long_names_url: str, width: int) -> None:
-    """A 58-letter seat name made three seat pages scroll sideways (469 to 606 px wide at 320)."""
+@pytest.mark.parametrize("state", ["awaited", "midnight", "declared"])
+def test_no_page_widens_or_breaks_a_word_at_any_width_in_any_state(browser: Browser, long_names_urls: dict,
+                                                                 state: str, width: int) -> None:
+    """A 58-letter seat name made three seat pages scroll sideways (469 to 606 px wide at 320); at
+    320 px tables scrolled sideways and stat boxes broke numbers and words mid-way."""
     page = browser.new_page(viewport={"width": width, "height": 800})
-    for path in ("", "erewash/", "erewash/embed/", "amber-valley/", "derby-north/", "embed/", "corrections/"):
-        page.goto(long_names_url + path)
+    for path in ("", "erewash/", "erewash/embed/", "amber-valley/", "bolsover/", "derby-north/", "embed/",
+                 "corrections/", "find/", "maps/winner/", "maps/majority/", "maps/change-lab/", "maps/swing/"):
+        page.goto(long_names_urls[state] + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        wide = page.evaluate("""() => [...document.querySelectorAll('.table-scroll, .card, figure, dl')].filter(e =>
+            e.scrollWidth > e.clientWidth + 1).map(e => (e.querySelector('table') || e).className || e.tagName)""")
+        assert wide == [], path  # nothing scrolls sideways inside the page either
+        assert page.evaluate(BROKEN_WORDS) == [], path
     page.close()
+
+
+def test_the_embed_code_is_copied_by_its_button(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(viewport=VIEWPORTS["phone"], permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(site_url + "amber-valley/")
+    page.get_by_text("Embed this result").click()
+    button = page.get_by_role("button", name="Copy the code")
+    button.click()
+    assert page.locator("#embed-copied").inner_text() == "Copied."
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#embed-code").input_value()
+    assert copied.startswith("<iframe")
+    context.close()

@@ -21,7 +21,7 @@ def run(argv: list[str], root: Path) -> tuple[int, str, str]:
 def test_build_writes_dist_and_reports(project_copy: Path) -> None:
     code, out, err = run([], project_copy)
     assert code == 0 and err == ""
-    assert out.startswith("Built 37 pages and 111 other files into dist/: 148 written, 0 unchanged, ")
+    assert out.startswith("Built 37 pages and 112 other files into dist/: 149 written, 0 unchanged, ")
     assert (project_copy / "dist" / "derbyshire-dales" / "index.html").is_file()
 
 

@@ -72,7 +72,7 @@ def test_a_warm_build_notices_a_changed_input_and_an_edited_output(tmp_path: Pat
     run()
     assert run().startswith("Nothing changed")
     (content / "overview.md").write_text("Changed.\n")
-    assert run().startswith("Built 37 pages and 111 other files into ")
+    assert run().startswith("Built 37 pages and 112 other files into ")
     assert "<p>Changed.</p>" in (tmp_path / "dist" / "index.html").read_text()
     (tmp_path / "dist" / "erewash" / "index.html").write_text("tampered")
     assert run().startswith("Built")  # dist/ no longer matches what was built: build again

@@ -125,7 +125,7 @@ def assert_nothing_executable(files: dict[str, bytes]) -> None:
             if name == "404.html" and not script.has_attr("src"):  # but 404.html's own, from its template
                 assert script.get_text().strip() == NOT_FOUND_SCRIPT, name
                 continue
-            assert re.fullmatch(r"(\.\./)*assets/(sort|live|embed|search)\.[0-9a-f]{10}\.js", script["src"]), (name, script)
+            assert re.fullmatch(r"(\.\./)*assets/(sort|live|embed|search|copy)\.[0-9a-f]{10}\.js", script["src"]), (name, script)
             assert script.get_text() == ""
         styles = page.find_all("style")
         assert name == "404.html" or styles == [], name

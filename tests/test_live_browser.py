@@ -88,7 +88,7 @@ def test_the_banner_names_a_new_declaration_within_one_interval(rehearsal: Rehea
     assert banner.locator("p").inner_text() == "1 new result: Erewash."
     assert banner.locator("a").get_attribute("href") == "./erewash/"
     # announced politely, once, in words
-    assert page.locator("[role=status]").inner_text() == "1 new result: Erewash. Use Show to load them."
+    assert page.locator("#main > [role=status]").inner_text() == "1 new result: Erewash. Use Show to load them."
     assert page.locator("h1").bounding_box() == heading  # nothing on the page moved
     assert page.locator("h1").inner_text() == "No results declared yet"  # nor changed under the reader
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
@@ -222,7 +222,7 @@ def test_a_correction_to_a_declared_result_brings_the_banner(published: tuple[st
         (dist / "status.json").write_text(json.dumps(status))
         expect(banner).to_be_visible(timeout=3000)
         assert banner.locator("p").inner_text() == "Corrected: Erewash."
-        assert page.locator("[role=status]").inner_text() == "Corrected: Erewash. Use Show to load them."
+        assert page.locator("#main > [role=status]").inner_text() == "Corrected: Erewash. Use Show to load them."
     finally:
         (dist / "status.json").write_text(original)
         page.close()

@@ -59,7 +59,7 @@ UNTOUCHED_BY_PARTIES = {"404.html", "apple-touch-icon.png", "favicon.ico", "robo
 def test_a_change_renders_the_outputs_whose_context_changed(project: Paths, change: tuple | list, expected) -> None:
     rebuilder = Rebuilder(project)
     first = rebuilder.rebuild()
-    assert first.full and len(first.outputs) == 148  # 54, find/ and maps/ (tests/test_routes.py)
+    assert first.full and len(first.outputs) == 149  # 54, find/, maps/ and copy.js (tests/test_routes.py)
     for one in change if isinstance(change, list) else [change]:
         edit(project, *one)
     again = rebuilder.rebuild()

@@ -19,7 +19,7 @@ def test_dist_holds_exactly_the_files_the_routes_declare(tmp_path: Path) -> None
     assert built.site is not None
     routes = built.site.routes
     assert published(paths.dist) == set(routes) | {MARKER}  # and the file saying the generator wrote it
-    # 14 pages and 12 embeds, 6 data files, the tile map, sitemap, robots.txt, 12 share images, 2 icons, 6 assets,
+    # 14 pages and 12 embeds, 6 data files, the tile map, sitemap, robots.txt, 12 share images, 2 icons, 7 assets,
     # and the search index: its first file, a file per postcode area and district, and per first letter
     districts = {line.split(" ")[0] for line in postcode_lines()}
     areas = {district.rstrip("0123456789") for district in districts}
@@ -27,7 +27,7 @@ def test_dist_holds_exactly_the_files_the_routes_declare(tmp_path: Path) -> None
     assert (len(districts), len(areas)) == (50, 6)  # DE, LE, NG, S, SK, ST
     maps = {path for path in routes if path.startswith("maps/")}
     assert len(maps) == 10  # winner, 2019, majority, turnout, five parties' change in share, swing
-    assert len(routes) == 56 + 1 + len(areas) + len(districts) + len(letters) + len(maps)
+    assert len(routes) == 57 + 1 + len(areas) + len(districts) + len(letters) + len(maps)
 
 
 def postcode_lines() -> list[str]:

@@ -126,7 +126,7 @@ def test_a_failing_rebuild_keeps_serving_and_recovers(project: Paths) -> None:
     status, _, body = call(preview, "/erewash/")
     assert status == "200 OK" and b"17,000" in body
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("first build: full rebuild, 148 rendered, 148 written, ")
+    assert lines[0].startswith("first build: full rebuild, 149 rendered, 149 written, ")
     assert re.fullmatch(r"content/constituencies/erewash\.yml: incremental rebuild, 23 rendered, 22 written, \d+ ms",
                         lines[-1])
     assert err.getvalue().splitlines()[-1] == ("content/constituencies/erewash.yml: 1 error in 1 file; "

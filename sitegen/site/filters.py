@@ -92,6 +92,12 @@ def machine_time(value: datetime, nearness: Optional[str] = None) -> str:
     return value.astimezone(UK_TIME).date().isoformat() if nearness else value.isoformat()
 
 
+def has_long_word(text: str, letters: int = 16) -> bool:
+    """Return True when a word of `text` is too long for a narrow column (a 58-letter Welsh name):
+    such a cell may break it anywhere, where others break only between words."""
+    return any(len(word) > letters for word in str(text).split())
+
+
 def text_colour_on(fill: str) -> str:
     """Return black or white, whichever contrasts more with the `#rrggbb` fill (WCAG formula)."""
     def channel(c: int) -> float:
@@ -117,7 +123,8 @@ def make_environment(templates: Path, compiled: Optional[Path] = None,
                       bytecode_cache=CompiledTemplates(compiled, known) if compiled or known else None)
     env.filters.update(num=format_number, pct=format_pct, signed=format_signed, day=format_day,
                        uk_time=format_uk_time, text_on=text_colour_on, machine_time=machine_time,
-                       ordinal=ordinal, corrections=correction_notes, source_name=SOURCE_NAMES.get)
+                       ordinal=ordinal, corrections=correction_notes, source_name=SOURCE_NAMES.get,
+                       long_word=has_long_word)
     from sitegen.site.charts import HEX_PATH, MAX_LABELLED_TILES
     env.globals["hex_path"] = HEX_PATH  # the one tile every map draws with <use>
     env.globals["max_labelled_tiles"] = MAX_LABELLED_TILES
