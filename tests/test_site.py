@@ -102,13 +102,15 @@ def test_derby_south_shows_ballot_description_and_counts_as_labour(real_build: S
 
 def test_share_chart_has_a_text_alternative_matching_the_table(real_build: Site) -> None:
     page = parse(real_build.files["amber-valley/index.html"])
-    svg = page.find("figure", class_="share-chart").find("svg")
-    assert svg["role"] == "img"
-    title = svg.find("title")
-    assert svg["aria-labelledby"] == title["id"]
-    assert text(title).startswith("Vote share in Amber Valley: Linsey Farnsworth, Labour, 37.0%; "
-                                  "Alex Stevenson, Reform UK, 28.7%;")
-    assert [r["fill"] for r in svg.find_all("rect")][:3] == ["#E4003B", "#12B6CF", "#0087DC"]
+    chart = page.find("figure", class_="share-chart").find("div", class_="vbars")
+    assert chart["role"] == "img"
+    assert chart["aria-label"].startswith("Vote share in Amber Valley: Linsey Farnsworth, Labour, 37.0%; "
+                                          "Alex Stevenson, Reform UK, 28.7%;")
+    fills = [span["style"] for span in chart.find_all("span", class_="vbar-fill")][:3]
+    assert [f.split("background-color: ")[1] for f in fills] == ["#E4003B", "#12B6CF", "#0087DC"]
+    # each name above its bar, so a long one wraps (it ran off an SVG chart at 320 px)
+    assert [text(s) for s in chart.find_all("span", class_="vbar-label")][:2] == ["Linsey Farnsworth Lab",
+                                                                                  "Alex Stevenson Reform"]
 
 
 def test_overview_headline_tally_and_table(real_build: Site) -> None:

@@ -134,8 +134,12 @@ def _num(value: float) -> str:
     return f"{value:.2f}"
 
 
-def split_label(name: str, width: int = 10) -> tuple[str, ...]:
-    """Return `name` broken into lines of about `width` characters at spaces."""
+def split_label(name: str, width: int = 10, longest: int = 13) -> tuple[str, ...]:
+    """Return `name` broken into lines of about `width` characters at spaces; a word longer than a
+    tile can hold (a 58-letter Welsh name) is cut to its first letters and an ellipsis (the tile's
+    accessible name gives it whole)."""
+    if any(len(word) > longest for word in name.split()):
+        return (name.split()[0][:longest - 3] + "…",)
     lines: list[str] = []
     for word in name.split():
         if lines and len(lines[-1]) + 1 + len(word) <= width:

@@ -131,9 +131,11 @@ def map_views(site: SiteInfo, parties: "Parties", night: Night, hexes: Optional[
         for tile in hexes.tiles:
             fill, value, said, striped = fill_value(tile.seat)
             name = tile.seat.seat.facts.name
+            shown = " ".join(tile.lines)  # the name as the tile shows it; cut short, it is said whole after
+            whole = "" if shown == name else f" ({name})"
             made.append(MapTile(tile.seat.seat.slug, name, tile.points, tile.x, tile.y, tile.lines, fill, value,
-                                f"{name} {value}: {said}" if value else f"{name}: {said}", f"{name}: {said}",
-                                striped))
+                                f"{shown} {value}: {said}{whole}" if value else f"{shown}: {said}{whole}",
+                                f"{name}: {said}", striped))
         return tuple(made)
 
     def waiting(seat: SeatResult) -> tuple[str, str, str, bool]:
