@@ -40,14 +40,16 @@ class Host(http.server.SimpleHTTPRequestHandler):
     """A static host: the site under PREFIX, text gzipped when asked, 404.html for what is missing,
     assets cached for a year (their names change with their content)."""
 
+    prefix = PREFIX
+
     def log_message(self, *args: object) -> None:
         pass
 
     def send_head(self):  # type: ignore[no-untyped-def]
         path = self.path.split("?", 1)[0]
-        if not path.startswith(PREFIX):
+        if not path.startswith(self.prefix):
             return self._missing()
-        local = Path(self.directory) / path[len(PREFIX):]
+        local = Path(self.directory) / path[len(self.prefix):]
         if local.is_dir():
             if not path.endswith("/"):
                 self.send_response(301)

@@ -423,7 +423,7 @@ BAD = {
         "templates/overview.html:10: template error: asset('sort.js'): static/sort.js is not there; put the file back, or change the template",
     ]),
     "template-syntax-error": (replace("templates/constituency.html", "{% if blurb %}", "{% if blurb %"), [
-        "templates/constituency.html:101: template syntax error: unexpected '<'",
+        "templates/constituency.html:99: template syntax error: unexpected '<'",
     ]),
     "template-undefined-variable": (replace("templates/constituency.html", "{{ facts.name }}</h1>", "{{ facts.nmae }}</h1>"), [
         "templates/constituency.html:13: template error: 'sitegen.content.model.ConstituencyFacts object' has no attribute 'nmae'",

@@ -133,3 +133,35 @@ def test_a_shared_find_link_searches_at_once(browser: Browser, site_url: str) ->
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow == 0
     page.close()
+
+
+@pytest.mark.parametrize("prefix", ["/derbyshire-2024/", "/a/copy/elsewhere/"])
+def test_the_404_page_finds_a_seat_wherever_the_site_is_served(browser: Browser, tmp_path: Path, prefix: str) -> None:
+    """Served as a host serves it (404.html at any missing address): under base_url's path it knows
+    its root at once; elsewhere it reads status.json upwards until found. Either way no request is
+    left failed or cancelled, and the box searches the site it is on."""
+    import functools
+    import http.server
+    import threading
+    from bench.lighthouse import Host
+    build(project_paths(PROJECT / "content", tmp_path / "dist"))
+    handler = type("Here", (Host,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(tmp_path / "dist")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        failed: list[str] = []
+        page.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
+        missing = f"http://127.0.0.1:{server.server_address[1]}{prefix}amber-valley/no/such/page/"
+        response = page.goto(missing)
+        assert response is not None and response.status == 404
+        page.wait_for_function("document.querySelector('.finder [role=combobox]') !== null")
+        assert type_into_box(page, "DE56") == [
+            "Amber Valley\nPart of DE56", "Derbyshire Dales\nPart of DE56", "Mid Derbyshire\nPart of DE56"]
+        assert page.locator(".seat-list a").first.get_attribute("href") == f"{prefix}amber-valley/"
+        assert page.locator("form.finder").get_attribute("action") == f"{prefix}find/"
+        assert failed == []
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
