@@ -293,6 +293,7 @@ def test_the_embed_code_is_copied_by_its_button(browser: Browser, site_url: str)
     page.get_by_text("Embed this result").click()
     button = page.get_by_role("button", name="Copy the code")
     button.click()
+    page.wait_for_function("document.getElementById('embed-copied').textContent !== ''")  # the clipboard answers later
     assert page.locator("#embed-copied").inner_text() == "Copied."
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.locator("#embed-code").input_value()
