@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Optional, TextIO
+from typing import Any, Callable, Optional, TextIO
 
 from sitegen.config import SLUG_RE, Paths, slugify
 from sitegen.errors import ContentError, ContentErrors
@@ -664,16 +664,17 @@ def write_plan(plan: Plan) -> None:
         os.replace(temporary, path)
 
 
-def run_import(paths: Paths, options: ImportOptions, out: TextIO, err: TextIO) -> int:
-    """Import and report; return the exit code."""
+def carry_out(make_plan: Callable[[], Plan], out: TextIO, err: TextIO) -> Optional[Plan]:
+    """Work out an import's plan, say what it changes (and what it holds back, and its warnings),
+    and write it; return the plan written, or None after saying why nothing was."""
     from sitegen.files import describe_os_error
     try:
-        plan = plan_import(paths, options)
+        plan = make_plan()
     except ContentErrors as exc:
         for error in exc.errors:
             print(error.format(), file=err)
         print(f"{exc.summary()[:-len('nothing written.')]}nothing imported.", file=err)
-        return 1
+        return None
     for line in plan.changes:
         print(line, file=out)
     for line in plan.held:
@@ -685,6 +686,14 @@ def run_import(paths: Paths, options: ImportOptions, out: TextIO, err: TextIO) -
     except OSError as exc:
         print(f"python3 build.py: error: could not write the import ({describe_os_error(exc)}); "
               "no file was replaced", file=err)
+        return None
+    return plan
+
+
+def run_import(paths: Paths, options: ImportOptions, out: TextIO, err: TextIO) -> int:
+    """Import and report; return the exit code."""
+    plan = carry_out(lambda: plan_import(paths, options), out, err)
+    if plan is None:
         return 1
     seats = plan.seats_written + plan.seats_unchanged + plan.seats_differing + plan.seats_skipped
     parts = [f"{plan.seats_written} written ({plan.seats_new} new)", f"{plan.seats_unchanged} unchanged"]

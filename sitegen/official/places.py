@@ -18,7 +18,7 @@ from typing import Optional, TextIO
 from sitegen.config import Paths
 from sitegen.content.places import FOLDER, HEADERS, POSTCODES, SOURCES, WARDS, normal_postcode
 from sitegen.errors import ContentError, ContentErrors
-from sitegen.official.importer import ContentFolder, Plan, write_plan
+from sitegen.official.importer import ContentFolder, Plan, carry_out
 from sitegen.official.tables import POSTCODE_LOOKUP, WARD_LOOKUP, WARD_LOOKUP_ONS, Table, read_table
 
 # Where each layout keeps what we need, by column name.
@@ -108,23 +108,7 @@ def plan_places(paths: Paths, postcodes_file: Path, wards_file: Optional[Path]) 
 def run_places_import(paths: Paths, postcodes_file: Path, wards_file: Optional[Path], out: TextIO,
                       err: TextIO) -> int:
     """Import the lookups and report; return the exit code."""
-    from sitegen.files import describe_os_error
-    try:
-        plan = plan_places(paths, postcodes_file, wards_file)
-    except ContentErrors as exc:
-        for error in exc.errors:
-            print(error.format(), file=err)
-        print(f"{exc.summary()[:-len('nothing written.')]}nothing imported.", file=err)
-        return 1
-    for line in plan.changes:
-        print(line, file=out)
-    for warning in plan.warnings:
-        print(warning.format(), file=err)
-    try:
-        write_plan(plan)
-    except OSError as exc:
-        print(f"python3 build.py: error: could not write the import ({describe_os_error(exc)}); "
-              "no file was replaced", file=err)
+    if carry_out(lambda: plan_places(paths, postcodes_file, wards_file), out, err) is None:
         return 1
     sources = paths.content / FOLDER / SOURCES
     if not sources.exists():

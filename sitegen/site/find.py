@@ -48,7 +48,6 @@ class FindSeat:
     name: str
     result: str                                       # 'Labour hold', 'Result awaited'
     councils: tuple[tuple[str, tuple[str, ...]], ...]  # each council with the seat's wards in it
-    candidates: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -115,8 +114,8 @@ def find_outputs(site: SiteInfo, parties: "Parties", seats: tuple[SeatResult, ..
         wards[slug][council].append(ward)
     page_seats = tuple(FindSeat(
         seat.seat.slug, seat.seat.facts.name, result_words(seat, parties),
-        tuple((council, tuple(sorted(names, key=str.casefold))) for council, names in sorted(wards[seat.seat.slug].items())),
-        tuple(c.name for c in seat.seat.facts.candidates)) for seat in seats)
+        tuple((council, tuple(sorted(names, key=str.casefold))) for council, names in sorted(wards[seat.seat.slug].items())))
+        for seat in seats)
     outputs: dict[str, object] = {}
     # names: seats, wards (one entry per ward and council, with every seat it is in), candidates
     entries: list[tuple] = [(seat.seat.facts.name, 0, "", number[seat.seat.slug]) for seat in seats]

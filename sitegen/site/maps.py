@@ -122,8 +122,8 @@ def map_views(site: SiteInfo, parties: "Parties", night: Night, hexes: Optional[
         return {}
     seats = tuple(t.seat for t in hexes.tiles)
     declared = [s for s in seats if s.is_declared]
-    change_parties = _share_parties(seats, parties) if declared else []
     views = view_titles(site, parties, seats)
+    change_parties = [key[len("change-"):] for key, _ in views if key.startswith("change-")]
     titles = dict(views)
 
     def tiles(fill_value: Callable[[SeatResult], tuple[str, str, str, bool]]) -> tuple[MapTile, ...]:

@@ -358,7 +358,7 @@ def render_overview(r: Renderer, page: str, context: OverviewPage) -> str:
         "overview.html", page, night=night, site=site, parties=parties, blurb=r.blurb(context.blurb, page),
         canonical=site.base_url, map=hexes, seat_rows=seat_rows, map_tiles=map_tiles, county=context.county,
         map_views=view_titles(site, parties, night.seats) if hexes else (),
-        changed=what_changed(night, context.county, parties, site),
+        changed=what_changed(context.county, parties),
         share=context.share,
         headline=title, updated=last_updated(night, site), live=live_states(night.seats),
         live_every=live_every(poll_seconds(night)), embed_code=embed_snippet(site, None, title),
@@ -375,11 +375,11 @@ class Changed(NamedTuple):
     more: int = 0                              # seats left unlisted (the map lists them all)
 
 
-def what_changed(night: Night, county: County, parties: Parties, site: SiteInfo) -> tuple[Changed, ...]:
+def what_changed(county: County, parties: Parties) -> tuple[Changed, ...]:
     """Return the overview's short account of the night, worked out from the results: gains by
     party and from whom, sitting MPs who lost, the closest result, the biggest swing, and the
     highest and lowest turnout."""
-    declared = [s for s in county.seats]
+    declared = county.seats
     if not declared:
         return ()
     lines: list[Changed] = []
@@ -398,7 +398,7 @@ def what_changed(night: Night, county: County, parties: Parties, site: SiteInfo)
                              f"({froms})", tuple((s.seat.slug, s.seat.facts.name, "") for s in won[:most]),
                              max(0, len(won) - most)))
     if not gains:
-        lines.append(Changed(f"No seat changed hands: every declared seat was held", ()))
+        lines.append(Changed("No seat changed hands: every declared seat was held", ()))
     lost = [(s, c) for s in declared for c in s.candidates
             if s.seat.facts.previous.mp and c.name == s.seat.facts.previous.mp and not c.elected]
     if lost:
