@@ -255,3 +255,17 @@ def test_a_seat_page_shows_when_it_was_declared(project: Paths) -> None:
     assert declared.find("time")["datetime"] == "2024-07-05"  # an approximate time: only its day is exact
     # without a time, nothing is claimed
     assert parse(site.files["chesterfield/index.html"]).find("span", class_="declared") is None
+
+
+def test_a_sitting_mp_is_named_as_losing_only_when_their_name_is_one_candidates(project: Paths) -> None:
+    """Erewash's previous MP, Maggie Throup, lost. A second candidate of the same name (real ballots
+    have had two of one name) leaves it unknown which was the MP: neither is named."""
+    def lost(site: Site) -> str:
+        lines = [" ".join(li.get_text().split()) for li in parse(site.files["index.html"]).select("section.changed li")]
+        return next(line for line in lines if "sitting MP" in line)
+    assert "Maggie Throup (Con, Erewash)" in lost(gather(project))
+    seat = project.content / "constituencies" / "erewash.yml"
+    text = seat.read_text()
+    seat.write_text(text.replace("name: James Archer", "name: Maggie Throup"))
+    assert "Maggie Throup" not in lost(gather(project))
+    assert lost(gather(project)).startswith("7 sitting MPs lost")

@@ -68,8 +68,8 @@ def _rows(text: str, shown: str, header: list[str], errors: list[ContentError]) 
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != len(header):
-                errors.append(ContentError(shown, reader.line_num, 0, f"has {len(record)} cells where the header "
-                                           f"has {len(header)} ({','.join(header)})"))
+                errors.append(ContentError(shown, reader.line_num, 0, f"has {len(record)} {'cell' if len(record) == 1 else 'cells'} "
+                                           f"where the header has {len(header)} ({','.join(header)})"))
                 continue
             rows.append((reader.line_num, [cell.strip() for cell in record]))
     except csv.Error as exc:

@@ -399,8 +399,11 @@ def what_changed(county: County, parties: Parties) -> tuple[Changed, ...]:
                              max(0, len(won) - most)))
     if not gains:
         lines.append(Changed("No seat changed hands: every declared seat was held", ()))
-    lost = [(s, c) for s in declared for c in s.candidates
-            if s.seat.facts.previous.mp and c.name == s.seat.facts.previous.mp and not c.elected]
+    # the previous MP lost when exactly one candidate has their name and was not elected (two of one
+    # name cannot tell which, so neither is named)
+    named = [(s, [c for c in s.candidates if c.name == s.seat.facts.previous.mp]) for s in declared
+             if s.seat.facts.previous.mp]
+    lost = [(s, same[0]) for s, same in named if len(same) == 1 and not same[0].elected]
     if lost:
         lines.append(Changed(f"{len(lost)} sitting {'MP' if len(lost) == 1 else 'MPs'} lost", tuple(
             (s.seat.slug, c.name, f"{parties[c.party].short}, {s.seat.facts.name}") for s, c in lost[:most]),
